@@ -1,0 +1,86 @@
+"""Platform-neutral message types shared by adapters, dispatcher and handlers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["text", "postback", "follow", "unfollow"]
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing a user did: typed text, pressed a button, followed or unfollowed."""
+
+    platform: str
+    chat_id: str
+    user_id: str
+    kind: Kind = "text"
+    text: str = ""
+    payload: str = ""
+    locale: str = "zh-TW"
+    is_group: bool = False
+    event_key: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """The conversation key (platform, chat, user)."""
+        return (self.platform, self.chat_id, self.user_id)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button: a short label and the payload sent back when pressed."""
+
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text message, optionally with buttons (quick replies / inline keyboard)."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+
+
+@dataclass(frozen=True)
+class Card:
+    """A titled card with a body, buttons and an optional link."""
+
+    title: str
+    body: str
+    choices: tuple[Choice, ...] = ()
+    url: str = ""
+
+
+Reply = Text | Card
+
+
+@dataclass(frozen=True)
+class Effect:
+    """Something the dispatcher must record after the turn (handlers never save)."""
+
+    name: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Context:
+    """A conversation's stored state: flow state, flow data and the button nonce."""
+
+    state: str = "idle"
+    data: dict[str, Any] = field(default_factory=dict)
+    nonce: str = ""
+    version: int = 0
+    locale: str = "zh-TW"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What a handler returns: the new context, the replies and the effects."""
+
+    context: Context
+    replies: tuple[Reply, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict)  # intent, faq_id, score: for logs/ask

@@ -1,0 +1,60 @@
+"""Database set-up: tortoise config from DATABASE_URL, migrations, open/close."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.migrations.api import migrate
+
+MODELS = ["bot.storage.models"]
+MIGRATIONS = "bot.storage.migrations"
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    """The tortoise config for one database URL (sqlite:// or postgres://)."""
+    url = database_url.replace("postgresql://", "postgres://", 1)
+    return {
+        "connections": {"default": url},
+        "apps": {
+            "models": {
+                "models": MODELS,
+                "default_connection": "default",
+                "migrations": MIGRATIONS,
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _ensure_sqlite_dir(database_url: str) -> None:
+    if database_url.startswith("sqlite://") and ":memory:" not in database_url:
+        Path(database_url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def apply_migrations(database_url: str) -> None:
+    """Bring the schema up to date (idempotent)."""
+    _ensure_sqlite_dir(database_url)
+    await migrate(config=tortoise_config(database_url))
+    await Tortoise.close_connections()
+
+
+async def open_db(database_url: str, *, migrate_first: bool = False) -> None:
+    """Connect the ORM in the running task's context; optionally migrate first."""
+    if migrate_first:
+        await apply_migrations(database_url)
+    _ensure_sqlite_dir(database_url)
+    # Global fallback: aiohttp runs request handlers and our worker in tasks that do not
+    # always inherit the start-up task's context; one database per process makes this safe.
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+
+
+async def close_db() -> None:
+    """Close every connection (and forget SQL built for this backend)."""
+    await Tortoise.close_connections()
+    # tortoise caches INSERT/DELETE SQL per connection *name*, not per dialect: a process that
+    # reopens "default" on another backend (tests do: SQLite, then PostgreSQL) needs it cleared.
+    EXECUTOR_CACHE.clear()

@@ -1,0 +1,90 @@
+"""Database tables (tortoise-orm). Migrations live in bot/storage/migrations."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class InboundEvent(Model):
+    """A webhook event, recorded before the webhook answers 200, then processed by a worker."""
+
+    id = fields.BigIntField(primary_key=True)
+    platform = fields.CharField(max_length=16)
+    event_key = fields.CharField(max_length=128)
+    conv_key = fields.CharField(max_length=255)
+    payload = fields.TextField()
+    status = fields.CharField(max_length=12, default="pending", db_index=True)
+    attempts = fields.IntField(default=0)
+    locked_until = fields.DatetimeField(null=True)
+    replies = fields.TextField(null=True)  # JSON replies kept until delivered
+    error = fields.CharField(max_length=200, null=True)
+    received_at = fields.DatetimeField(auto_now_add=True)
+    processed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "inbound_event"
+        unique_together = (("platform", "event_key"),)
+
+
+class Conversation(Model):
+    """Conversation state for one (platform, chat, user)."""
+
+    id = fields.BigIntField(primary_key=True)
+    platform = fields.CharField(max_length=16)
+    chat_id = fields.CharField(max_length=64)
+    user_id = fields.CharField(max_length=64)
+    state = fields.CharField(max_length=40, default="idle")
+    data = fields.JSONField(default=dict)
+    nonce = fields.CharField(max_length=8, default="")
+    locale = fields.CharField(max_length=8, default="zh-TW")
+    version = fields.IntField(default=0)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "conversation"
+        unique_together = (("platform", "chat_id", "user_id"),)
+
+
+class Member(Model):
+    """A user of one platform: whether they follow us, and since when."""
+
+    id = fields.BigIntField(primary_key=True)
+    platform = fields.CharField(max_length=16)
+    user_id = fields.CharField(max_length=64)
+    followed = fields.BooleanField(default=True)
+    first_seen = fields.DatetimeField(auto_now_add=True)
+    last_seen = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "member"
+        unique_together = (("platform", "user_id"),)
+
+
+class Unanswered(Model):
+    """A question the bot could not answer, or an answer marked unhelpful (no personal data)."""
+
+    id = fields.BigIntField(primary_key=True)
+    text = fields.CharField(max_length=200)
+    reason = fields.CharField(max_length=16)  # no_match | suggested | thumbs_down
+    faq_id = fields.CharField(max_length=64, null=True)
+    lang = fields.CharField(max_length=4, default="zh")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "unanswered"
+
+
+class Feedback(Model):
+    """A 👍/👎 on an answer (user ids kept only so a user can see and delete theirs)."""
+
+    id = fields.BigIntField(primary_key=True)
+    platform = fields.CharField(max_length=16)
+    user_id = fields.CharField(max_length=64)
+    faq_id = fields.CharField(max_length=64)
+    helpful = fields.BooleanField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "feedback"
+        unique_together = (("platform", "user_id", "faq_id"),)

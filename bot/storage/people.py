@@ -1,0 +1,71 @@
+"""Members (follow state), feedback and unanswered questions; what a user may see and delete."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from bot.storage import conversations
+from bot.storage.models import Feedback, Member, Unanswered
+
+# Personal data must not reach the question log: mask long digit runs, e-mails and URLs.
+_PII = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+|\d[\d\s-]{5,}\d")
+
+
+def scrub(text: str) -> str:
+    """The text with phone numbers, e-mails and links masked, cut to 200 characters."""
+    return _PII.sub("＊", text)[:200]
+
+
+async def ensure_member(platform: str, user_id: str) -> None:
+    """Create the member row on first contact."""
+    try:
+        await Member.get_or_create(platform=platform, user_id=user_id)
+    except IntegrityError:
+        pass  # another worker created it first
+
+
+async def set_followed(platform: str, user_id: str, followed: bool) -> None:
+    """Mark a member as following (or not); an unfollowed member gets no pushes."""
+    await ensure_member(platform, user_id)
+    await Member.filter(platform=platform, user_id=user_id).update(followed=followed)
+
+
+async def log_unanswered(text: str, reason: str, lang: str, faq_id: str | None = None) -> None:
+    """Keep a question the bot could not answer, scrubbed of personal data."""
+    await Unanswered.create(text=scrub(text), reason=reason, lang=lang, faq_id=faq_id)
+
+
+async def record_feedback(platform: str, user_id: str, faq_id: str, helpful: bool) -> None:
+    """Store (or change) a user's 👍/👎 on an entry."""
+    updated = await Feedback.filter(platform=platform, user_id=user_id, faq_id=faq_id).update(
+        helpful=helpful
+    )
+    if not updated:
+        try:
+            await Feedback.create(platform=platform, user_id=user_id, faq_id=faq_id,
+                                  helpful=helpful)
+        except IntegrityError:
+            pass  # a double tap raced us; the first one counts
+
+
+async def my_data(platform: str, user_id: str) -> dict[str, Any] | None:
+    """Everything stored about a user, for the user to see; None when nothing is."""
+    member = await Member.get_or_none(platform=platform, user_id=user_id)
+    if member is None:
+        return None
+    return {
+        "platform": platform,
+        "first_seen": member.first_seen.strftime("%Y-%m-%d"),
+        "followed": member.followed,
+        "feedback": await Feedback.filter(platform=platform, user_id=user_id).count(),
+    }
+
+
+async def delete_user(platform: str, user_id: str) -> None:
+    """Delete every row tied to a user on a platform."""
+    await Feedback.filter(platform=platform, user_id=user_id).delete()
+    await conversations.delete_user(platform, user_id)
+    await Member.filter(platform=platform, user_id=user_id).delete()
