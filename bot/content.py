@@ -26,13 +26,18 @@ class Content:
 
     @classmethod
     def load(cls, content_dir: Path) -> Content:
-        """Load ui.yaml and commands.yaml from content_dir."""
-        ui = _read_yaml(content_dir / "ui.yaml")
+        """Load ui.yaml, ui-*.yaml, commands.yaml and the FAQ topics from content_dir."""
+        ui: dict[str, Any] = {}
+        for path in [content_dir / "ui.yaml", *sorted(content_dir.glob("ui-*.yaml"))]:
+            for key, value in _read_yaml(path).items():  # one file per feature: ui-NAME.yaml
+                if key in ui:
+                    raise ContentError(f"{path.name}: key {key!r} defined twice")
+                ui[key] = value
         cmds = _read_yaml(content_dir / "commands.yaml")
         strings = {str(k): {str(lk): str(lv) for lk, lv in v.items()} for k, v in ui.items()}
         commands = {str(k): tuple(str(w).lower() for w in v) for k, v in cmds.items()}
         raw_topics = _read_yaml(content_dir / "faq" / "topics.yaml")
-        topics = {str(k): {str(lk): str(lv) for lk, lv in v.items()} for k, v in raw_topics.items()}
+        topics = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in raw_topics.items()}
         return cls(strings=strings, commands=commands, topics=topics)
 
     def topic_name(self, topic: str, lang: str = "zh-TW") -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise.exceptions import IntegrityError
 
 from bot.core.types import Context
@@ -27,7 +29,7 @@ async def load(key: Key) -> Context:
 async def save(key: Key, old_version: int, ctx: Context) -> None:
     """Store ctx if nobody saved since old_version; raise Conflict otherwise."""
     platform, chat_id, user_id = key
-    values = {"state": ctx.state, "data": ctx.data, "nonce": ctx.nonce, "locale": ctx.locale}
+    values: dict[str, Any] = {"state": ctx.state, "data": ctx.data, "nonce": ctx.nonce, "locale": ctx.locale}
     if old_version == 0:
         try:
             await Conversation.create(platform=platform, chat_id=chat_id, user_id=user_id,

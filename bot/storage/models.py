@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -35,7 +37,7 @@ class Conversation(Model):
     chat_id = fields.CharField(max_length=64)
     user_id = fields.CharField(max_length=64)
     state = fields.CharField(max_length=40, default="idle")
-    data = fields.JSONField(default=dict)
+    data: Any = fields.JSONField(default=dict)
     nonce = fields.CharField(max_length=8, default="")
     locale = fields.CharField(max_length=8, default="zh-TW")
     version = fields.IntField(default=0)
@@ -88,3 +90,26 @@ class Feedback(Model):
     class Meta:
         table = "feedback"
         unique_together = (("platform", "user_id", "faq_id"),)
+
+
+class Job(Model):
+    """Durable work to run at or after run_at: pushes, reminders, broadcasts.
+
+    dedupe_key is unique, so scheduling the same job twice (after a restart, or from two
+    workers) creates it once.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    kind = fields.CharField(max_length=32)
+    payload = fields.TextField()
+    dedupe_key = fields.CharField(max_length=191, unique=True)
+    run_at = fields.DatetimeField(db_index=True)
+    status = fields.CharField(max_length=12, default="pending", db_index=True)
+    attempts = fields.IntField(default=0)
+    locked_until = fields.DatetimeField(null=True)
+    error = fields.CharField(max_length=200, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    finished_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "job"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -21,10 +22,8 @@ def scrub(text: str) -> str:
 
 async def ensure_member(platform: str, user_id: str) -> None:
     """Create the member row on first contact."""
-    try:
+    with contextlib.suppress(IntegrityError):  # another worker created it first
         await Member.get_or_create(platform=platform, user_id=user_id)
-    except IntegrityError:
-        pass  # another worker created it first
 
 
 async def set_followed(platform: str, user_id: str, followed: bool) -> None:
@@ -44,11 +43,9 @@ async def record_feedback(platform: str, user_id: str, faq_id: str, helpful: boo
         helpful=helpful
     )
     if not updated:
-        try:
+        with contextlib.suppress(IntegrityError):  # a double tap raced us: the first counts
             await Feedback.create(platform=platform, user_id=user_id, faq_id=faq_id,
                                   helpful=helpful)
-        except IntegrityError:
-            pass  # a double tap raced us; the first one counts
 
 
 async def my_data(platform: str, user_id: str) -> dict[str, Any] | None:

@@ -1,8 +1,9 @@
-from tortoise import migrations
-from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
-from tortoise import fields
+
+from tortoise import fields, migrations
+from tortoise.migrations import operations as ops
+
 
 class Migration(migrations.Migration):
     initial = True
@@ -55,6 +56,24 @@ class Migration(migrations.Migration):
                 ('processed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'inbound_event', 'app': 'models', 'unique_together': (('platform', 'event_key'),), 'pk_attr': 'id', 'table_description': 'A webhook event, recorded before the webhook answers 200, then processed by a worker.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Job',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('kind', fields.CharField(max_length=32)),
+                ('payload', fields.TextField(unique=False)),
+                ('dedupe_key', fields.CharField(unique=True, max_length=191)),
+                ('run_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
+                ('status', fields.CharField(default='pending', db_index=True, max_length=12)),
+                ('attempts', fields.IntField(default=0)),
+                ('locked_until', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('error', fields.CharField(null=True, max_length=200)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('finished_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'job', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Durable work to run at or after run_at: pushes, reminders, broadcasts.'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -1,0 +1,59 @@
+"""Helpers every adapter shares: text splitting and plain rendering of replies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.core.types import Card, Choice, Reply
+
+
+def utf16_len(text: str) -> int:
+    """Length in UTF-16 code units (how LINE counts)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int, size: Callable[[str], int] = utf16_len) -> list[str]:
+    """Split text into chunks of at most limit units (by size), preferring line breaks."""
+    if size(text) <= limit:
+        return [text]
+    chunks: list[str] = []
+    current = ""
+    for line in text.splitlines(keepends=True):
+        if current and size(current) + size(line) > limit:
+            chunks.append(current)
+            current = ""
+        while size(line) > limit:  # one over-long line: cut it hard
+            head, line = _cut(line, limit, size)
+            chunks.append(head)
+        current += line
+    if current:
+        chunks.append(current)
+    return [c.rstrip("\n") or c for c in chunks]
+
+
+def _cut(text: str, room: int, size: Callable[[str], int]) -> tuple[str, str]:
+    end = min(len(text), room)
+    while end > 1 and size(text[:end]) > room:
+        end -= 1
+    return text[:end], text[end:]
+
+
+def reply_text(reply: Reply) -> str:
+    """The text of a reply; a card becomes a title line, its body and its link."""
+    if isinstance(reply, Card):
+        parts = [f"【{reply.title}】", reply.body, reply.url]
+        return "\n".join(p for p in parts if p)
+    return reply.text
+
+
+def short_label(label: str, limit: int) -> str:
+    """A button label cut to limit characters with an ellipsis."""
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def numbered(text: str, choices: tuple[Choice, ...], limit: int) -> str:
+    """Append the full labels as a numbered list when some are too long for buttons."""
+    if all(len(c.label) <= limit for c in choices):
+        return text
+    lines = [f"{i}. {c.label}" for i, c in enumerate(choices, 1)]
+    return text + "\n" + "\n".join(lines)

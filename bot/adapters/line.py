@@ -1,0 +1,202 @@
+"""LINE adapter: verify and record webhook events; turn events into Incoming; deliver replies.
+
+Delivery uses the reply token while it is fresh, then push with an X-Line-Retry-Key derived
+from the event key, so a retried push after a crash is refused by LINE (409), not sent twice.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from dataclasses import replace
+from typing import Any
+
+from linebot.v3.messaging import (
+    ApiException,
+    AsyncApiClient,
+    AsyncMessagingApi,
+    Configuration,
+    PostbackAction,
+    PushMessageRequest,
+    QuickReply,
+    QuickReplyItem,
+    ReplyMessageRequest,
+    TextMessage,
+)
+from linebot.v3.webhooks import MessageEvent, PostbackEvent, TextMessageContent
+
+from bot.adapters.common import numbered, reply_text, short_label, split_text
+from bot.core.types import Incoming, Reply
+from bot.storage.inbox import NewEvent
+
+HANDLED_TYPES = frozenset({"message", "postback", "follow", "unfollow"})
+RETRY_NAMESPACE = uuid.UUID("6f1c1a8e-5d0b-4a7e-9a43-2f6f0b9e1c11")
+MAX_TEXT, MAX_MESSAGES, MAX_QUICK, MAX_LABEL = 5000, 5, 13, 20
+REPLY_TOKEN_TTL_MS = 50_000  # tokens last about a minute; leave a margin
+
+
+class LineAdapter:
+    """Translate LINE webhooks to Incoming and replies to LINE messages."""
+
+    platform = "line"
+
+    def __init__(self, channel_secret: str, access_token: str, api_base: str) -> None:
+        self._secret = channel_secret.encode()
+        self._config = Configuration(access_token=access_token, host=api_base)
+        self._client: AsyncApiClient | None = None
+        self.api: AsyncMessagingApi | None = None
+
+    async def start(self) -> None:
+        """Create the SDK client inside the running loop."""
+        self._client = AsyncApiClient(self._config)
+        self.api = AsyncMessagingApi(self._client)
+
+    async def close(self) -> None:
+        """Close the SDK client's session."""
+        if self._client is not None:
+            await self._client.close()
+
+    def verify(self, body: bytes, signature: str) -> bool:
+        """True when X-Line-Signature matches HMAC-SHA256 of the raw body."""
+        digest = hmac.new(self._secret, body, hashlib.sha256).digest()
+        return hmac.compare_digest(base64.b64encode(digest).decode(), signature or "")
+
+    def events(self, body: dict[str, Any]) -> list[NewEvent]:
+        """The events worth recording; other event types are ignored."""
+        found = []
+        for event in body.get("events") or []:
+            if not isinstance(event, dict) or event.get("type") not in HANDLED_TYPES:
+                continue
+            key = event.get("webhookEventId")
+            if not isinstance(key, str) or not key:
+                continue
+            found.append(NewEvent(key, _conv_key(event), event))
+        return found
+
+    def to_incoming(self, event: dict[str, Any], event_key: str) -> Incoming | None:
+        """The Incoming for an event, or None when the bot should stay quiet."""
+        source = event.get("source") or {}
+        user_id = source.get("userId") or ""
+        chat_id = source.get("groupId") or source.get("roomId") or user_id
+        group = source.get("type") in ("group", "room")
+        base = Incoming(platform="line", chat_id=chat_id, user_id=user_id, is_group=group,
+                        event_key=event_key)
+        kind = event.get("type")
+        if kind == "follow" or kind == "unfollow":
+            return replace(base, kind=kind)
+        if kind == "postback":
+            data = str(PostbackEvent.from_dict(event).postback.data)
+            return replace(base, kind="postback", payload=data)
+        return _message_incoming(event, base)
+
+    async def deliver(self, event: dict[str, Any], replies: list[Reply], event_key: str) -> None:
+        """Send replies: the reply token first, push (with a retry key) as the fallback."""
+        assert self.api is not None, "start() first"
+        batches = _batches(render(replies))
+        token = event.get("replyToken")
+        fresh = time.time() * 1000 - float(event.get("timestamp", 0)) < REPLY_TOKEN_TTL_MS
+        source = event.get("source") or {}
+        to = str(source.get("groupId") or source.get("roomId") or source.get("userId"))
+        for i, batch in enumerate(batches):
+            if i == 0 and token and fresh and await self._reply(token, batch):
+                continue
+            await self.push(to, batch, f"{event_key}:{i}")
+
+    async def push_replies(self, to: str, replies: list[Reply], seed: str) -> None:
+        """Push replies to a user or group (not in answer to an event)."""
+        for i, batch in enumerate(_batches(render(replies))):
+            await self.push(to, batch, f"{seed}:{i}")
+
+    async def _reply(self, token: str, batch: list[TextMessage]) -> bool:
+        assert self.api is not None
+        try:
+            await self.api.reply_message(ReplyMessageRequest(reply_token=token, messages=batch))
+        except ApiException as exc:
+            if exc.status == 400:  # token used or expired: fall back to push
+                return False
+            raise
+        return True
+
+    async def push(self, to: str, batch: list[TextMessage], retry_seed: str) -> None:
+        """Push messages; the retry key makes a repeated push harmless (409 = already sent)."""
+        assert self.api is not None
+        key = str(uuid.uuid5(RETRY_NAMESPACE, retry_seed))
+        try:
+            await self.api.push_message(PushMessageRequest(to=to, messages=batch),
+                                        x_line_retry_key=key)
+        except ApiException as exc:
+            if exc.status != 409:
+                raise
+
+
+def _conv_key(event: dict[str, Any]) -> str:
+    source = event.get("source") or {}
+    chat = source.get("groupId") or source.get("roomId") or source.get("userId") or "-"
+    return f"line:{chat}:{source.get('userId') or '-'}"
+
+
+def _message_incoming(event: dict[str, Any], base: Incoming) -> Incoming | None:
+    message = event.get("message") or {}
+    if message.get("type") != "text":
+        # A sticker or photo: in a 1:1 chat say we read text only; in a group stay quiet.
+        return None if base.is_group else base
+    parsed = MessageEvent.from_dict(event).message
+    assert isinstance(parsed, TextMessageContent)
+    if base.is_group and not _mentions_bot(parsed):
+        return None  # in groups the bot speaks only when addressed
+    return replace(base, text=_strip_mentions(parsed))
+
+
+def _mentions_bot(message: TextMessageContent) -> bool:
+    mentionees = message.mention.mentionees if message.mention else []
+    return any(getattr(m, "is_self", False) for m in mentionees)
+
+
+def _strip_mentions(message: TextMessageContent) -> str:
+    text = str(message.text)
+    spans = sorted(((m.index, m.length) for m in (message.mention.mentionees
+                    if message.mention else [])), reverse=True)
+    for index, length in spans:  # LINE indexes in UTF-16 units; CJK BMP text matches str
+        text = text[:index] + text[index + length:]
+    return text.strip()
+
+
+def render(replies: list[Reply]) -> list[TextMessage]:
+    """Replies as LINE text messages; buttons become quick replies on the last chunk."""
+    messages: list[TextMessage] = []
+    for reply in replies:
+        choices = reply.choices[:MAX_QUICK]
+        text = numbered(reply_text(reply), choices, MAX_LABEL)
+        chunks = split_text(text, MAX_TEXT)
+        for chunk in chunks[:-1]:
+            messages.append(TextMessage(text=chunk))
+        quick = _quick_reply(choices) if choices else None
+        messages.append(TextMessage(text=chunks[-1], quick_reply=quick))
+    return messages
+
+
+def _quick_reply(choices: tuple[Any, ...]) -> QuickReply:
+    items = [
+        QuickReplyItem(action=PostbackAction(
+            label=short_label(c.label, MAX_LABEL), data=c.payload[:300],
+            display_text=short_label(c.label, 300)))
+        for c in choices
+    ]
+    return QuickReply(items=items)
+
+
+def _batches(messages: list[TextMessage]) -> list[list[TextMessage]]:
+    return [messages[i:i + MAX_MESSAGES] for i in range(0, len(messages), MAX_MESSAGES)]
+
+
+def parse_body(body: bytes) -> dict[str, Any] | None:
+    """The webhook JSON body, or None when it is not a JSON object."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None

@@ -1,0 +1,142 @@
+"""Telegram adapter: check the secret header, record updates, translate, deliver.
+
+python-telegram-bot supplies the types and the Bot client; conversation state is ours
+(not ConversationHandler), so LINE and Telegram share one store and one dispatcher.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+from typing import Any
+
+from telegram import Bot as TgBot
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.error import BadRequest
+
+from bot.adapters.common import reply_text, split_text
+from bot.core.types import Choice, Incoming, Reply
+from bot.storage.inbox import NewEvent
+
+MAX_TEXT = 4096
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+class TelegramAdapter:
+    """Translate Telegram updates to Incoming and replies to sendMessage calls."""
+
+    platform = "telegram"
+
+    def __init__(self, token: str, secret: str, api_root: str, webhook_url: str = "") -> None:
+        self._secret = secret
+        self._webhook_url = webhook_url
+        self.bot = TgBot(token, base_url=f"{api_root}/bot")
+
+    async def start(self, commands: list[tuple[str, str]] | None = None) -> None:
+        """getMe, then register commands and (when configured) the webhook."""
+        await self.bot.initialize()
+        if commands:
+            await self.bot.set_my_commands([BotCommand(c, d) for c, d in commands])
+        if self._webhook_url:
+            await self.bot.set_webhook(self._webhook_url, secret_token=self._secret,
+                                       allowed_updates=ALLOWED_UPDATES)
+
+    async def close(self) -> None:
+        """Close the Bot's HTTP client."""
+        await self.bot.shutdown()
+
+    def verify(self, header: str | None) -> bool:
+        """True when X-Telegram-Bot-Api-Secret-Token matches our secret."""
+        return hmac.compare_digest((header or "").encode(), self._secret.encode())
+
+    def events(self, body: dict[str, Any]) -> list[NewEvent]:
+        """The update as an event to record (one update per webhook call)."""
+        update_id = body.get("update_id")
+        if not isinstance(update_id, int):
+            return []
+        message = body.get("message") or (body.get("callback_query") or {}).get("message") or {}
+        chat = (message.get("chat") or {}).get("id", "-")
+        sender = (body.get("message") or body.get("callback_query") or {}).get("from") or {}
+        return [NewEvent(str(update_id), f"telegram:{chat}:{sender.get('id', '-')}", body)]
+
+    def to_incoming(self, body: dict[str, Any], event_key: str) -> Incoming | None:
+        """The Incoming for an update, or None when the bot should stay quiet."""
+        update = Update.de_json(body, self.bot)
+        if update.callback_query is not None:
+            query = update.callback_query
+            chat = query.message.chat if query.message else None
+            chat_id = str(chat.id if chat else query.from_user.id)
+            return Incoming(platform="telegram", chat_id=chat_id,
+                            user_id=str(query.from_user.id), kind="postback",
+                            payload=query.data or "",
+                            is_group=bool(chat and chat.type != "private"), event_key=event_key)
+        if update.message is None or update.message.from_user is None:
+            return None
+        return self._message_incoming(update.message, event_key)
+
+    def _message_incoming(self, message: Message, event_key: str) -> Incoming | None:
+        group = message.chat.type != "private"
+        text = message.text or ""
+        if group and not self._addressed(message):
+            return None
+        text = text.replace(f"@{self.bot.username}", "").strip() if self.bot.username else text
+        assert message.from_user is not None
+        return Incoming(platform="telegram", chat_id=str(message.chat.id),
+                        user_id=str(message.from_user.id), kind="text", text=text,
+                        is_group=group, event_key=event_key)
+
+    def _addressed(self, message: Message) -> bool:
+        text = message.text or ""
+        replied = message.reply_to_message
+        to_bot = bool(replied and replied.from_user and replied.from_user.id == self.bot.id)
+        named = bool(self.bot.username) and f"@{self.bot.username}" in text
+        return text.startswith("/") or named or to_bot
+
+    async def deliver(self, body: dict[str, Any], replies: list[Reply], event_key: str) -> None:
+        """Answer a callback query, then send each reply (split within 4,096 characters)."""
+        query = body.get("callback_query")
+        if query:
+            # A query over 15 minutes old cannot be answered: the messages still go out.
+            with contextlib.suppress(BadRequest):
+                await self.bot.answer_callback_query(query["id"])
+        chat_id = self._chat_of(body)
+        for reply in replies:
+            await self.send(chat_id, reply)
+
+    async def push_replies(self, chat_id: str, replies: list[Reply], seed: str) -> None:
+        """Send replies to a chat (not in answer to an update)."""
+        for reply in replies:
+            await self.send(chat_id, reply)
+
+    async def send(self, chat_id: int | str, reply: Reply) -> None:
+        """Send one reply; buttons go on its last chunk as an inline keyboard."""
+        chunks = split_text(reply_text(reply), MAX_TEXT, size=len)
+        for i, chunk in enumerate(chunks):
+            last = i == len(chunks) - 1
+            markup = _keyboard(reply.choices) if last and reply.choices else None
+            await self.bot.send_message(chat_id, chunk, reply_markup=markup)
+
+    @staticmethod
+    def _chat_of(body: dict[str, Any]) -> int:
+        message = body.get("message") or (body.get("callback_query") or {}).get("message") or {}
+        chat = message.get("chat") or {}
+        if "id" in chat:
+            return int(chat["id"])
+        return int(((body.get("callback_query") or {}).get("from") or {})["id"])
+
+
+def _keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup:
+    # One button per row: labels are whole questions and read badly side by side.
+    rows = [[InlineKeyboardButton(c.label[:64], callback_data=_fit64(c.payload))] for c in choices]
+    return InlineKeyboardMarkup(rows)
+
+
+def _fit64(payload: str) -> str:
+    data = payload.encode()[:64]
+    return data.decode(errors="ignore")

@@ -1,0 +1,40 @@
+"""`run.py check-content`: validate every content file; non-zero exit on any error."""
+
+from __future__ import annotations
+
+from bot.content import Content, ContentError, check_strings
+from bot.handlers.menu import MAIN_MENU
+from bot.nlp.kb import load_faq, validate_faq
+from bot.settings import Settings
+
+TELEGRAM_TEXT, LINE_TEXT = 4096, 5000
+
+
+def run_check(settings: Settings) -> int:
+    """Print each problem; return 1 when there is any."""
+    errors = collect_errors(settings)
+    for error in errors:
+        print(f"ERROR {error}")
+    entries = len(load_faq(settings.content_dir)) if not errors else 0
+    counted = f", {entries} FAQ entries" if entries else ""
+    print(f"check-content: {len(errors)} problem(s){counted}")
+    return 1 if errors else 0
+
+
+def collect_errors(settings: Settings) -> list[str]:
+    """Every problem found in content/."""
+    try:
+        content = Content.load(settings.content_dir)
+        entries = load_faq(settings.content_dir)
+    except (ContentError, ValueError, KeyError, TypeError) as exc:
+        return [f"cannot load content: {exc}"]
+    errors = check_strings(content)
+    errors += validate_faq(entries, set(content.topics))
+    for key, _, _ in MAIN_MENU:
+        if key not in content.strings:
+            errors.append(f"ui.yaml: menu key {key} missing")
+    for entry in entries:
+        text = f"{entry.answer}\n{entry.more or ''}"
+        if len(text) > TELEGRAM_TEXT:
+            errors.append(f"faq {entry.id}: answer+more over Telegram's {TELEGRAM_TEXT}")
+    return errors

@@ -1,0 +1,63 @@
+"""`run.py chat`: a console chat on the same core; buttons become numbered choices."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import getpass
+
+from bot.adapters.common import reply_text
+from bot.core.types import Choice, Incoming, Reply
+from bot.dispatcher import Dispatcher
+from bot.services import build_deps
+from bot.settings import Settings
+from bot.storage.db import close_db, open_db
+
+with contextlib.suppress(ImportError):  # line editing and history where the platform has it
+    import readline  # noqa: F401
+
+
+async def run_console(settings: Settings) -> int:
+    """Chat on stdin/stdout until EOF or 'exit'."""
+    await open_db(settings.database_url, migrate_first=settings.database_url.startswith("sqlite"))
+    try:
+        dispatcher = Dispatcher(build_deps(settings))
+        user = f"console-{getpass.getuser()}"
+        choices = await _turn(dispatcher, Incoming("local", user, user, kind="follow"))
+        while True:
+            try:
+                line = (await asyncio.to_thread(input, "> ")).strip()
+            except EOFError:
+                break
+            if line.lower() in ("exit", "quit", "離開"):
+                break
+            msg = _incoming(user, line, choices)
+            choices = await _turn(dispatcher, msg)
+    finally:
+        await close_db()
+    return 0
+
+
+def _incoming(user: str, line: str, choices: list[Choice]) -> Incoming:
+    if line.isdigit() and 1 <= int(line) <= len(choices):
+        payload = choices[int(line) - 1].payload
+        return Incoming("local", user, user, kind="postback", payload=payload)
+    return Incoming("local", user, user, kind="text", text=line)
+
+
+async def _turn(dispatcher: Dispatcher, msg: Incoming) -> list[Choice]:
+    outcome = await dispatcher.turn(msg)
+    return show(outcome.replies)
+
+
+def show(replies: tuple[Reply, ...]) -> list[Choice]:
+    """Print replies; return the choices of the last one that had any, numbered from 1."""
+    choices: list[Choice] = []
+    for reply in replies:
+        print(reply_text(reply))
+        if reply.choices:
+            choices = list(reply.choices)
+            for i, c in enumerate(choices, 1):
+                print(f"  [{i}] {c.label}")
+        print()
+    return choices

@@ -1,0 +1,69 @@
+"""Command-line entry: parse the subcommand, load settings, run it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.settings import Settings, SettingsError, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="run.py", description="Taipei Civic Bot")
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("serve", help="the web server: webhooks, /healthz, local web chat (default)")
+    sub.add_parser("chat", help="a console chat on the same core")
+    ask = sub.add_parser("ask", help="answer questions (arguments, or one per line on stdin)")
+    ask.add_argument("--json", action="store_true", help="one JSON object per line")
+    ask.add_argument("question", nargs="*")
+    sub.add_parser("telegram-polling", help="long polling for a bot with no public URL")
+    sub.add_parser("migrate", help="apply database migrations")
+    sub.add_parser("check-content", help="validate everything under content/")
+    report = sub.add_parser("faq-report", help="most frequent unanswered questions, feedback")
+    report.add_argument("--limit", type=int, default=30)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a subcommand; exit code 0 on success, 2 on a settings error."""
+    args = _parser().parse_args(argv)
+    command = args.command or "serve"
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    for noisy in ("jieba", "httpx", "aiosqlite", "tortoise"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return _run(command, args, settings)
+
+
+def _run(command: str, args: argparse.Namespace, settings: Settings) -> int:
+    if command == "ask":
+        from bot.cli.ask import run_ask
+        return run_ask(settings, args.question, as_json=args.json)
+    if command == "check-content":
+        from bot.cli.check import run_check
+        return run_check(settings)
+    if command == "serve":
+        from bot.cli.serve import run_serve
+        return run_serve(settings)
+    if command == "chat":
+        from bot.cli.console import run_console
+        return asyncio.run(run_console(settings))
+    if command == "telegram-polling":
+        from bot.cli.polling import run_polling
+        return asyncio.run(run_polling(settings))
+    if command == "migrate":
+        from bot.storage.db import apply_migrations
+        asyncio.run(apply_migrations(settings.database_url))
+        print("migrations applied")
+        return 0
+    if command == "faq-report":
+        from bot.cli.report import run_report
+        return asyncio.run(run_report(settings, args.limit))
+    raise AssertionError(command)

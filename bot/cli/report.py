@@ -1,0 +1,60 @@
+"""`run.py faq-report`: what residents asked that the bot could not answer, and feedback."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from bot.nlp.normalize import normalize
+from bot.settings import Settings
+from bot.storage.db import close_db, open_db
+from bot.storage.models import Feedback, Unanswered
+
+
+async def run_report(settings: Settings, limit: int) -> int:
+    """Print the most frequent unanswered questions (clustered) and feedback per entry."""
+    await open_db(settings.database_url, migrate_first=settings.database_url.startswith("sqlite"))
+    try:
+        rows = await Unanswered.all().values_list("text", "reason")
+        feedback = await Feedback.all().values_list("faq_id", "helpful")
+    finally:
+        await close_db()
+    for line in format_report(rows, feedback, limit):
+        print(line)
+    return 0
+
+
+def format_report(rows: list[tuple[str, str]], feedback: list[tuple[str, bool]],
+                  limit: int) -> list[str]:
+    """Report lines: clusters of similar questions, most frequent first; feedback counts."""
+    clusters = cluster([text for text, _ in rows])
+    lines = [f"Unanswered or unhelpful questions: {len(rows)} in {len(clusters)} clusters"]
+    for size, example, variants in clusters[:limit]:
+        more = f"  (also: {' / '.join(variants[:3])})" if variants else ""
+        lines.append(f"{size:4d}  {example}{more}")
+    counts: Counter[tuple[str, bool]] = Counter(feedback)
+    ids = sorted({faq_id for faq_id, _ in feedback})
+    lines.append(f"Feedback on {len(ids)} entries (👍 / 👎):")
+    lines += [f"  {i}: {counts[(i, True)]} / {counts[(i, False)]}" for i in ids]
+    return lines
+
+
+def cluster(texts: list[str], threshold: float = 0.5) -> list[tuple[int, str, list[str]]]:
+    """Greedy clustering by character-bigram Jaccard similarity of normalised text."""
+    groups: list[tuple[set[str], Counter[str]]] = []
+    for text in texts:
+        grams = _bigrams(normalize(text))
+        for gset, members in groups:
+            if grams and len(grams & gset) / len(grams | gset) >= threshold:
+                members[text] += 1
+                break
+        else:
+            groups.append((grams, Counter({text: 1})))
+    result = []
+    for _, members in groups:
+        ranked = [t for t, _ in members.most_common()]
+        result.append((sum(members.values()), ranked[0], ranked[1:]))
+    return sorted(result, key=lambda r: -r[0])
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)} or ({text} if text else set())

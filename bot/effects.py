@@ -1,0 +1,66 @@
+"""Effects: what handlers ask the dispatcher to persist, applied inside the turn's transaction.
+
+Each feature registers its appliers here (name -> coroutine), so the dispatcher stays small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.core.types import Effect, Incoming
+from bot.storage import jobs, people
+
+Applier = Callable[[Incoming, dict[str, Any]], Awaitable[None]]
+EFFECTS: dict[str, Applier] = {}
+
+
+def effect(name: str) -> Callable[[Applier], Applier]:
+    """Register an applier for an effect name."""
+    def register(fn: Applier) -> Applier:
+        if name in EFFECTS:
+            raise ValueError(f"effect {name} registered twice")
+        EFFECTS[name] = fn
+        return fn
+    return register
+
+
+async def apply_effect(msg: Incoming, eff: Effect) -> None:
+    """Persist one effect; an unknown name is a programming error."""
+    try:
+        applier = EFFECTS[eff.name]
+    except KeyError:
+        raise ValueError(f"unknown effect {eff.name}") from None
+    await applier(msg, eff.data)
+
+
+@effect("follow")
+async def _follow(msg: Incoming, data: dict[str, Any]) -> None:
+    await people.set_followed(msg.platform, msg.user_id, True)
+
+
+@effect("unfollow")
+async def _unfollow(msg: Incoming, data: dict[str, Any]) -> None:
+    await people.set_followed(msg.platform, msg.user_id, False)
+
+
+@effect("unanswered")
+async def _unanswered(msg: Incoming, data: dict[str, Any]) -> None:
+    await people.log_unanswered(data["text"], data["reason"], data["lang"], data.get("faq_id"))
+
+
+@effect("feedback")
+async def _feedback(msg: Incoming, data: dict[str, Any]) -> None:
+    await people.record_feedback(msg.platform, msg.user_id, data["faq_id"], data["helpful"])
+
+
+@effect("delete_my_data")
+async def _delete(msg: Incoming, data: dict[str, Any]) -> None:
+    await people.delete_user(msg.platform, msg.user_id)
+
+
+@effect("notify")
+async def _notify(msg: Incoming, data: dict[str, Any]) -> None:
+    """Queue a message to another user or chat: {platform, chat_id, replies, key, at?}."""
+    await jobs.enqueue_send(data["platform"], data["chat_id"], data["replies"],
+                            dedupe_key=data["key"], run_at=data.get("at"))

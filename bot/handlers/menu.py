@@ -1,0 +1,65 @@
+"""Welcome, main menu, help, cancel: the global commands."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core.types import Choice, Context, Incoming, Text, Turn
+from bot.handlers.buttons import choice
+from bot.handlers.deps import Deps
+
+# Main-menu entries: (content key, action, arg). Only what works today; later flows add theirs.
+MAIN_MENU = (
+    ("menu.faq", "topics", ""),
+    ("menu.process", "faq", "pb-stages"),
+    ("menu.counter", "faq", "counter-services"),
+    ("menu.mydata", "mydata", ""),
+    ("menu.help", "help", ""),
+)
+
+
+def menu_choices(deps: Deps, lang: str) -> tuple[Choice, ...]:
+    """The main menu as buttons (FAQ shortcuts only when the entry exists)."""
+    known = {e.id for e in deps.nlp.entries}
+    return tuple(
+        choice(deps.content.t(key, lang), action, arg)
+        for key, action, arg in MAIN_MENU
+        if action != "faq" or arg in known
+    )
+
+
+def idle(ctx: Context, lang: str) -> Context:
+    """The context back at rest, flow data dropped."""
+    return replace(ctx, state="idle", data={}, locale=lang)
+
+
+def welcome(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
+    """Greet a new follower with the menu."""
+    lang = ctx.locale
+    text = deps.content.t("welcome", lang)
+    return Turn(idle(ctx, lang), (Text(text, menu_choices(deps, lang)),))
+
+
+def show_menu(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
+    """The main menu; leaves any flow."""
+    text = deps.content.t("menu.title", lang)
+    return Turn(idle(ctx, lang), (Text(text, menu_choices(deps, lang)),))
+
+
+def show_help(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
+    """How to use the bot; keeps the current flow."""
+    text = deps.content.t("help", lang)
+    return Turn(replace(ctx, locale=lang), (Text(text, menu_choices(deps, lang)),))
+
+
+def cancel(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
+    """Leave the current flow (flows keep their drafts elsewhere)."""
+    key = "cancelled" if ctx.state != "idle" else "nothing_to_cancel"
+    text = deps.content.t(key, lang)
+    return Turn(idle(ctx, lang), (Text(text, menu_choices(deps, lang)),))
+
+
+def greeting(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
+    """Answer hello with the menu."""
+    text = deps.content.t("greeting", lang)
+    return Turn(replace(ctx, locale=lang), (Text(text, menu_choices(deps, lang)),))

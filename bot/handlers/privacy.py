@@ -1,0 +1,50 @@
+"""「我的資料」: show a user what is stored about them, and delete it on confirmation."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core.types import Context, Effect, Incoming, Text, Turn
+from bot.handlers import menu
+from bot.handlers.buttons import choice
+from bot.handlers.deps import Deps
+
+CONFIRM_STATE = "mydata_confirm"
+
+
+async def show(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
+    """List what is stored, with a delete button."""
+    data = await deps.my_data(msg.platform, msg.user_id)
+    if data is None:
+        reply = Text(deps.content.t("mydata.none", lang), menu.menu_choices(deps, lang))
+        return Turn(replace(ctx, locale=lang), (reply,))
+    state = deps.content.t(f"state.{ctx.state}", lang) if f"state.{ctx.state}" in \
+        deps.content.strings else ctx.state
+    text = deps.content.t("mydata.summary", lang, platform=msg.platform,
+                          first_seen=data["first_seen"], state=state, feedback=data["feedback"])
+    buttons = (choice(deps.content.t("mydata.delete", lang), "mydata_delete"),
+               choice(deps.content.t("mydata.keep", lang), "mydata_keep"))
+    return Turn(replace(ctx, locale=lang), (Text(text, buttons),))
+
+
+def ask_confirm(ctx: Context, deps: Deps) -> Turn:
+    """Ask once more before deleting."""
+    lang = ctx.locale
+    buttons = (choice(deps.content.t("mydata.confirm_yes", lang), "mydata_confirm"),
+               choice(deps.content.t("mydata.keep", lang), "mydata_keep"))
+    new = replace(ctx, state=CONFIRM_STATE)
+    return Turn(new, (Text(deps.content.t("mydata.confirm", lang), buttons),))
+
+
+def confirm(ctx: Context, deps: Deps) -> Turn:
+    """Delete everything stored about the user (the dispatcher carries it out)."""
+    if ctx.state != CONFIRM_STATE:
+        return ask_confirm(ctx, deps)
+    text = deps.content.t("mydata.deleted", ctx.locale)
+    return Turn(Context(locale=ctx.locale), (Text(text),), (Effect("delete_my_data"),))
+
+
+def keep(ctx: Context, deps: Deps) -> Turn:
+    """Leave the data as it is."""
+    reply = Text(deps.content.t("mydata.kept", ctx.locale), menu.menu_choices(deps, ctx.locale))
+    return Turn(menu.idle(ctx, ctx.locale), (reply,))

@@ -1,0 +1,119 @@
+"""Answering questions: FAQ answers, suggestions, honest 'don't know', flows not built yet."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core.types import Choice, Context, Effect, Incoming, Text, Turn
+from bot.handlers import menu
+from bot.handlers.buttons import choice
+from bot.handlers.deps import Deps
+from bot.nlp.kb import FaqEntry
+from bot.nlp.understander import Understanding
+
+MAX_QUESTION = 500
+# Intents whose flows are not built yet: an honest answer, with what to do meanwhile.
+COMING = {"propose": "coming.propose", "register": "coming.register", "handoff": "coming.handoff"}
+
+
+def lang_of(u: Understanding) -> str:
+    """The reply language for what the user wrote."""
+    return "en" if u.lang == "en" else "zh-TW"
+
+
+def answer_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
+    """Understand free text and answer it."""
+    text = msg.text[:MAX_QUESTION]
+    u = deps.nlp.understand(text)
+    lang = lang_of(u)
+    turn = _by_intent(msg, u, ctx, deps, lang)
+    if len(msg.text) > MAX_QUESTION:
+        note = Text(deps.content.t("too_long", lang))
+        turn = replace(turn, replies=(note, *turn.replies))
+    return turn
+
+
+def _by_intent(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
+    meta = {"intent": u.intent}
+    if u.intent == "greeting":
+        return _with(menu.greeting(msg, ctx, deps, lang), meta)
+    if u.intent == "thanks":
+        return Turn(ctx, (Text(deps.content.t("thanks", lang)),), meta=meta)
+    if u.intent in ("menu", "help", "cancel"):
+        handler = {"menu": menu.show_menu, "help": menu.show_help, "cancel": menu.cancel}
+        return _with(handler[u.intent](msg, ctx, deps, lang), meta)
+    if u.intent in COMING:
+        return _coming(ctx, deps, lang, COMING[u.intent], u.intent)
+    if u.intent == "ivoting":
+        key = f"coming.ivoting_{u.action or 'subscribe'}"
+        return _coming(ctx, deps, lang, key, u.intent)
+    if u.intent == "faq" and u.matches:
+        return _faq(msg, u, ctx, deps, lang)
+    return _unknown(msg, ctx, deps, lang, reason="no_match")
+
+
+def _with(turn: Turn, meta: dict[str, object]) -> Turn:
+    return replace(turn, meta={**turn.meta, **meta})
+
+
+def _coming(ctx: Context, deps: Deps, lang: str, key: str, intent: str) -> Turn:
+    text = deps.content.t(key, lang)
+    reply = Text(text, menu.menu_choices(deps, lang))
+    return Turn(replace(ctx, locale=lang), (reply,), meta={"intent": intent})
+
+
+def _faq(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
+    best = u.matches[0]
+    if u.confidence == "high":
+        turn = answer_entry(deps.nlp.entry(best.faq_id), ctx, deps, lang)
+        return _with(turn, {"score": best.score})
+    if u.confidence == "medium":
+        return _suggest(msg, u, ctx, deps, lang)
+    return _unknown(msg, ctx, deps, lang, reason="no_match", score=best.score)
+
+
+def answer_entry(entry: FaqEntry, ctx: Context, deps: Deps, lang: str) -> Turn:
+    """One FAQ entry as an answer, with 'more', feedback and menu buttons."""
+    english = lang == "en" and bool(entry.answer_en)
+    body = entry.answer_en if english else entry.answer
+    doc, year = entry.source.get("doc", ""), entry.source.get("year", "")
+    source = deps.content.t("faq.source", lang, doc=doc, year=year) if doc else ""
+    buttons: list[Choice] = []
+    if entry.more and not english:
+        buttons.append(choice(deps.content.t("faq.more", lang), "more", entry.id))
+    buttons += [
+        choice(deps.content.t("feedback.up", lang), "fb", f"{entry.id}+"),
+        choice(deps.content.t("feedback.down", lang), "fb", f"{entry.id}-"),
+        choice(deps.content.t("button.menu", lang), "menu"),
+    ]
+    text = f"{body}\n{source}".strip()
+    meta = {"intent": "faq", "faq_id": entry.id}
+    return Turn(replace(ctx, locale=lang), (Text(text, tuple(buttons)),), meta=meta)
+
+
+def _suggest(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
+    buttons = [
+        choice(question_label(deps.nlp.entry(m.faq_id), lang), "faq", m.faq_id)
+        for m in u.matches[:3]
+    ]
+    buttons.append(choice(deps.content.t("faq.none_of_these", lang), "nomatch"))
+    reply = Text(deps.content.t("faq.suggest", lang), tuple(buttons))
+    effect = Effect("unanswered", {"text": msg.text, "reason": "suggested", "lang": lang})
+    meta = {"intent": "unknown", "score": u.matches[0].score,
+            "suggestions": [m.faq_id for m in u.matches[:3]]}
+    return Turn(replace(ctx, locale=lang, data={**ctx.data, "asked": msg.text[:200]}),
+                (reply,), (effect,), meta)
+
+
+def question_label(entry: FaqEntry, lang: str) -> str:
+    if lang == "en" and entry.questions_en:
+        return entry.questions_en[0]
+    return entry.questions[0]
+
+
+def _unknown(msg: Incoming, ctx: Context, deps: Deps, lang: str, *, reason: str,
+             score: float = 0.0) -> Turn:
+    reply = Text(deps.content.t("faq.unknown", lang), menu.menu_choices(deps, lang))
+    effects = (Effect("unanswered", {"text": msg.text, "reason": reason, "lang": lang}),)
+    meta = {"intent": "unknown", "score": score}
+    return Turn(replace(ctx, locale=lang), (reply,), effects, meta)

@@ -1,0 +1,69 @@
+"""Runs due jobs in every process; leases make it safe with many workers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.storage import jobs
+from bot.storage.models import Job
+
+log = logging.getLogger("bot.jobs")
+JobHandler = Callable[[dict[str, Any], Job], Awaitable[None]]
+
+
+class PermanentError(Exception):
+    """The job can never succeed (e.g. the user blocked the bot): do not retry."""
+
+
+class JobRunner:
+    """Claims due jobs and runs the handler registered for each kind."""
+
+    def __init__(self, handlers: dict[str, JobHandler], batch: int = 32,
+                 poll: float = 1.0) -> None:
+        self.handlers = handlers
+        self.batch = batch
+        self.poll = poll
+
+    async def run(self) -> None:
+        """Run until cancelled."""
+        while True:
+            try:
+                busy = await self.run_once()
+            except Exception:
+                log.exception("job pass failed; retrying")
+                busy = False
+            if not busy:
+                await asyncio.sleep(self.poll)
+
+    async def run_once(self) -> bool:
+        """Run one batch of due jobs; False when none were due."""
+        due = await jobs.claim_due(self.batch)
+        for job in due:
+            await self._run(job)
+        return bool(due)
+
+    async def _run(self, job: Job) -> None:
+        handler = self.handlers.get(job.kind)
+        if handler is None:
+            await jobs.finish(job.id, error=f"no handler for {job.kind}")
+            return
+        try:
+            await handler(json.loads(job.payload), job)
+        except PermanentError as exc:
+            await jobs.finish(job.id, error=str(exc)[:200])
+        except Exception as exc:
+            log.warning("job %s (%s) failed: %s", job.id, job.kind, type(exc).__name__)
+            await jobs.retry_later(job, f"{type(exc).__name__}: {exc}")
+        else:
+            await jobs.finish(job.id)
+
+
+async def run_forever(runner: JobRunner) -> None:
+    """Helper for start-up code: run and swallow cancellation."""
+    with contextlib.suppress(asyncio.CancelledError):
+        await runner.run()

@@ -1,0 +1,96 @@
+"""The one aiohttp server: LINE and Telegram webhooks, /healthz, and the local web chat."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from bot.adapters import local_web
+from bot.adapters.line import parse_body
+from bot.services import SERVICES, Services, build_services
+from bot.settings import Settings
+from bot.storage import inbox
+from bot.storage.db import close_db, open_db
+
+log = logging.getLogger("bot.web")
+MAX_BODY = 1024 * 1024  # LINE and Telegram bodies are a few KB; refuse anything huge early
+
+
+def build_app(settings: Settings, services: Services | None = None) -> web.Application:
+    """The web application for these settings (platform routes only when configured)."""
+    services = services or build_services(settings)
+    app = web.Application(client_max_size=MAX_BODY)
+    app[SERVICES] = services
+    # Order matters: the ORM context must exist before the worker task is created.
+    app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_platforms_and_worker)
+    app.router.add_get("/healthz", healthz)
+    if services.line is not None:
+        app.router.add_post("/webhook/line", line_webhook)
+    if services.telegram is not None:
+        app.router.add_post("/webhook/telegram", telegram_webhook)
+    if settings.local_chat_enabled:
+        local_web.add_routes(app)
+    return app
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SERVICES].settings
+    await open_db(settings.database_url, migrate_first=settings.database_url.startswith("sqlite"))
+    yield
+    await close_db()
+
+
+async def _platforms_and_worker(app: web.Application) -> AsyncIterator[None]:
+    services = app[SERVICES]
+    await services.start()
+    tasks = [asyncio.create_task(services.worker.run(), name="inbox-worker"),
+             asyncio.create_task(services.jobs.run(), name="job-runner")]
+    yield
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    await services.close()
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Liveness plus the inbox backlog."""
+    return web.json_response({"ok": True, "inbox": await inbox.counts()})
+
+
+async def line_webhook(request: web.Request) -> web.Response:
+    """Verify, record, answer 200; the worker does the rest."""
+    services = request.app[SERVICES]
+    assert services.line is not None
+    signature = request.headers.get("X-Line-Signature")
+    if not signature:
+        return web.json_response({"error": "missing X-Line-Signature"}, status=400)
+    body = await request.read()
+    if not services.line.verify(body, signature):
+        return web.json_response({"error": "bad signature"}, status=401)
+    data = parse_body(body)
+    if data is None:
+        return web.json_response({"error": "body is not a JSON object"}, status=400)
+    await inbox.record("line", services.line.events(data))
+    services.worker.notify()
+    return web.json_response({})
+
+
+async def telegram_webhook(request: web.Request) -> web.Response:
+    """Check the secret header, record the update, answer 200."""
+    services = request.app[SERVICES]
+    assert services.telegram is not None
+    if not services.telegram.verify(request.headers.get("X-Telegram-Bot-Api-Secret-Token")):
+        return web.json_response({"error": "bad secret token"}, status=403)
+    data = parse_body(await request.read())
+    if data is None:
+        return web.json_response({"error": "body is not a JSON object"}, status=400)
+    await inbox.record("telegram", services.telegram.events(data))
+    services.worker.notify()
+    return web.json_response({})
