@@ -1,0 +1,174 @@
+"""BM25 over FAQ phrasings (the entry's tags and answer as weaker fields), and an
+IDF-weighted character n-gram similarity. Written here (~150 lines), no dependency.
+
+Terms carry weights: a whole word counts 1, a dictionary sub-word of a longer word counts less
+(see retriever.py), so 「提案審議工作坊」 still meets 「審議工作坊」 without the compound
+outweighing the rest of the question.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+Terms = Mapping[str, float]  # term -> weighted frequency
+
+
+def idf(df: int, n: int) -> float:
+    """BM25's IDF (always positive); df = 0 gives the largest value, for unseen terms."""
+    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How one phrasing fits a query, both 0..1: the IDF-weighted share of the query it covers
+    (recall) and the BM25 share of the phrasing the query covers (precision)."""
+
+    recall: float
+    precision: float
+
+
+class Bm25Fields:
+    """Documents are phrasings, each owned by an entry. A query term found in the phrasing
+    counts by its BM25 term score relative to the query's own (capped at 1); found only in the
+    owner's tags, `tag_weight`; only in its answer, `answer_weight`. IDF is counted per entry
+    over phrasings and tags, so an entry's many phrasings do not make its words look common."""
+
+    def __init__(self, docs: Sequence[Terms], owners: Sequence[int], tags: Sequence[Terms],
+                 answers: Sequence[Iterable[str]], k1: float = 1.2, b: float = 0.75,
+                 tag_weight: float = 0.5, answer_weight: float = 0.3) -> None:
+        self.k1, self.b, self.owners = k1, b, list(owners)
+        self.tag_weight, self.answer_weight = tag_weight, answer_weight
+        self.lengths = [sum(d.values()) for d in docs]
+        self.avgdl = (sum(self.lengths) / len(docs)) if docs else 1.0
+        self.docs_of: dict[int, list[int]] = defaultdict(list)
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        seen: dict[str, set[int]] = defaultdict(set)
+        for number, (doc, owner) in enumerate(zip(docs, owners, strict=True)):
+            self.docs_of[owner].append(number)
+            for term, tf in doc.items():
+                self.postings[term].append((number, tf))
+                seen[term].add(owner)
+        self.tags = [frozenset(t) for t in tags]
+        self.answers = [frozenset(a) for a in answers]
+        self.side: dict[str, set[int]] = defaultdict(set)  # term -> entries (tags, answer)
+        for entry, (tag_terms, answer_terms) in enumerate(zip(self.tags, self.answers,
+                                                              strict=True)):
+            for term in tag_terms:
+                seen[term].add(entry)
+            for term in tag_terms | answer_terms:
+                self.side[term].add(entry)
+        n = max(len(tags), 1)
+        self.idf = {term: idf(len(o), n) for term, o in seen.items()}
+        self.unseen_idf = idf(0, n)
+        self.doc_self = [self._score(d, d, length)
+                         for d, length in zip(docs, self.lengths, strict=True)]
+
+    def weight(self, term: str) -> float:
+        """The term's IDF (the unseen-term IDF when no phrasing or tag has it)."""
+        return self.idf.get(term, self.unseen_idf)
+
+    def _sat(self, tf: float, length: float) -> float:
+        norm = self.k1 * (1.0 - self.b + self.b * length / self.avgdl)
+        return tf * (self.k1 + 1.0) / (tf + norm)
+
+    def _score(self, query: Terms, doc: Terms, length: float) -> float:
+        return sum(self.weight(t) * self._sat(doc[t], length) for t in query if t in doc)
+
+    def candidates(self, query: Terms, extra: Iterable[int] = ()) -> set[int]:
+        """Phrasings sharing a term with the query, plus extra, plus the first phrasing of
+        each entry that shares one only through its tags or answer."""
+        found = {doc for t in query for doc, _ in self.postings.get(t, ())} | set(extra)
+        reached = {self.owners[d] for d in found}
+        for term in query:
+            for entry in self.side.get(term, ()):
+                if entry not in reached and entry in self.docs_of:
+                    found.add(self.docs_of[entry][0])
+                    reached.add(entry)
+        return found
+
+    def fits(self, query: Terms, extra: Iterable[int] = ()) -> dict[int, Fit]:
+        """The fit of every candidate phrasing (see `candidates`)."""
+        if not query:
+            return {}
+        self_sat = self._sat(1.0, sum(query.values()))
+        total = sum(self.weight(t) * w for t, w in query.items())
+        hits: dict[int, dict[str, float]] = defaultdict(dict)
+        for term in query:
+            for doc, tf in self.postings.get(term, ()):
+                hits[doc][term] = tf
+        return {d: self._fit(d, query, hits.get(d, {}), self_sat, total)
+                for d in self.candidates(query, extra)}
+
+    def _fit(self, doc: int, query: Terms, hits: dict[str, float], self_sat: float,
+             total: float) -> Fit:
+        owner, length = self.owners[doc], self.lengths[doc]
+        covered = 0.0
+        for term, qf in query.items():
+            tf = hits.get(term)
+            if tf:
+                credit = min(1.0, self._sat(tf, length) / self_sat)
+            elif term in self.tags[owner]:
+                credit = self.tag_weight
+            else:
+                credit = self.answer_weight if term in self.answers[owner] else 0.0
+            covered += self.weight(term) * qf * credit
+        precision = self._score(hits, hits, length) / (self.doc_self[doc] or 1.0)
+        return Fit(min(1.0, covered / total), min(1.0, precision))
+
+
+def char_grams(text: str) -> set[str]:
+    """Character bigrams and trigrams of text (the text itself when shorter)."""
+    if len(text) < 2:
+        return {text} if text else set()
+    grams = {text[i:i + 2] for i in range(len(text) - 1)}
+    grams.update(text[i:i + 3] for i in range(len(text) - 2))
+    return grams
+
+
+def word_grams(words: Sequence[str]) -> frozenset[str]:
+    """N-grams of content words: character bi/tri-grams across each run of Chinese words
+    (typos, odd segmentation), and each ASCII word whole (so one English or Latin-script name
+    does not outweigh the Chinese words around it)."""
+    grams: set[str] = set()
+    run: list[str] = []
+    for word in [*words, ""]:
+        if word and not word.isascii():
+            run.append(word)
+            continue
+        grams |= char_grams("".join(run))
+        run = []
+        if word:
+            grams.add(word)
+    return frozenset(grams)
+
+
+class GramIndex:
+    """Weighted Dice similarity on character n-grams, weights = IDF per owner."""
+
+    def __init__(self, docs: Sequence[frozenset[str]], owners: Sequence[int],
+                 n_owners: int) -> None:
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        seen: dict[str, set[int]] = defaultdict(set)
+        for number, (grams, owner) in enumerate(zip(docs, owners, strict=True)):
+            for gram in grams:
+                self.postings[gram].append(number)
+                seen[gram].add(owner)
+        n = max(n_owners, 1)
+        self.idf = {g: idf(len(o), n) for g, o in seen.items()}
+        self.unseen_idf = idf(0, n)
+        self.mass = [sum(self.idf[g] for g in grams) for grams in docs]
+
+    def scores(self, grams: frozenset[str]) -> dict[int, float]:
+        """Weighted Dice 2·w(Q∩D) / (w(Q)+w(D)) for each document sharing an n-gram."""
+        shared: dict[int, float] = defaultdict(float)
+        query_mass = 0.0
+        for gram in grams:
+            weight = self.idf.get(gram)
+            query_mass += self.unseen_idf if weight is None else weight
+            if weight is not None:
+                for doc in self.postings[gram]:
+                    shared[doc] += weight
+        return {doc: 2.0 * w / (query_mass + self.mass[doc]) for doc, w in shared.items()}

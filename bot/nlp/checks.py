@@ -1,0 +1,130 @@
+"""Content checks for FAQ entries (used through `bot.nlp.kb.validate_faq`)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from bot.nlp.normalize import normalize
+
+if TYPE_CHECKING:
+    from bot.nlp.kb import FaqEntry
+
+ANSWER_MAX = 400        # design.md: "never over 400"
+ANSWER_EN_MAX = 1000    # English runs ~2.5x longer than Chinese for the same content
+TELEGRAM_MAX = 4096     # characters per message
+LINE_MAX = 5000         # UTF-16 code units per text message
+MIN_QUESTIONS = 3
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PLACEHOLDER_RE = re.compile(
+    r"(?<![A-Za-z])(?:TODO|FIXME|TBD|XXX)(?![A-Za-z])|\{[^{}]*\}|lorem ipsum"
+    r"|待補|待填|待確認|待查|請補充|○○|「\s*(?:…+|\.{2,}|○+|[Xx]+)?\s*」|[?？]{3,}",
+    re.IGNORECASE,
+)
+TRAILING_ELLIPSIS_RE = re.compile(r"(?:……|\.\.\.)\s*$")
+
+
+def validate_entries(entries: list[FaqEntry], topics: set[str]) -> list[str]:
+    """Every problem, one line each, prefixed with the entry id and where it is."""
+    errors: list[str] = []
+    for entry in entries:
+        errors += [_where(entry, p) for p in entry.problems]
+        errors += [_where(entry, p) for p in entry_problems(entry, topics)]
+    errors += duplicate_ids(entries)
+    errors += duplicate_phrasings(entries)
+    errors += broken_links(entries)
+    return errors
+
+
+def entry_problems(entry: FaqEntry, topics: set[str]) -> list[str]:
+    """Problems visible in one entry on its own."""
+    problems: list[str] = []
+    if not ID_RE.match(entry.id):
+        problems.append(f"id {entry.id!r} is not kebab-case (a-z, 0-9, hyphens)")
+    if entry.topic not in topics:
+        problems.append(f"unknown topic {entry.topic!r} (not in faq/topics.yaml)")
+    if len([q for q in entry.questions if q]) < MIN_QUESTIONS:
+        problems.append(f"only {len(entry.questions)} questions, at least {MIN_QUESTIONS}")
+    if entry.questions_en and not entry.answer_en:
+        problems.append("questions_en given but no answer_en")
+    if not entry.source.get("doc"):
+        problems.append("source has no doc")
+    return problems + length_problems(entry) + placeholder_problems(entry)
+
+
+def length_problems(entry: FaqEntry) -> list[str]:
+    """The answer is short; answer plus 'more' fits one LINE and one Telegram message."""
+    problems: list[str] = []
+    if not entry.answer:
+        problems.append("empty answer")
+    if len(entry.answer) > ANSWER_MAX:
+        problems.append(f"answer has {len(entry.answer)} characters, at most {ANSWER_MAX}")
+    if entry.answer_en and len(entry.answer_en) > ANSWER_EN_MAX:
+        problems.append(f"answer_en has {len(entry.answer_en)} characters, "
+                        f"at most {ANSWER_EN_MAX}")
+    full = f"{entry.answer}\n\n{entry.more}" if entry.more else entry.answer
+    if len(full) > TELEGRAM_MAX:
+        problems.append(f"answer+more has {len(full)} characters, over Telegram's {TELEGRAM_MAX}")
+    units = len(full.encode("utf-16-le")) // 2
+    if units > LINE_MAX:
+        problems.append(f"answer+more has {units} UTF-16 units, over LINE's {LINE_MAX}")
+    return problems
+
+
+def placeholder_problems(entry: FaqEntry) -> list[str]:
+    """Leftover placeholders (TODO, XXX, {name}, 「…」, 待補 ...) in any user-visible text."""
+    fields: list[tuple[str, str]] = [("answer", entry.answer), ("more", entry.more or ""),
+                                     ("answer_en", entry.answer_en or "")]
+    fields += [("questions", q) for q in entry.questions + entry.questions_en]
+    fields += [("tags", t) for t in entry.tags]
+    problems = []
+    for name, text in fields:
+        found = PLACEHOLDER_RE.search(text)
+        if found:
+            problems.append(f"placeholder {found.group(0)!r} in {name}")
+        elif name != "questions" and TRAILING_ELLIPSIS_RE.search(text):
+            problems.append(f"{name} ends with an ellipsis (unfinished?)")
+    return problems
+
+
+def duplicate_ids(entries: Iterable[FaqEntry]) -> list[str]:
+    """One line per id used more than once."""
+    seen: dict[str, list[str]] = defaultdict(list)
+    for entry in entries:
+        seen[entry.id].append(entry.origin)
+    return [f"duplicate id {i!r} in {', '.join(w)}" for i, w in seen.items() if len(w) > 1]
+
+
+def duplicate_phrasings(entries: Iterable[FaqEntry]) -> list[str]:
+    """Phrasings that normalise to the same text in two entries (or twice in one)."""
+    owners: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for entry in entries:
+        for question in entry.questions + entry.questions_en:
+            key = normalize(question)
+            if key:
+                owners[key].append((entry.id, question))
+    errors = []
+    for found in owners.values():
+        if len(found) > 1:
+            listed = "; ".join(f"{i}: {q!r}" for i, q in found)
+            errors.append(f"duplicate phrasing after normalisation: {listed}")
+    return errors
+
+
+def broken_links(entries: list[FaqEntry]) -> list[str]:
+    """related ids that name no entry, or the entry itself."""
+    known = {e.id for e in entries}
+    errors = []
+    for entry in entries:
+        for target in entry.related:
+            if target == entry.id:
+                errors.append(_where(entry, "related lists the entry itself"))
+            elif target not in known:
+                errors.append(_where(entry, f"related id {target!r} does not exist"))
+    return errors
+
+
+def _where(entry: FaqEntry, problem: str) -> str:
+    return f"faq {entry.id or '?'} ({entry.origin}): {problem}"

@@ -1,0 +1,103 @@
+"""Flow intents (propose, register, i-Voting reminders, hand-off, greetings, commands).
+
+The rules are data: content/intents.yaml (see its header). They match normalised text, so
+they are converted to the same script and case when loaded.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.nlp.normalize import Normalizer, Synonyms, to_simplified
+
+INTENTS = frozenset({"propose", "register", "ivoting", "handoff", "greeting", "thanks",
+                     "menu", "help", "cancel"})
+ACTIONS = {"ivoting": {"subscribe", "unsubscribe"}, "register": {"walk", "course"}}
+
+
+@dataclass(frozen=True)
+class IntentRule:
+    """One rule: any pattern found and no `unless` pattern found."""
+
+    intent: str
+    action: str | None
+    patterns: tuple[re.Pattern[str], ...]
+    unless: tuple[re.Pattern[str], ...] = ()
+
+    def matches(self, text: str) -> bool:
+        """Whether the rule fires on normalised text."""
+        return (any(p.search(text) for p in self.patterns)
+                and not any(u.search(text) for u in self.unless))
+
+
+@dataclass(frozen=True)
+class IntentMatch:
+    """What the first matching rule says."""
+
+    intent: str
+    action: str | None
+
+
+class IntentRules:
+    """The ordered rule list; `detect` returns the first match, or None."""
+
+    def __init__(self, rules: list[IntentRule]) -> None:
+        self.rules = tuple(rules)
+
+    @classmethod
+    def from_yaml(cls, path: Path, normalizer: Normalizer | None = None) -> IntentRules:
+        """Load content/intents.yaml; ValueError naming the rule when one is malformed.
+        With normalizer, its synonyms are applied to the patterns as to the text."""
+        if not path.exists():
+            return cls([])
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        items = raw.get("intents", []) if isinstance(raw, dict) else None
+        if not isinstance(items, list):
+            raise ValueError(f"{path.name}: expected `intents:` with a list of rules")
+        synonyms = normalizer.synonyms if normalizer else Synonyms({})
+        return cls([_rule(item, f"{path.name} rule #{n}", synonyms)
+                    for n, item in enumerate(items, 1)])
+
+    def detect(self, normalised: str) -> IntentMatch | None:
+        """The first rule that matches normalised, compacted text, if any."""
+        for rule in self.rules:
+            if rule.matches(normalised):
+                return IntentMatch(rule.intent, rule.action)
+        return None
+
+
+def pattern_form(pattern: str, synonyms: Synonyms) -> str:
+    """A pattern in the script, case and synonyms of normalised text (regex syntax untouched)."""
+    folded = to_simplified(unicodedata.normalize("NFKC", pattern).lower())
+    return synonyms.expand(folded, spaced=False)
+
+
+def _rule(item: Any, where: str, synonyms: Synonyms) -> IntentRule:
+    if not isinstance(item, dict):
+        raise ValueError(f"{where}: expected a mapping")
+    intent, action = item.get("intent"), item.get("action")
+    if intent not in INTENTS:
+        raise ValueError(f"{where}: unknown intent {intent!r}")
+    if action is not None and action not in ACTIONS.get(intent, set()):
+        raise ValueError(f"{where}: action {action!r} is not one of {intent}'s")
+    patterns = _compile(item.get("patterns"), where, synonyms)
+    if not patterns:
+        raise ValueError(f"{where}: no patterns")
+    return IntentRule(intent, action, patterns, _compile(item.get("unless"), where, synonyms))
+
+
+def _compile(patterns: Any, where: str, synonyms: Synonyms) -> tuple[re.Pattern[str], ...]:
+    if patterns is None:
+        return ()
+    if not isinstance(patterns, list):
+        raise ValueError(f"{where}: patterns must be a list")
+    try:
+        return tuple(re.compile(pattern_form(str(p), synonyms)) for p in patterns)
+    except re.error as exc:
+        raise ValueError(f"{where}: bad pattern: {exc}") from exc
