@@ -46,7 +46,8 @@ async def _unfollow(msg: Incoming, data: dict[str, Any]) -> None:
 
 @effect("unanswered")
 async def _unanswered(msg: Incoming, data: dict[str, Any]) -> None:
-    await people.log_unanswered(data["text"], data["reason"], data["lang"], data.get("faq_id"))
+    lang = "en" if data["lang"] == "en" else "zh"
+    await people.log_unanswered(data["text"], data["reason"], lang, data.get("faq_id"))
 
 
 @effect("feedback")

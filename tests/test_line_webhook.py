@@ -31,16 +31,28 @@ def _sample(name: str) -> tuple[bytes, str]:
     return (SAMPLES / name).read_bytes(), signatures["files"][name]
 
 
-async def test_sample_text_message_is_answered_by_reply(tmp_path: Path) -> None:
+async def test_sample_text_message_is_answered(tmp_path: Path) -> None:
     async with running_bot(tmp_path) as bot:
         body, signature = _sample("derived-text-from-user.json")
         resp = await bot.post_line(body, signature)
         assert resp.status == 200
         await bot.line.wait_for(1)
         await bot.settle()
+        # The sample is from 2016: its reply token is long expired, so the bot pushes.
         req = bot.line.requests[-1]
-        assert req.path == "/v2/bot/message/reply"
-        assert req.json["replyToken"] == "nHuyWiB7yP5Zw52FIkcQobQuGDXCTA"
+        assert req.path == "/v2/bot/message/push"
+        assert req.json["to"] == "U206d25c2ea6bd87c17655609a1c37cb8"
+        assert bot.line.errors == []
+
+
+async def test_fresh_event_is_answered_with_the_reply_token(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        event = line_text_event(USER, "什麼是參與式預算", reply_token="fresh-token-1")
+        await bot.post_line(line_body([event]))
+        await bot.line.wait_for(1)
+        req = bot.line.requests[-1]
+        assert req.path == "/v2/bot/message/reply" and req.json["replyToken"] == "fresh-token-1"
+        assert "預算" in req.json["messages"][0]["text"]
         assert bot.line.errors == []
 
 

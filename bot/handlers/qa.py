@@ -10,6 +10,7 @@ from bot.handlers.buttons import choice
 from bot.handlers.deps import Deps
 from bot.nlp.kb import FaqEntry
 from bot.nlp.understander import Understanding
+from bot.text import scrub
 
 MAX_QUESTION = 500
 # Intents whose flows are not built yet: an honest answer, with what to do meanwhile.
@@ -27,6 +28,10 @@ def answer_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
     u = deps.nlp.understand(text)
     lang = lang_of(u)
     turn = _by_intent(msg, u, ctx, deps, lang)
+    if turn.meta.get("faq_id"):
+        # Kept (scrubbed) so a 👎 on this answer can log what was asked.
+        data = {**turn.context.data, "asked": scrub(text)}
+        turn = replace(turn, context=replace(turn.context, data=data))
     if len(msg.text) > MAX_QUESTION:
         note = Text(deps.content.t("too_long", lang))
         turn = replace(turn, replies=(note, *turn.replies))
@@ -34,7 +39,7 @@ def answer_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
 
 
 def _by_intent(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
-    meta = {"intent": u.intent}
+    meta: dict[str, object] = {"intent": u.intent}
     if u.intent == "greeting":
         return _with(menu.greeting(msg, ctx, deps, lang), meta)
     if u.intent == "thanks":

@@ -29,7 +29,8 @@ async def load(key: Key) -> Context:
 async def save(key: Key, old_version: int, ctx: Context) -> None:
     """Store ctx if nobody saved since old_version; raise Conflict otherwise."""
     platform, chat_id, user_id = key
-    values: dict[str, Any] = {"state": ctx.state, "data": ctx.data, "nonce": ctx.nonce, "locale": ctx.locale}
+    values: dict[str, Any] = {"state": ctx.state, "data": ctx.data, "nonce": ctx.nonce,
+                              "locale": ctx.locale}
     if old_version == 0:
         try:
             await Conversation.create(platform=platform, chat_id=chat_id, user_id=user_id,

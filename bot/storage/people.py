@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import re
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
 from bot.storage import conversations
 from bot.storage.models import Feedback, Member, Unanswered
-
-# Personal data must not reach the question log: mask long digit runs, e-mails and URLs.
-_PII = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+|\d[\d\s-]{5,}\d")
-
-
-def scrub(text: str) -> str:
-    """The text with phone numbers, e-mails and links masked, cut to 200 characters."""
-    return _PII.sub("＊", text)[:200]
+from bot.text import scrub
 
 
 async def ensure_member(platform: str, user_id: str) -> None:

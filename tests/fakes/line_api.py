@@ -1,0 +1,113 @@
+"""A fake LINE Messaging API on 127.0.0.1 that validates every request against the spec."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from tests.fakes.specs import validate_line_request
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One request the bot sent."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    json: Any
+
+
+@dataclass
+class FakeLineApi:
+    """reply / push / multicast / profile / loading; knobs for failures and expired tokens."""
+
+    requests: list[Recorded] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    invalid_reply_tokens: set[str] = field(default_factory=set)
+    expire_all_reply_tokens: bool = False
+    fail_next: list[int] = field(default_factory=list)
+    base_url: str = ""
+    _retry_keys: set[str] = field(default_factory=set)
+    _runner: web.AppRunner | None = None
+    _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def __aenter__(self) -> FakeLineApi:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: type[BaseException] | BaseException | TracebackType | None
+                        ) -> None:
+        await self.stop()
+
+    async def start(self) -> str:
+        """Listen on an ephemeral port; return the base URL for Configuration(host=...)."""
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.base_url = f"http://127.0.0.1:{port}"
+        return self.base_url
+
+    async def stop(self) -> None:
+        """Shut the server down."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        body = await request.json() if request.can_read_body else None
+        headers = dict(request.headers)
+        problems = validate_line_request(request.method, request.path, body, headers)
+        if problems:
+            self.errors.extend(problems)
+            return web.json_response({"message": "The request body has 1 error(s)",
+                                      "details": [{"message": p} for p in problems]}, status=400)
+        if self.fail_next:
+            return web.json_response({"message": "fail"}, status=self.fail_next.pop(0))
+        return self._answer(request.method, request.path, headers, body)
+
+    def _answer(self, method: str, path: str, headers: dict[str, str], body: Any
+                ) -> web.Response:
+        if path == "/v2/bot/message/reply":
+            token = body["replyToken"]
+            if self.expire_all_reply_tokens or token in self.invalid_reply_tokens:
+                return web.json_response({"message": "Invalid reply token"}, status=400)
+            self.invalid_reply_tokens.add(token)  # single use
+        key = headers.get("X-Line-Retry-Key")
+        if key is not None:
+            if key in self._retry_keys:
+                return web.json_response({"message": "The retry key is already accepted"},
+                                         status=409, headers={"x-line-accepted-request-id": "r"})
+            self._retry_keys.add(key)
+        self.requests.append(Recorded(method, path, headers, body))
+        self._arrived.set()
+        if path.startswith("/v2/bot/profile/"):
+            return web.json_response({"userId": path.rsplit("/", 1)[1], "displayName": "測試"})
+        sent = [{"id": str(len(self.requests)), "quoteToken": "q"}
+                for _ in (body or {}).get("messages", [])]
+        return web.json_response({"sentMessages": sent} if "messages" in (body or {}) else {})
+
+    def delivered_texts(self, to: str | None = None) -> list[str]:
+        """Texts of accepted reply/push/multicast messages (push/multicast filtered by to)."""
+        texts = []
+        for req in self.requests:
+            target = (req.json or {}).get("to")
+            if to is not None and target != to and not (isinstance(target, list)
+                                                        and to in target):
+                continue
+            texts += [m.get("text", "") for m in (req.json or {}).get("messages", [])]
+        return texts
+
+    async def wait_for(self, n_requests: int, timeout: float = 5.0) -> None:
+        """Wait until n accepted requests have arrived."""
+        async with asyncio.timeout(timeout):
+            while len(self.requests) < n_requests:
+                self._arrived.clear()
+                await self._arrived.wait()

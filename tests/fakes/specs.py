@@ -1,0 +1,207 @@
+"""Validators built from the official specs in ../shared/api-specs.
+
+LINE: a small OpenAPI 3 walker ($ref, allOf, discriminator by `type`, properties, required,
+type, enum, pattern, lengths, items), plus the documented limits the spec leaves out.
+Telegram: method fields (required, unknown, basic types) from api.json, plus text and
+callback_data limits.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SPECS = Path(__file__).resolve().parents[3] / "shared" / "api-specs"
+if not SPECS.exists():
+    SPECS = Path(__file__).resolve().parents[2].parent / "shared" / "api-specs"
+
+TYPES = {"object": dict, "array": list, "string": str, "boolean": bool,
+         "integer": int, "number": (int, float)}
+
+
+@functools.cache
+def _line_spec(name: str) -> dict[str, Any]:
+    return dict(yaml.safe_load((SPECS / "line" / name).read_text(encoding="utf-8")))
+
+
+def _resolve(spec: dict[str, Any], ref: str) -> dict[str, Any]:
+    node: Any = spec
+    for part in ref.removeprefix("#/").split("/"):
+        node = node[part]
+    return dict(node)
+
+
+def check(spec: dict[str, Any], schema: dict[str, Any], value: Any, path: str,
+          errors: list[str], dispatch: bool = True) -> None:
+    """Append to errors every way value breaks schema."""
+    if "$ref" in schema:
+        check(spec, _resolve(spec, schema["$ref"]), value, path, errors, dispatch)
+        return
+    disc = schema.get("discriminator")
+    if dispatch and disc and isinstance(value, dict):
+        target = disc.get("mapping", {}).get(value.get(disc["propertyName"]))
+        if target is None:
+            errors.append(f"{path}: unknown {disc['propertyName']} {value.get('type')!r}")
+            return
+        check(spec, _resolve(spec, target), value, path, errors)
+    for part in schema.get("allOf", []):
+        check(spec, part, value, path, errors, dispatch=False)
+    _check_scalar(schema, value, path, errors)
+    if isinstance(value, dict):
+        for name in schema.get("required", []):
+            if name not in value:
+                errors.append(f"{path}: missing {name}")
+        for name, sub in schema.get("properties", {}).items():
+            if name in value:
+                check(spec, sub, value[name], f"{path}.{name}", errors)
+    if isinstance(value, list) and "items" in schema:
+        for i, item in enumerate(value):
+            check(spec, schema["items"], item, f"{path}[{i}]", errors)
+
+
+def _check_scalar(schema: dict[str, Any], value: Any, path: str, errors: list[str]) -> None:
+    want = schema.get("type")
+    if want in TYPES and not isinstance(value, TYPES[want]):
+        errors.append(f"{path}: expected {want}")
+        return
+    if "enum" in schema and value not in schema["enum"]:
+        errors.append(f"{path}: {value!r} not in {schema['enum']}")
+    if isinstance(value, (str, list)):
+        if "maxLength" in schema and len(value) > schema["maxLength"]:
+            errors.append(f"{path}: longer than {schema['maxLength']}")
+        if "minLength" in schema and len(value) < schema["minLength"]:
+            errors.append(f"{path}: shorter than {schema['minLength']}")
+        if "maxItems" in schema and len(value) > schema["maxItems"]:
+            errors.append(f"{path}: more than {schema['maxItems']} items")
+        if "minItems" in schema and len(value) < schema["minItems"]:
+            errors.append(f"{path}: fewer than {schema['minItems']} items")
+    if isinstance(value, str) and "pattern" in schema and not re.search(schema["pattern"], value):
+        errors.append(f"{path}: does not match {schema['pattern']}")
+
+
+def _operation_schema(method: str, path: str) -> dict[str, Any] | None:
+    spec = _line_spec("messaging-api.yml")
+    for template, ops in spec["paths"].items():
+        regex = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
+        if re.match(regex, path) and method.lower() in ops:
+            body = ops[method.lower()].get("requestBody")
+            if body is None:
+                return {}
+            return dict(body["content"]["application/json"]["schema"])
+    return None
+
+
+def validate_line_request(method: str, path: str, body: Any,
+                          headers: dict[str, str] | None = None) -> list[str]:
+    """Errors in one request to the LINE Messaging API (empty when valid)."""
+    schema = _operation_schema(method, path)
+    if schema is None:
+        return [f"{method} {path}: no such operation in messaging-api.yml"]
+    errors: list[str] = []
+    if schema:
+        check(_line_spec("messaging-api.yml"), schema, body, "body", errors)
+    if isinstance(body, dict):
+        errors += _line_limits(body)
+    if headers is not None:
+        errors += _line_headers(headers)
+    return errors
+
+
+def _line_limits(body: dict[str, Any]) -> list[str]:
+    """Documented limits the OpenAPI file does not carry (shared/api-specs/README.md)."""
+    errors = []
+    messages = body.get("messages", [])
+    if "messages" in body and not 1 <= len(messages) <= 5:
+        errors.append("body.messages: 1-5 messages per request")
+    for i, msg in enumerate(messages):
+        text = msg.get("text", "")
+        if len(text.encode("utf-16-le")) // 2 > 5000:
+            errors.append(f"body.messages[{i}].text: over 5000 UTF-16 units")
+        items = (msg.get("quickReply") or {}).get("items", [])
+        if len(items) > 13:
+            errors.append(f"body.messages[{i}].quickReply.items: more than 13")
+        for j, item in enumerate(items):
+            label = item.get("action", {}).get("label", "")
+            if len(label) > 20:
+                errors.append(f"body.messages[{i}].quickReply.items[{j}]: label over 20")
+    if "to" in body and isinstance(body["to"], list) and not 1 <= len(body["to"]) <= 500:
+        errors.append("body.to: 1-500 user ids")
+    return errors
+
+
+def _line_headers(headers: dict[str, str]) -> list[str]:
+    errors = []
+    lower = {k.lower(): v for k, v in headers.items()}
+    if not lower.get("authorization", "").startswith("Bearer "):
+        errors.append("headers: Authorization Bearer missing")
+    key = lower.get("x-line-retry-key")
+    if key is not None and not re.fullmatch(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", key):
+        errors.append("headers: X-Line-Retry-Key is not a UUID")
+    return errors
+
+
+def validate_line_webhook(body: Any) -> list[str]:
+    """Errors in a webhook body against webhook.yml's CallbackRequest."""
+    spec = _line_spec("webhook.yml")
+    errors: list[str] = []
+    check(spec, {"$ref": "#/components/schemas/CallbackRequest"}, body, "body", errors)
+    return errors
+
+
+@functools.cache
+def _telegram() -> dict[str, Any]:
+    return dict(json.loads((SPECS / "telegram" / "api.json").read_text(encoding="utf-8")))
+
+
+def validate_telegram_call(method: str, params: dict[str, Any]) -> list[str]:
+    """Errors in one Bot API call: method, required and unknown fields, types, limits."""
+    spec = _telegram()["methods"].get(method)
+    if spec is None:
+        return [f"{method}: no such method"]
+    fields = {f["name"]: f for f in spec.get("fields", [])}
+    errors = [f"{method}: missing {n}" for n, f in fields.items()
+              if f["required"] and n not in params]
+    errors += [f"{method}: unknown field {n}" for n in params if n not in fields]
+    for name, value in params.items():
+        if name in fields:
+            errors += _telegram_type(method, name, fields[name]["types"], value)
+    if len(str(params.get("text", ""))) > 4096:
+        errors.append(f"{method}: text over 4096 characters")
+    errors += _keyboard_errors(method, params.get("reply_markup"))
+    return errors
+
+
+def _telegram_type(method: str, name: str, types: list[str], value: Any) -> list[str]:
+    ok = any(
+        (t == "Integer" and isinstance(value, int) and not isinstance(value, bool))
+        or (t == "String" and isinstance(value, str))
+        or (t == "Boolean" and isinstance(value, bool))
+        or (t == "Float" and isinstance(value, (int, float)))
+        or (t.startswith("Array of") and isinstance(value, list))
+        or (t[:1].isupper() and t not in ("Integer", "String", "Boolean", "Float")
+            and not t.startswith("Array of") and isinstance(value, dict))
+        or (t == "InputFile" and value is not None)
+        for t in types)
+    return [] if ok else [f"{method}.{name}: {value!r} is not {' or '.join(types)}"]
+
+
+def _keyboard_errors(method: str, markup: Any) -> list[str]:
+    if not isinstance(markup, dict) or "inline_keyboard" not in markup:
+        return []
+    button_fields = {f["name"] for f in _telegram()["types"]["InlineKeyboardButton"]["fields"]}
+    errors = []
+    for row in markup["inline_keyboard"]:
+        for button in row:
+            unknown = set(button) - button_fields
+            actions = set(button) - {"text", "style", "icon_custom_emoji_id"}
+            if unknown or "text" not in button or len(actions) != 1:
+                errors.append(f"{method}: bad button {button}")
+            data = button.get("callback_data")
+            if data is not None and len(str(data).encode()) > 64:
+                errors.append(f"{method}: callback_data over 64 bytes")
+    return errors
