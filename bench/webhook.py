@@ -134,14 +134,17 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
 
 
-async def bench_bot(n: int, conc: int) -> dict[str, float]:
+async def bench_bot(n: int, conc: int, database_url: str | None) -> dict[str, float]:
     fake, fake_port, port = FakeLine(), free_port(), free_port()
     runner = await fake.start(fake_port)
     tmp = tempfile.mkdtemp()
     env = {**os.environ, "PORT": str(port), "LINE_CHANNEL_SECRET": SECRET,
-           "LINE_CHANNEL_ACCESS_TOKEN": "bench", "LINE_API_BASE_URL": f"http://127.0.0.1:{fake_port}",
-           "DATABASE_URL": f"sqlite://{tmp}/bench.sqlite3", "LOG_LEVEL": "WARNING",
-           "LOCAL_CHAT": "false"}
+           "LINE_CHANNEL_ACCESS_TOKEN": "bench",
+           "LINE_API_BASE_URL": f"http://127.0.0.1:{fake_port}",
+           "DATABASE_URL": database_url or f"sqlite://{tmp}/bench.sqlite3",
+           "LOG_LEVEL": "WARNING", "LOCAL_CHAT": "false"}
+    subprocess.run([sys.executable, "run.py", "migrate"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
     proc = subprocess.Popen([sys.executable, "run.py", "serve"], cwd=ROOT, env=env)
     try:
         async with ClientSession() as session:
@@ -181,8 +184,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=4000)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--database-url", help="default: a fresh SQLite file (embedded mode)")
     args = parser.parse_args()
-    bot = asyncio.run(bench_bot(args.events, args.concurrency))
+    bot = asyncio.run(bench_bot(args.events, args.concurrency, args.database_url))
     bare = asyncio.run(bench_bare(args.events, args.concurrency))
     print(f"bot end to end : {bot['events_per_s']:.0f} events/s, ack p50 {bot['p50_ms']:.1f} ms, "
           f"p99 {bot['p99_ms']:.1f} ms, answered {bot['answered']}/{bot['events']}, "
