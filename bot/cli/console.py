@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import getpass
+import logging
 
 from bot.adapters.common import reply_text
 from bot.core.types import Choice, Incoming, Reply
@@ -19,6 +20,7 @@ with contextlib.suppress(ImportError):  # line editing and history where the pla
 
 async def run_console(settings: Settings) -> int:
     """Chat on stdin/stdout until EOF or 'exit'."""
+    logging.getLogger("bot").setLevel(logging.WARNING)  # turn logs would interleave the chat
     await open_db(settings.database_url, migrate_first=settings.database_url.startswith("sqlite"))
     try:
         dispatcher = Dispatcher(build_deps(settings))
