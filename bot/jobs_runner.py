@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.loop import forever
 from bot.storage import jobs
 from bot.storage.models import Job
 
@@ -31,14 +31,7 @@ class JobRunner:
 
     async def run(self) -> None:
         """Run until cancelled."""
-        while True:
-            try:
-                busy = await self.run_once()
-            except Exception:
-                log.exception("job pass failed; retrying")
-                busy = False
-            if not busy:
-                await asyncio.sleep(self.poll)
+        await forever(self.run_once, lambda: asyncio.sleep(self.poll), log)
 
     async def run_once(self) -> bool:
         """Run one batch of due jobs; False when none were due."""
@@ -61,9 +54,3 @@ class JobRunner:
             await jobs.retry_later(job, f"{type(exc).__name__}: {exc}")
         else:
             await jobs.finish(job.id)
-
-
-async def run_forever(runner: JobRunner) -> None:
-    """Helper for start-up code: run and swallow cancellation."""
-    with contextlib.suppress(asyncio.CancelledError):
-        await runner.run()

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from bot.core.serialize import reply_from_dict, reply_to_dict
 from bot.core.types import Incoming, Reply
 from bot.dispatcher import Dispatcher
+from bot.loop import forever
 from bot.storage import inbox
 from bot.storage.models import InboundEvent
 
@@ -50,16 +51,12 @@ class InboxWorker:
 
     async def run(self) -> None:
         """Process events until cancelled."""
-        while True:
-            try:
-                busy = await self.run_once()
-            except Exception:
-                log.exception("worker pass failed; retrying")
-                busy = False
-            if not busy:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.idle_poll)
+        await forever(self.run_once, self._rest, log)
+
+    async def _rest(self) -> None:
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), self.idle_poll)
 
     async def run_once(self) -> bool:
         """Claim and process one batch; False when there was nothing to do."""

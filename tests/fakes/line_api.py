@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.server import serve
 from tests.fakes.specs import validate_line_request
 
 
@@ -48,12 +49,7 @@ class FakeLineApi:
         """Listen on an ephemeral port; return the base URL for Configuration(host=...)."""
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self.base_url = f"http://127.0.0.1:{port}"
+        self._runner, self.base_url = await serve(app)
         return self.base_url
 
     async def stop(self) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.server import serve
 from tests.fakes.specs import validate_telegram_call
 
 BOT_USER = {"id": 999000, "is_bot": True, "first_name": "小幫手", "username": "civic_test_bot",
@@ -53,10 +54,7 @@ class FakeTelegramApi:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
         app.router.add_get("/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.base_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        self._runner, self.base_url = await serve(app)
         return self.base_url
 
     async def stop(self) -> None:
