@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.core.types import Effect, Incoming
-from bot.storage import jobs, people
+from bot.storage import jobs, people, proposals
 
 Applier = Callable[[Incoming, dict[str, Any]], Awaitable[None]]
 EFFECTS: dict[str, Applier] = {}
@@ -65,3 +65,18 @@ async def _notify(msg: Incoming, data: dict[str, Any]) -> None:
     """Queue a message to another user or chat: {platform, chat_id, replies, key, at?}."""
     await jobs.enqueue_send(data["platform"], data["chat_id"], data["replies"],
                             dedupe_key=data["key"], run_at=data.get("at"))
+
+
+@effect("proposal_save")
+async def _proposal_save(msg: Incoming, data: dict[str, Any]) -> None:
+    await proposals.save_draft(msg.platform, msg.user_id, data["token"], data["answers"])
+
+
+@effect("proposal_submit")
+async def _proposal_submit(msg: Incoming, data: dict[str, Any]) -> None:
+    """Submit, then queue the district office's notice (sent when its staff chat is set)."""
+    done = await proposals.submit(msg.platform, msg.user_id, data["token"], data["ref"],
+                                  data["answers"])
+    if done is not None and done.ref:
+        await jobs.enqueue("staff_notice", {"ref": done.ref},
+                           dedupe_key=f"staff:{done.ref}:{done.submitted_at:%Y%m%d%H%M%S%f}")

@@ -16,9 +16,11 @@ from bot.dispatcher import Dispatcher
 from bot.handlers.deps import Deps
 from bot.jobs_runner import JobRunner, PermanentError
 from bot.nlp.understander import Understander
+from bot.proposals.spec import ProposalSpec
 from bot.settings import Settings
 from bot.storage import people
 from bot.storage.models import Job, Member
+from bot.storage.readers import StoredProposals
 from bot.worker import Adapter, InboxWorker
 
 TELEGRAM_COMMANDS = ("start", "menu", "help", "cancel", "mydata")
@@ -28,7 +30,9 @@ def build_deps(settings: Settings) -> Deps:
     """Content and the understander, loaded once per process."""
     content = Content.load(settings.content_dir)
     nlp = Understander.from_content(settings.content_dir)
-    return Deps(content=content, nlp=nlp, my_data=people.my_data)
+    return Deps(content=content, nlp=nlp, my_data=people.my_data,
+                spec=ProposalSpec.load(settings.content_dir), proposals=StoredProposals(),
+                public_url=settings.base_url)
 
 
 @dataclass

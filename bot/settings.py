@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     telegram_webhook_secret: str = ""
     telegram_webhook_url: str = ""
     telegram_api_base_url: str = "https://api.telegram.org"
+    public_url: str = ""  # how residents and staff reach this server (printable pages)
     worker_batch: int = Field(default=64, ge=1, le=1000)
     log_level: str = "INFO"
 
@@ -41,7 +42,8 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite:// or postgres://")
         return value
 
-    @field_validator("line_api_base_url", "telegram_api_base_url", "telegram_webhook_url")
+    @field_validator("line_api_base_url", "telegram_api_base_url", "telegram_webhook_url",
+                     "public_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         if value and not value.startswith(("http://", "https://")):
@@ -55,6 +57,11 @@ class Settings(BaseSettings):
         if value and (len(value) > 256 or not all(c.isalnum() or c in "_-" for c in value)):
             raise ValueError("use 1-256 characters from A-Z, a-z, 0-9, _ and -")
         return value
+
+    @property
+    def base_url(self) -> str:
+        """PUBLIC_URL, or this server's own address when it is not set."""
+        return self.public_url or f"http://{self.host}:{self.port}"
 
     @property
     def line_enabled(self) -> bool:

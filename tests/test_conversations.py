@@ -71,8 +71,8 @@ async def test_english_question_gets_english(chat: Chat) -> None:
 
 
 async def test_flows_not_built_answer_honestly(chat: Chat) -> None:
-    await chat.send("我要提案")
-    assert chat.meta["intent"] == "propose" and "諮詢櫃檯" in chat.text
+    await chat.send("我要報名走讀")
+    assert chat.meta["intent"] == "register" and "諮詢櫃檯" in chat.text
     await chat.send("取消投票提醒")
     assert chat.meta["intent"] == "ivoting"
 

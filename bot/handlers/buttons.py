@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 from bot.core.types import Card, Choice, Context, Reply, Text, Turn
 
 # Actions that make sense whenever pressed; anything else needs the current nonce.
-STATELESS = frozenset({"menu", "help", "faq", "more", "topic", "topics", "fb", "mydata"})
+STATELESS = frozenset({"menu", "help", "faq", "more", "topic", "topics", "fb", "mydata",
+                       "propose", "myprops"})
 
 
 @dataclass(frozen=True)

@@ -3,18 +3,61 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from bot.content import Content
 from bot.nlp.understander import Understander
+from bot.proposals.spec import ProposalSpec
+from bot.proposals.view import ProposalView
+from bot.settings import ROOT
 
 MyDataReader = Callable[[str, str], Awaitable[dict[str, Any] | None]]
 
 
 async def _no_data(platform: str, user_id: str) -> dict[str, Any] | None:
     return None
+
+
+class ProposalReader(Protocol):
+    """Read-only proposal look-ups (the dispatcher's effects do the writing)."""
+
+    async def of_user(self, platform: str, user_id: str) -> list[ProposalView]: ...
+
+    async def by_token(self, token: str) -> ProposalView | None: ...
+
+    async def by_ref(self, ref: str) -> ProposalView | None: ...
+
+    async def candidates(self, district: str, exclude_token: str,
+                         limit: int) -> list[ProposalView]: ...
+
+    async def staff_districts(self, platform: str, user_id: str) -> frozenset[str]: ...
+
+
+class NoProposals:
+    """A reader with nothing stored (for `run.py ask`, which has no database)."""
+
+    async def of_user(self, platform: str, user_id: str) -> list[ProposalView]:
+        """No proposals."""
+        return []
+
+    async def by_token(self, token: str) -> ProposalView | None:
+        """None."""
+        return None
+
+    async def by_ref(self, ref: str) -> ProposalView | None:
+        """None."""
+        return None
+
+    async def candidates(self, district: str, exclude_token: str,
+                         limit: int) -> list[ProposalView]:
+        """No candidates."""
+        return []
+
+    async def staff_districts(self, platform: str, user_id: str) -> frozenset[str]:
+        """Nobody is staff."""
+        return frozenset()
 
 
 @dataclass(frozen=True)
@@ -25,3 +68,6 @@ class Deps:
     nlp: Understander
     my_data: MyDataReader = _no_data
     clock: Callable[[], datetime] = datetime.now
+    spec: ProposalSpec = field(default_factory=lambda: ProposalSpec.load(ROOT / "content"))
+    proposals: ProposalReader = field(default_factory=NoProposals)
+    public_url: str = "http://127.0.0.1:8080"

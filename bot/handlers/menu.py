@@ -10,6 +10,8 @@ from bot.handlers.deps import Deps
 
 # Main-menu entries: (content key, action, arg). Only what works today; later flows add theirs.
 MAIN_MENU = (
+    ("menu.propose", "propose", ""),
+    ("menu.myprops", "myprops", ""),
     ("menu.faq", "topics", ""),
     ("menu.process", "faq", "pb-stages"),
     ("menu.counter", "faq", "counter-services"),
@@ -55,6 +57,8 @@ def show_help(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
 def cancel(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
     """Leave the current flow (flows keep their drafts elsewhere)."""
     key = "cancelled" if ctx.state != "idle" else "nothing_to_cancel"
+    if f"cancelled.{ctx.state}" in deps.content.strings:  # a flow may say what it kept
+        key = f"cancelled.{ctx.state}"
     text = deps.content.t(key, lang)
     return Turn(idle(ctx, lang), (Text(text, menu_choices(deps, lang)),))
 
@@ -63,3 +67,9 @@ def greeting(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
     """Answer hello with the menu."""
     text = deps.content.t("greeting", lang)
     return Turn(replace(ctx, locale=lang), (Text(text, menu_choices(deps, lang)),))
+
+
+def stale(ctx: Context, deps: Deps) -> Turn:
+    """A polite answer to a button from an older message, with a fresh menu."""
+    reply = Text(deps.content.t("stale_button", ctx.locale), menu_choices(deps, ctx.locale))
+    return Turn(ctx, (reply,), meta={"intent": "stale"})

@@ -21,7 +21,9 @@ async def show(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
     state = deps.content.t(f"state.{ctx.state}", lang) if f"state.{ctx.state}" in \
         deps.content.strings else ctx.state
     text = deps.content.t("mydata.summary", lang, platform=msg.platform,
-                          first_seen=data["first_seen"], state=state, feedback=data["feedback"])
+                          first_seen=data["first_seen"], state=state, feedback=data["feedback"],
+                          drafts=data.get("drafts", 0), submitted=data.get("submitted", 0),
+                          contact=data.get("contact", 0))
     buttons = (choice(deps.content.t("mydata.delete", lang), "mydata_delete"),
                choice(deps.content.t("mydata.keep", lang), "mydata_keep"))
     return Turn(replace(ctx, locale=lang), (Text(text, buttons),))

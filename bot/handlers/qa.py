@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core.types import Choice, Context, Effect, Incoming, Text, Turn
-from bot.handlers import menu
+from bot.handlers import menu, propose_review
 from bot.handlers.buttons import choice
 from bot.handlers.deps import Deps
 from bot.nlp.kb import FaqEntry
@@ -14,7 +14,7 @@ from bot.text import scrub
 
 MAX_QUESTION = 500
 # Intents whose flows are not built yet: an honest answer, with what to do meanwhile.
-COMING = {"propose": "coming.propose", "register": "coming.register", "handoff": "coming.handoff"}
+COMING = {"register": "coming.register", "handoff": "coming.handoff"}
 
 
 def lang_of(u: Understanding) -> str:
@@ -22,11 +22,13 @@ def lang_of(u: Understanding) -> str:
     return "en" if u.lang == "en" else "zh-TW"
 
 
-def answer_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
-    """Understand free text and answer it."""
+async def answer_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
+    """Understand free text and answer it (or start the flow it asks for)."""
     text = msg.text[:MAX_QUESTION]
     u = deps.nlp.understand(text)
     lang = lang_of(u)
+    if u.intent == "propose":
+        return await propose_review.start(msg, ctx, deps, lang)
     turn = _by_intent(msg, u, ctx, deps, lang)
     if turn.meta.get("faq_id"):
         # Kept (scrubbed) so a 👎 on this answer can log what was asked.

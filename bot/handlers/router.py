@@ -8,14 +8,15 @@ Order of a turn (first match wins):
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 
 from bot.core.types import Context, Effect, Incoming, Text, Turn
-from bot.handlers import actions, menu, privacy, qa
+from bot.handlers import actions, menu, privacy, propose, propose_review, qa
 from bot.handlers.buttons import Press, is_stale, parse, stamp
 from bot.handlers.deps import Deps
 
-ActionHandler = Callable[[Incoming, Press, Context, Deps], Turn]
+ActionHandler = Callable[[Incoming, Press, Context, Deps], Turn | Awaitable[Turn]]
 StateHandler = Callable[[Incoming, Context, Deps], Awaitable[Turn]]
 
 ACTIONS: dict[str, ActionHandler] = {
@@ -30,10 +31,18 @@ ACTIONS: dict[str, ActionHandler] = {
     "mydata_delete": lambda m, p, c, d: privacy.ask_confirm(c, d),
     "mydata_confirm": lambda m, p, c, d: privacy.confirm(c, d),
     "mydata_keep": lambda m, p, c, d: privacy.keep(c, d),
+    "propose": lambda m, p, c, d: propose_review.start(m, c, d, c.locale),
+    "myprops": lambda m, p, c, d: propose_review.my_proposals(m, c, d, c.locale),
+    "pv": propose.press_value,
+    "pb": propose.press_back,
+    "ps": propose.press_skip,
+    "pr": propose_review.press_resume,
+    "pp": propose_review.press_preview,
+    "pe": propose_review.press_edit,
 }
 
 # Flow states that read typed text; every other state falls through to the fallback.
-STATES: dict[str, StateHandler] = {}
+STATES: dict[str, StateHandler] = {propose.STATE: propose_review.on_text}
 
 
 async def route(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
@@ -57,7 +66,7 @@ async def _pick(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
     state_handler = STATES.get(ctx.state)
     if state_handler is not None:
         return await state_handler(msg, ctx, deps)
-    return qa.answer_text(msg, ctx, deps)
+    return await qa.answer_text(msg, ctx, deps)
 
 
 async def _press(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
@@ -68,7 +77,8 @@ async def _press(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
         return _stale(ctx, deps)
     if press.action == "mydata":
         return await privacy.show(msg, ctx, deps, ctx.locale)
-    return ACTIONS[press.action](msg, press, ctx, deps)
+    turn = ACTIONS[press.action](msg, press, ctx, deps)
+    return await turn if inspect.isawaitable(turn) else turn
 
 
 async def _command(name: str, msg: Incoming, ctx: Context, deps: Deps) -> Turn:
@@ -76,14 +86,15 @@ async def _command(name: str, msg: Incoming, ctx: Context, deps: Deps) -> Turn:
     lang = "en" if word.isascii() and word.replace(" ", "").isalpha() else ctx.locale
     if name == "mydata":
         return await privacy.show(msg, ctx, deps, lang)
+    if name == "myprops":
+        return await propose_review.my_proposals(msg, ctx, deps, lang)
     handlers = {"menu": menu.show_menu, "help": menu.show_help, "cancel": menu.cancel}
     turn = handlers[name](msg, ctx, deps, lang)
     return Turn(turn.context, turn.replies, turn.effects, {"intent": name})
 
 
 def _stale(ctx: Context, deps: Deps) -> Turn:
-    reply = Text(deps.content.t("stale_button", ctx.locale), menu.menu_choices(deps, ctx.locale))
-    return Turn(ctx, (reply,), meta={"intent": "stale"})
+    return menu.stale(ctx, deps)
 
 
 def _with_effect(turn: Turn, name: str) -> Turn:

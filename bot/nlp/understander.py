@@ -95,6 +95,10 @@ class Understander:
         intent = "unknown" if confidence == "low" else "faq"
         return Understanding(intent, None, matches, confidence, lang)
 
+    def keywords(self, text: str) -> frozenset[str]:
+        """The content words of any text, normalised as questions are (for similarity)."""
+        return frozenset(self.retriever.segmenter.content_words(self.normalizer(text)))
+
     def confidence(self, search: Search) -> str:
         """high / medium / low for a search, with this understander's settings."""
         return decide(search, self.config)

@@ -7,7 +7,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from bot.storage import conversations
+from bot.storage import conversations, proposals
 from bot.storage.models import Feedback, Member, Unanswered
 from bot.text import scrub
 
@@ -50,11 +50,13 @@ async def my_data(platform: str, user_id: str) -> dict[str, Any] | None:
         "first_seen": member.first_seen.strftime("%Y-%m-%d"),
         "followed": member.followed,
         "feedback": await Feedback.filter(platform=platform, user_id=user_id).count(),
+        **await proposals.count_of_user(platform, user_id),
     }
 
 
 async def delete_user(platform: str, user_id: str) -> None:
     """Delete every row tied to a user on a platform."""
     await Feedback.filter(platform=platform, user_id=user_id).delete()
+    await proposals.forget_user(platform, user_id)
     await conversations.delete_user(platform, user_id)
     await Member.filter(platform=platform, user_id=user_id).delete()

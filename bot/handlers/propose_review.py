@@ -1,0 +1,173 @@
+"""Starting or resuming a proposal, preview actions, the similar check, submitting, listing."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import replace
+from datetime import datetime
+
+from bot.core.types import Card, Choice, Context, Effect, Incoming, Text, Turn
+from bot.handlers import menu, propose
+from bot.handlers.buttons import Press, choice
+from bot.handlers.deps import Deps
+from bot.handlers.propose_show import preview, status_name
+from bot.proposals import similar
+from bot.proposals.view import ProposalView
+
+EDITABLE = ("draft", "needs_more")
+REF_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read out over the phone
+MAX_OFFERED = 3
+
+
+def make_ref(now: datetime) -> str:
+    """A short reference number: the date and four random characters (e.g. 261123-K7F3)."""
+    return now.strftime("%y%m%d-") + "".join(secrets.choice(REF_CHARS) for _ in range(4))
+
+
+def print_url(deps: Deps, token: str) -> str:
+    """The printable page of a proposal."""
+    return f"{deps.public_url}/p/{token}"
+
+
+async def start(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
+    """我要提案: offer to continue an open draft, or begin a new one."""
+    mine = [p for p in await deps.proposals.of_user(msg.platform, msg.user_id)
+            if p.status in EDITABLE]
+    if not mine:
+        return propose.begin(ctx, deps, lang)
+    t = deps.content.t
+    buttons = [_continue(deps, p, lang) for p in mine[:MAX_OFFERED]]
+    buttons.append(choice(t("propose.button.new", lang), "pr", "new"))
+    ctx = replace(ctx, state=propose.STATE, data={"stage": "resume"}, locale=lang)
+    return Turn(ctx, (Text(t("propose.resume", lang), tuple(buttons)),),
+                meta={"intent": "propose"})
+
+
+def _continue(deps: Deps, p: ProposalView, lang: str) -> Choice:
+    title = p.title or deps.content.t("propose.untitled", lang)
+    return choice(deps.content.t("propose.button.continue", lang, title=title), "pr", p.token)
+
+
+async def press_resume(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
+    """「繼續」 a stored draft (or one that needs more), or 「開始新的提案」."""
+    lang = ctx.locale
+    if press.arg == "new":
+        return propose.begin(ctx, deps, lang)
+    p = await deps.proposals.by_token(press.arg)
+    if p is None or (p.platform, p.user_id) != (msg.platform, msg.user_id) \
+            or p.status not in EDITABLE:
+        reply = Text(deps.content.t("propose.gone", lang), menu.menu_choices(deps, lang))
+        return Turn(menu.idle(ctx, lang), (reply,))
+    return propose.begin(ctx, deps, lang, token=p.token, answers=p.everything(), ref=p.ref)
+
+
+async def on_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
+    """Typed text in the proposal flow: a step's answer, else a hint and the same buttons."""
+    if propose.in_step(ctx):
+        return propose.on_step_text(msg, ctx, deps)
+    hint = Text(deps.content.t("propose.hint", ctx.locale))
+    if ctx.data.get("stage") == "resume":
+        turn = await start(msg, ctx, deps, ctx.locale)
+    else:
+        turn = preview(ctx, deps)
+    return replace(turn, replies=(hint, *turn.replies))
+
+
+async def press_preview(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
+    """The preview's buttons: submit (after the similar check), edit, save for later."""
+    if ctx.state != propose.STATE or ctx.data.get("stage") not in ("preview", "similar", "edit"):
+        return menu.stale(ctx, deps)
+    if press.arg == "submit":
+        return await check_similar(ctx, deps)
+    if press.arg == "force":
+        return submit(ctx, deps)
+    if press.arg == "edit":
+        return edit_menu(ctx, deps)
+    if press.arg == "show":
+        return preview(ctx, deps)
+    text = deps.content.t("propose.saved", ctx.locale)
+    return Turn(menu.idle(ctx, ctx.locale), (Text(text, menu.menu_choices(deps, ctx.locale)),),
+                meta={"intent": "propose"})
+
+
+def edit_menu(ctx: Context, deps: Deps) -> Turn:
+    """Which field to change: one button per applicable step."""
+    lang, t = ctx.locale, deps.content.t
+    buttons = [choice(t(f"propose.field.{s.field}", lang), "pe", s.field)
+               for s in deps.spec.asked(ctx.data["answers"])]
+    buttons.append(choice(t("propose.button.back", lang), "pp", "show"))
+    data = {**ctx.data, "stage": "edit"}
+    return Turn(replace(ctx, data=data), (Text(t("propose.edit", lang), tuple(buttons[:13])),),
+                meta={"intent": "propose"})
+
+
+def press_edit(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
+    """Change one field, then come back to the preview."""
+    if ctx.state != propose.STATE or ctx.data.get("stage") != "edit" \
+            or not deps.spec.has(press.arg):
+        return menu.stale(ctx, deps)
+    ctx = replace(ctx, data={**ctx.data, "editing": True})
+    return propose.ask(ctx, deps, deps.spec.step(press.arg))
+
+
+async def check_similar(ctx: Context, deps: Deps) -> Turn:
+    """Before submitting, show up to three similar proposals (or submit when there are none)."""
+    answers, settings = ctx.data["answers"], deps.spec.similar
+    candidates = await deps.proposals.candidates(
+        str(answers.get("district", "")), ctx.data["token"], int(settings.get("candidates", 400)))
+    found = similar.rank(answers, candidates, deps.spec.past, deps.nlp.keywords, settings)
+    if not found:
+        return submit(ctx, deps)
+    lang, t = ctx.locale, deps.content.t
+    items = "\n".join(_similar_line(deps, s, lang) for s in found)
+    buttons = (choice(t("propose.button.force", lang), "pp", "force"),
+               choice(t("propose.button.edit", lang), "pp", "edit"),
+               choice(t("propose.button.later", lang), "pp", "later"))
+    data = {**ctx.data, "stage": "similar"}
+    return Turn(replace(ctx, data=data), (Text(t("propose.similar", lang, items=items), buttons),),
+                meta={"intent": "propose", "similar": [s.title for s in found]})
+
+
+def _similar_line(deps: Deps, s: similar.Similar, lang: str) -> str:
+    when = status_name(deps, s.status, lang) if s.status else str(s.year)
+    return deps.content.t("propose.similar_item", lang, title=s.title, district=s.district,
+                          when=when)
+
+
+def submit(ctx: Context, deps: Deps) -> Turn:
+    """Send the proposal to the district office: a reference number and the printable page."""
+    lang, t, data = ctx.locale, deps.content.t, ctx.data
+    ref = data.get("ref") or make_ref(deps.clock())
+    effect = Effect("proposal_submit", {"token": data["token"], "ref": ref,
+                                        "answers": data["answers"]})
+    district = str(data["answers"].get("district", ""))
+    card = Card(t("propose.submitted.title", lang),
+                t("propose.submitted.body", lang, ref=ref, district=district),
+                (choice(t("button.menu", lang), "menu"),), print_url(deps, data["token"]))
+    return Turn(menu.idle(ctx, lang), (card,), (effect,), {"intent": "propose", "ref": ref})
+
+
+async def my_proposals(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
+    """我的提案: drafts and submitted proposals with their status, links and buttons."""
+    mine = await deps.proposals.of_user(msg.platform, msg.user_id)
+    t = deps.content.t
+    new = choice(t("propose.button.new", lang), "propose")
+    if not mine:
+        return Turn(replace(ctx, locale=lang), (Text(t("myprops.none", lang), (new,)),),
+                    meta={"intent": "myprops"})
+    lines = [t("myprops.title", lang), *(_my_line(deps, p, lang) for p in mine)]
+    buttons = [_continue(deps, p, lang) for p in mine if p.status in EDITABLE][:MAX_OFFERED]
+    buttons += [new, choice(t("button.menu", lang), "menu")]
+    return Turn(replace(ctx, locale=lang), (Text("\n".join(lines), tuple(buttons)),),
+                meta={"intent": "myprops"})
+
+
+def _my_line(deps: Deps, p: ProposalView, lang: str) -> str:
+    t = deps.content.t
+    line = t("myprops.item", lang, title=p.title or t("propose.untitled", lang),
+             status=status_name(deps, p.status, lang), ref=p.ref or "-")
+    if p.note and p.status in ("needs_more", "rejected"):
+        line += "\n  " + t("myprops.note", lang, note=p.note)
+    if p.ref:
+        line += "\n  " + print_url(deps, p.token)
+    return line

@@ -1,0 +1,51 @@
+"""How a proposal reads: field values for people, the preview card, status names."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from bot.core.types import Card, Context, Reply, Turn
+from bot.handlers.buttons import choice
+from bot.handlers.deps import Deps
+
+
+def display(deps: Deps, name: str, answers: dict[str, Any], lang: str) -> str:
+    """One answer as a person reads it (「未填」 for a skipped or missing one)."""
+    value = answers.get(name)
+    t = deps.content.t
+    if value is None or value == "":
+        return t("propose.value.none", lang)
+    if name == "category":
+        return deps.spec.category_label(str(value), lang) or str(value)
+    if name == "cost" and isinstance(value, int):
+        return t("propose.value.money", lang, amount=f"{value:,}")
+    if name == "contact":
+        return t("propose.value.contact_yes" if value else "propose.value.contact_no", lang)
+    return str(value)
+
+
+def summary(deps: Deps, answers: dict[str, Any], lang: str) -> str:
+    """Every applicable field as 「label：value」 lines, in step order."""
+    lines = []
+    for step in deps.spec.asked(answers):
+        label = deps.content.t(f"propose.field.{step.field}", lang)
+        lines.append(f"{label}：{display(deps, step.field, answers, lang)}")
+    return "\n".join(lines)
+
+
+def status_name(deps: Deps, status: str, lang: str) -> str:
+    """A status as residents and staff read it."""
+    return deps.content.t(f"status.{status}", lang)
+
+
+def preview(ctx: Context, deps: Deps, *, lead: tuple[Reply, ...] = ()) -> Turn:
+    """The whole draft as a card, with submit, edit and save-for-later buttons."""
+    lang, t = ctx.locale, deps.content.t
+    data = {**ctx.data, "stage": "preview", "step": "", "editing": False}
+    body = t("propose.preview.intro", lang) + "\n" + summary(deps, data["answers"], lang)
+    buttons = (choice(t("propose.button.submit", lang), "pp", "submit"),
+               choice(t("propose.button.edit", lang), "pp", "edit"),
+               choice(t("propose.button.later", lang), "pp", "later"))
+    card = Card(t("propose.preview.title", lang), body, buttons)
+    return Turn(replace(ctx, data=data), (*lead, card), meta={"intent": "propose"})

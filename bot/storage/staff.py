@@ -1,0 +1,56 @@
+"""Staff roles per district and each district's staff chat."""
+
+from __future__ import annotations
+
+from tortoise.exceptions import IntegrityError
+
+from bot.storage.models import DistrictChat, StaffRole
+
+ALL = "*"  # a role for every district
+
+
+async def add_role(platform: str, user_id: str, district: str) -> bool:
+    """Give a person a role for a district ('*': all); False when they had it already."""
+    try:
+        await StaffRole.create(platform=platform, user_id=user_id, district=district)
+    except IntegrityError:
+        return False
+    return True
+
+
+async def remove_role(platform: str, user_id: str, district: str | None = None) -> int:
+    """Remove a person's role for a district (every role when district is None)."""
+    query = StaffRole.filter(platform=platform, user_id=user_id)
+    if district is not None:
+        query = query.filter(district=district)
+    return await query.delete()
+
+
+async def roles() -> list[StaffRole]:
+    """Every role, by platform, district and user."""
+    return await StaffRole.all().order_by("platform", "district", "user_id")
+
+
+async def districts_of(platform: str, user_id: str) -> frozenset[str]:
+    """The districts a person may act for ('*' included when they may act for all)."""
+    rows = await StaffRole.filter(platform=platform, user_id=user_id).values_list(
+        "district", flat=True)
+    return frozenset(str(d) for d in rows)
+
+
+async def set_chat(district: str, platform: str, chat_id: str) -> None:
+    """Make chat the district's staff chat (replacing any earlier one)."""
+    updated = await DistrictChat.filter(district=district).update(platform=platform,
+                                                                  chat_id=chat_id)
+    if not updated:
+        await DistrictChat.create(district=district, platform=platform, chat_id=chat_id)
+
+
+async def chat_of(district: str) -> DistrictChat | None:
+    """The district's staff chat, if one is configured."""
+    return await DistrictChat.get_or_none(district=district)
+
+
+async def chats() -> list[DistrictChat]:
+    """Every configured staff chat."""
+    return await DistrictChat.all().order_by("district")
