@@ -11,6 +11,7 @@ from aiohttp import web
 
 from bot.adapters import local_web
 from bot.adapters.line import parse_body
+from bot.proposals import page
 from bot.services import SERVICES, Services, build_services
 from bot.settings import Settings
 from bot.storage import inbox
@@ -29,6 +30,7 @@ def build_app(settings: Settings, services: Services | None = None) -> web.Appli
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_platforms_and_worker)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/p/{token}", printable)
     if services.line is not None:
         app.router.add_post("/webhook/line", line_webhook)
     if services.telegram is not None:
@@ -62,6 +64,11 @@ async def _platforms_and_worker(app: web.Application) -> AsyncIterator[None]:
 async def healthz(request: web.Request) -> web.Response:
     """Liveness plus the inbox backlog."""
     return web.json_response({"ok": True, "inbox": await inbox.counts()})
+
+
+async def printable(request: web.Request) -> web.Response:
+    """A proposal's printable page (the unguessable token is the only key)."""
+    return await page.respond(request.app[SERVICES].deps, request.match_info["token"])
 
 
 async def line_webhook(request: web.Request) -> web.Response:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from bot.content import Content, ContentError, check_strings
 from bot.handlers.menu import MAIN_MENU
 from bot.nlp.kb import load_faq, validate_faq
+from bot.proposals.checks import check_spec
+from bot.proposals.spec import ProposalSpec
 from bot.settings import Settings
 
 TELEGRAM_TEXT, LINE_TEXT = 4096, 5000
@@ -26,9 +28,10 @@ def collect_errors(settings: Settings) -> list[str]:
     try:
         content = Content.load(settings.content_dir)
         entries = load_faq(settings.content_dir)
-    except (ContentError, ValueError, KeyError, TypeError) as exc:
+        spec = ProposalSpec.load(settings.content_dir)
+    except (ContentError, ValueError, KeyError, TypeError, OSError) as exc:
         return [f"cannot load content: {exc}"]
-    errors = check_strings(content)
+    errors = check_strings(content) + check_spec(spec, content)
     errors += validate_faq(entries, set(content.topics))
     for key, _, _ in MAIN_MENU:
         if key not in content.strings:

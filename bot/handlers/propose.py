@@ -26,8 +26,10 @@ def begin(ctx: Context, deps: Deps, lang: str, *, token: str = "",
           answers: dict[str, Any] | None = None, ref: str | None = None) -> Turn:
     """Start a new draft, or go on with a stored one at its first unanswered step."""
     answers = dict(answers or {})
+    # 上一步 after resuming walks back through what was answered before.
+    back = [s.field for s in deps.spec.asked(answers) if s.field in answers]
     data: dict[str, Any] = {"token": token or secrets.token_urlsafe(16), "answers": answers,
-                            "back": [], "ref": ref, "editing": False}
+                            "back": back, "ref": ref, "editing": False}
     ctx = replace(ctx, state=STATE, data=data, locale=lang)
     key = "propose.resumed" if answers else "propose.intro"
     lead = Text(deps.content.t(key, lang, title=answers.get("title", ""),

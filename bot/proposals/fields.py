@@ -52,11 +52,13 @@ def parse_text(step: Step, text: str) -> Parsed:
 def parse_option(options: tuple[Option, ...], text: str) -> Parsed:
     """A typed choice: a label, an alias or its English name (case-insensitive)."""
     word = clean(text).lower().replace(" ", "")
-    for option in options:
-        names = (option.id, option.zh, option.en, *option.aliases)
-        if word in {n.lower().replace(" ", "") for n in names if n}:
-            return Parsed(option.id)
-    return Parsed(error="propose.error.pick_one")
+    names = {o.id: {n.lower().replace(" ", "") for n in (o.id, o.zh, o.en, *o.aliases) if n}
+             for o in options}
+    exact = [oid for oid, ns in names.items() if word in ns]
+    # A unique part of a label counts too (「交通」 for 「交通與道路」), never an ambiguous one.
+    partial = [oid for oid, ns in names.items() if len(word) >= 2 and any(word in n for n in ns)]
+    found = exact or (partial if len(partial) == 1 else [])
+    return Parsed(found[0]) if found else Parsed(error="propose.error.pick_one")
 
 
 def parse_money(step: Step, text: str) -> Parsed:

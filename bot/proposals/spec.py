@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from bot.content import ContentError
+
 KINDS = ("text", "district", "category", "money", "consent", "phone")
 
 
@@ -64,7 +66,13 @@ class ProposalSpec:
     @classmethod
     def load(cls, content_dir: Path) -> ProposalSpec:
         """Read content_dir/propose.yaml."""
-        raw: dict[str, Any] = yaml.safe_load((content_dir / "propose.yaml").read_text("utf-8"))
+        try:
+            return cls._from_raw(yaml.safe_load((content_dir / "propose.yaml").read_text("utf-8")))
+        except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+            raise ContentError(f"propose.yaml: {type(exc).__name__}: {exc}") from None
+
+    @classmethod
+    def _from_raw(cls, raw: dict[str, Any]) -> ProposalSpec:
         districts = tuple(Option(d["name"], d["name"], d.get("en", ""),
                                  tuple(d.get("aliases", ()))) for d in raw["districts"])
         categories = tuple(Option(c["id"], c["zh"], c.get("en", "")) for c in raw["categories"])

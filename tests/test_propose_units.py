@@ -1,0 +1,122 @@
+"""Pure parts of proposals: field parsing, the spec and its check, similarity, references."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bot.content import Content, ContentError
+from bot.handlers.propose_review import make_ref
+from bot.proposals import fields
+from bot.proposals.checks import check_spec
+from bot.proposals.similar import rank
+from bot.proposals.spec import PastProposal, ProposalSpec, Step
+from bot.proposals.view import ProposalView
+from bot.settings import ROOT
+from tests.chat import shared_deps
+
+CONTENT = ROOT / "content"
+COST = Step("cost", "money", min=1000, max=100_000_000, optional=True)
+
+
+@pytest.mark.parametrize(("text", "amount"), [
+    ("50萬", 500_000), ("五十萬元", 500_000), ("500,000", 500_000), ("1.5萬", 15_000),
+    ("3千", 3_000), ("兩百萬", 2_000_000), ("一千二百萬", 12_000_000), ("NT$ 80,000", 80_000),
+    ("約30萬元左右", 300_000), ("十萬", 100_000), ("５０萬", 500_000), ("三百五十萬", 3_500_000),
+])
+def test_money_in_the_ways_people_write_it(text: str, amount: int) -> None:
+    assert fields.parse_money(COST, text).value == amount
+
+
+@pytest.mark.parametrize("text", ["很多", "萬", "", "50 apples", "1e9"])
+def test_money_that_is_not_money(text: str) -> None:
+    assert fields.parse_money(COST, text).error == "propose.error.not_money"
+
+
+def test_money_out_of_range() -> None:
+    assert fields.parse_money(COST, "5元").error == "propose.error.money_range"
+    assert fields.parse_money(COST, "200億").error == "propose.error.money_range"
+
+
+@pytest.mark.parametrize(("text", "digits"), [
+    ("0912-345-678", "0912345678"), ("+886 912 345 678", "0912345678"),
+    ("(02)2720-8889", "0227208889"), ("０９１２３４５６７８", "0912345678"),
+])
+def test_phone_numbers(text: str, digits: str) -> None:
+    assert fields.parse_phone(text).value == digits
+
+
+@pytest.mark.parametrize("text", ["12345", "0912", "09123456789", "abc", "02-123"])
+def test_bad_phone_numbers(text: str) -> None:
+    assert not fields.parse_phone(text).ok
+
+
+def test_text_is_cleaned_and_limited() -> None:
+    step = Step("title", "text", min=4, max=10)
+    assert fields.parse_text(step, "  公園\u200b\x07遮陽　棚 🌳 ").value == "公園遮陽 棚 🌳"
+    assert fields.parse_text(step, "短").error == "propose.error.too_short"
+    assert dict(fields.parse_text(step, "長" * 11).params)["length"] == 11
+
+
+def test_options_exact_alias_and_unique_part_only() -> None:
+    spec = ProposalSpec.load(CONTENT)
+    assert fields.parse_option(spec.districts, "Shilin").value == "士林區"
+    assert fields.parse_option(spec.districts, "万华").value == "萬華區"
+    assert fields.parse_option(spec.categories, "公園").value == "parks"
+    assert not fields.parse_option(spec.districts, "大").ok  # too short to be a part
+    assert not fields.parse_option(spec.districts, "中區").ok
+
+
+def test_spec_steps_and_transitions() -> None:
+    spec = ProposalSpec.load(CONTENT)
+    assert len(spec.districts) == 12
+    assert [s.field for s in spec.asked({"contact": False})][-1] == "contact"
+    assert spec.asked({"contact": True})[-1].field == "contact_phone"
+    assert spec.can_move("submitted", "accepted") and not spec.can_move("done", "accepted")
+    assert spec.word_is("back", " 上一步 ") and spec.word_is("skip", "SKIP")
+
+
+def test_shipped_content_passes_and_broken_content_is_reported(tmp_path: Path) -> None:
+    content = Content.load(CONTENT)
+    assert check_spec(ProposalSpec.load(CONTENT), content) == []
+    broken = tmp_path / "content"
+    shutil.copytree(CONTENT, broken)
+    text = (broken / "propose.yaml").read_text("utf-8")
+    text = text.replace("{field: cost, kind: money", "{field: cost, kind: dollars")
+    text = text.replace("next: [in_progress]", "next: [finished]")
+    (broken / "propose.yaml").write_text(text, "utf-8")
+    errors = check_spec(ProposalSpec.load(broken), content)
+    assert any("unknown kind dollars" in e for e in errors)
+    assert any("next finished is not a status" in e for e in errors)
+    (broken / "propose.yaml").write_text("steps: [", "utf-8")
+    with pytest.raises(ContentError, match=r"propose\.yaml"):
+        ProposalSpec.load(broken)
+
+
+def _view(title: str, district: str, problem: str) -> ProposalView:
+    return ProposalView(1, "t" * 22, "R1", "line", "U1", "submitted", district, title,
+                        {"title": title, "district": district, "problem": problem})
+
+
+def test_similar_ranks_shared_words_and_district() -> None:
+    keywords = shared_deps().nlp.keywords
+    mine = {"title": "巷弄增設路燈", "district": "士林區", "problem": "巷子太暗沒有路燈"}
+    found = rank(mine, [
+        _view("公園增設溜滑梯", "士林區", "兒童遊戲設施老舊"),
+        _view("增設路燈改善照明", "大安區", "巷子晚上太暗"),
+        _view("巷弄路燈不足", "士林區", "沒有路燈很暗"),
+    ], [PastProposal("路燈照明改善", "北投區", 2019, "增設路燈")], keywords,
+        {"limit": 3, "min_score": 0.2, "district_bonus": 0.15})
+    titles = [s.title for s in found]
+    assert titles[0] == "巷弄路燈不足" and "公園增設溜滑梯" not in titles
+    assert len(found) <= 3
+
+
+def test_reference_numbers_are_short_and_unambiguous() -> None:
+    refs = {make_ref(datetime(2026, 11, 23)) for _ in range(200)}
+    assert all(re.fullmatch(r"261123-[A-HJ-NP-Z2-9]{4}", r) for r in refs)
+    assert len(refs) > 190
