@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.dispatcher import Dispatcher
+from bot.handlers.deps import Deps
 from bot.storage.db import close_db, open_db
+from tests.chat import Chat, shared_deps
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -83,3 +86,15 @@ async def sqlite_db(tmp_path: Path) -> AsyncIterator[str]:
     await open_db(url, migrate_first=True)
     yield url
     await close_db()
+
+
+@pytest.fixture
+def deps() -> Deps:
+    """Content and understander, shared across the test session."""
+    return shared_deps()
+
+
+@pytest.fixture
+def chat(sqlite_db: str, deps: Deps) -> Chat:
+    """A local-platform user talking to a dispatcher on a fresh SQLite database."""
+    return Chat(Dispatcher(deps))

@@ -11,17 +11,7 @@ from bot.dispatcher import Dispatcher
 from bot.handlers.deps import Deps
 from bot.storage import conversations
 from bot.storage.models import Feedback, Member, Unanswered
-from tests.chat import Chat, shared_deps
-
-
-@pytest.fixture
-def deps() -> Deps:
-    return shared_deps()
-
-
-@pytest.fixture
-def chat(sqlite_db: str, deps: Deps) -> Chat:
-    return Chat(Dispatcher(deps))
+from tests.chat import Chat
 
 
 async def test_follow_greets_with_the_menu(chat: Chat) -> None:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 from bot.core.types import Card
 from bot.dispatcher import Dispatcher
 from bot.handlers.deps import Deps
 from bot.storage import proposals
 from bot.storage.models import Job, Proposal, ProposalEvent
-from tests.chat import Chat, shared_deps
+from tests.chat import Chat
 
 ANSWERS = {
     "title": "巷弄增設路燈改善夜間安全",
@@ -20,16 +18,6 @@ ANSWERS = {
     "solution": "在巷弄轉角與中段增設三盞 LED 路燈，並修剪遮擋的樹枝。",
     "beneficiaries": "巷內住戶與附近國小學童",
 }
-
-
-@pytest.fixture
-def deps() -> Deps:
-    return shared_deps()
-
-
-@pytest.fixture
-def chat(sqlite_db: str, deps: Deps) -> Chat:
-    return Chat(Dispatcher(deps))
 
 
 async def fill_until_preview(chat: Chat, *, contact: bool = True,
