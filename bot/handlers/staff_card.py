@@ -5,17 +5,15 @@ Pure functions: the staff_notice job pushes the card, the staff handlers reply w
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
-
 from bot.core.types import Card, Choice, Text
 from bot.handlers.buttons import choice
 from bot.handlers.deps import Deps
 from bot.handlers.propose_review import print_url
 from bot.handlers.propose_show import status_name, summary
+from bot.proposals.dates import local_date
 from bot.proposals.view import ProposalView
 
 STATUS_ACTION = "st"  # staff buttons: `|st|{ref}:{status}`, no nonce (any staff may press)
-TAIPEI = timezone(timedelta(hours=8))  # Taiwan keeps no daylight saving time
 
 
 def status_payload_arg(ref: str, status: str) -> str:
@@ -60,8 +58,3 @@ def resident_notice(deps: Deps, p: ProposalView, status: str, note: str,
              ref=p.ref or "-", district=p.district, note=note)
     return Text(text, (choice(t("menu.myprops", lang), "myprops"),))
 
-
-def local_date(when: datetime) -> str:
-    """A timestamp as a Taipei calendar date (YYYY-MM-DD)."""
-    aware = when if when.tzinfo else when.replace(tzinfo=UTC)
-    return aware.astimezone(TAIPEI).strftime("%Y-%m-%d")
