@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.cli.check import staff_key_errors
 from bot.content import Content
 from bot.proposals.export import guard, to_csv
 from bot.proposals.spec import ProposalSpec
@@ -115,3 +116,11 @@ async def test_cli_staff_add_list_chat_and_chats(sqlite_db: str) -> None:
     assert _run(sqlite_db, "staff", "remove", "--platform", "telegram",
                 "--user-id", "123").returncode == 0
     assert not await StaffRole.filter(user_id="123").exists()
+
+
+def test_check_content_wants_staff_strings_for_every_status_staff_can_set() -> None:
+    assert staff_key_errors(CONTENT, SPEC) == []
+    trimmed = Content({k: v for k, v in CONTENT.strings.items()
+                       if k != "status.ivoting.resident"}, CONTENT.commands, CONTENT.topics)
+    missing = "ui-staff.yaml: key status.ivoting.resident missing"
+    assert staff_key_errors(trimmed, SPEC) == [missing]

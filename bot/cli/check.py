@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.content import Content, ContentError, check_strings
 from bot.handlers.menu import MAIN_MENU
 from bot.nlp.kb import load_faq, validate_faq
+from bot.proposals.spec import ProposalSpec
 from bot.settings import Settings
 
 TELEGRAM_TEXT, LINE_TEXT = 4096, 5000
@@ -33,8 +34,20 @@ def collect_errors(settings: Settings) -> list[str]:
     for key, _, _ in MAIN_MENU:
         if key not in content.strings:
             errors.append(f"ui.yaml: menu key {key} missing")
+    errors += staff_key_errors(content, ProposalSpec.load(settings.content_dir))
     for entry in entries:
         text = f"{entry.answer}\n{entry.more or ''}"
         if len(text) > TELEGRAM_TEXT:
             errors.append(f"faq {entry.id}: answer+more over Telegram's {TELEGRAM_TEXT}")
     return errors
+
+
+def staff_key_errors(content: Content, spec: ProposalSpec) -> list[str]:
+    """Every status staff may move to needs a button label and a resident notice (and a note
+    prompt when a note is required): otherwise the staff button would fail when pressed."""
+    targets = {s for nexts in spec.statuses.values() for s in nexts}
+    needed = [f"staff.button.{s}" for s in targets] + [f"status.{s}.resident" for s in targets]
+    needed += [f"staff.ask_note.{s}" for s in spec.notes_required]
+    needed += [f"status.{s}" for s in spec.statuses]
+    return [f"ui-staff.yaml: key {key} missing" for key in sorted(needed)
+            if key not in content.strings]
