@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.core.types import Effect, Incoming
 from bot.storage import jobs, people, proposals
+from bot.storage.conversations import Conflict
 
 Applier = Callable[[Incoming, dict[str, Any]], Awaitable[None]]
 EFFECTS: dict[str, Applier] = {}
@@ -80,3 +81,16 @@ async def _proposal_submit(msg: Incoming, data: dict[str, Any]) -> None:
     if done is not None and done.ref:
         await jobs.enqueue("staff_notice", {"ref": done.ref},
                            dedupe_key=f"staff:{done.ref}:{done.submitted_at:%Y%m%d%H%M%S%f}")
+
+
+@effect("proposal_status")
+async def _proposal_status(msg: Incoming, data: dict[str, Any]) -> None:
+    """Staff moved a proposal: {ref, old, new, note, actor}.
+
+    When it is no longer in `old` (another staff member was first), the turn is re-run on
+    fresh data (the dispatcher retries Conflict), so the presser hears "already ...".
+    """
+    moved = await proposals.set_status(data["ref"], data["old"], data["new"], data["note"],
+                                       data["actor"])
+    if not moved:
+        raise Conflict(data["ref"])

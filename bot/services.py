@@ -18,12 +18,14 @@ from bot.jobs_runner import JobRunner, PermanentError
 from bot.nlp.understander import Understander
 from bot.proposals.spec import ProposalSpec
 from bot.settings import Settings
+from bot.staff_notice import KIND as STAFF_NOTICE
+from bot.staff_notice import Pusher, StaffNotifier
 from bot.storage import people
 from bot.storage.models import Job, Member
 from bot.storage.readers import StoredProposals
 from bot.worker import Adapter, InboxWorker
 
-TELEGRAM_COMMANDS = ("start", "menu", "help", "cancel", "mydata")
+TELEGRAM_COMMANDS = ("start", "menu", "help", "cancel", "mydata", "whoami")
 
 
 def build_deps(settings: Settings) -> Deps:
@@ -55,12 +57,19 @@ class Services:
         if self.telegram is not None:
             adapters["telegram"] = self.telegram
         self.worker = InboxWorker(self.dispatcher, adapters, batch=self.settings.worker_batch)
-        self.jobs = JobRunner({"send": self.send_job})
+        notifier = StaffNotifier(self.deps, self.pusher)
+        self.jobs = JobRunner({"send": self.send_job, STAFF_NOTICE: notifier.run})
+
+    def pusher(self, platform: str) -> Pusher | None:
+        """What pushes to a platform's chats (None when the platform is not on here)."""
+        pushers: dict[str, Pusher | None] = {"line": self.line, "telegram": self.telegram,
+                                             "local": self.local}
+        return pushers.get(platform)
 
     async def send_job(self, payload: dict[str, Any], job: Job) -> None:
         """Deliver a queued message; a user who unfollowed gets nothing."""
         platform, chat_id = payload["platform"], payload["chat_id"]
-        pusher = {"line": self.line, "telegram": self.telegram, "local": self.local}.get(platform)
+        pusher = self.pusher(platform)
         if pusher is None:
             raise PermanentError(f"platform {platform} is not configured")
         if await Member.filter(platform=platform, user_id=chat_id, followed=False).exists():

@@ -41,3 +41,4 @@ def collect_errors(settings: Settings) -> list[str]:
         if len(text) > TELEGRAM_TEXT:
             errors.append(f"faq {entry.id}: answer+more over Telegram's {TELEGRAM_TEXT}")
     return errors
+

@@ -2,7 +2,7 @@
 
 Order of a turn (first match wins):
 1. follow / unfollow;  2. button presses (stale ones get a polite answer);
-3. global commands typed as text (menu, help, cancel, mydata);
+3. global commands typed as text (menu, help, cancel, mydata, whoami);
 4. the handler of the current flow state;  5. the fallback: understand and answer.
 """
 
@@ -12,7 +12,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 
 from bot.core.types import Context, Effect, Incoming, Text, Turn
-from bot.handlers import actions, menu, privacy, propose, propose_review, qa
+from bot.handlers import actions, menu, privacy, propose, propose_review, qa, staff
 from bot.handlers.buttons import Press, is_stale, parse, stamp
 from bot.handlers.deps import Deps
 
@@ -39,10 +39,12 @@ ACTIONS: dict[str, ActionHandler] = {
     "pr": propose_review.press_resume,
     "pp": propose_review.press_preview,
     "pe": propose_review.press_edit,
+    "st": staff.press_status,
 }
 
 # Flow states that read typed text; every other state falls through to the fallback.
-STATES: dict[str, StateHandler] = {propose.STATE: propose_review.on_text}
+STATES: dict[str, StateHandler] = {propose.STATE: propose_review.on_text,
+                                   staff.NOTE_STATE: staff.on_note}
 
 
 async def route(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
@@ -88,7 +90,8 @@ async def _command(name: str, msg: Incoming, ctx: Context, deps: Deps) -> Turn:
         return await privacy.show(msg, ctx, deps, lang)
     if name == "myprops":
         return await propose_review.my_proposals(msg, ctx, deps, lang)
-    handlers = {"menu": menu.show_menu, "help": menu.show_help, "cancel": menu.cancel}
+    handlers = {"menu": menu.show_menu, "help": menu.show_help, "cancel": menu.cancel,
+                "whoami": staff.whoami}
     turn = handlers[name](msg, ctx, deps, lang)
     return Turn(turn.context, turn.replies, turn.effects, {"intent": name})
 

@@ -52,4 +52,14 @@ def _statuses(spec: ProposalSpec, content: Content) -> list[str]:
                    for n in following if n not in spec.statuses]
     errors += [f"propose.yaml notes_required: {n} is not a status"
                for n in spec.notes_required if n not in spec.statuses]
-    return errors
+    return errors + _staff_keys(spec, content)
+
+
+def _staff_keys(spec: ProposalSpec, content: Content) -> list[str]:
+    # A status staff may move to needs its button label and the resident's notice (and a
+    # note prompt when a note is required), or pressing that button would fail.
+    targets = {s for nexts in spec.statuses.values() for s in nexts}
+    needed = [f"staff.button.{s}" for s in targets] + [f"status.{s}.resident" for s in targets]
+    needed += [f"staff.ask_note.{s}" for s in spec.notes_required]
+    return [f"ui-staff.yaml: key {key} missing" for key in sorted(needed)
+            if key not in content.strings]

@@ -1,0 +1,32 @@
+"""Arguments of `run.py staff ...` and `run.py proposals export` (kept light: no database)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PLATFORMS = ("telegram", "line")
+
+
+def add_parsers(sub: Any) -> None:
+    """The `staff` and `proposals` subcommands."""
+    st = sub.add_parser("staff", help="district office roles and staff chats")
+    ss = st.add_subparsers(dest="staff_command", required=True)
+    for name, text in (("add", "give a person a role for a district (or all)"),
+                       ("remove", "remove a person's role (every role without --district)")):
+        p = ss.add_parser(name, help=text)
+        p.add_argument("--platform", required=True, help="telegram or line")
+        p.add_argument("--user-id", required=True, help="from /whoami")
+        p.add_argument("--district", required=name == "add", help="e.g. 士林區, or all")
+    ss.add_parser("list", help="every role")
+    chat = ss.add_parser("chat", help="set a district's staff chat; re-send waiting proposals")
+    chat.add_argument("--district", required=True)
+    chat.add_argument("--platform", required=True, help="telegram or line")
+    chat.add_argument("--chat-id", required=True, help="from /whoami in the group")
+    ss.add_parser("chats", help="every district's staff chat")
+    pr = sub.add_parser("proposals", help="submitted proposals for office records")
+    ps = pr.add_subparsers(dest="proposals_command", required=True)
+    ex = ps.add_parser("export", help="CSV (Excel-ready) or JSON")
+    ex.add_argument("--district")
+    ex.add_argument("--status", help="a status code, e.g. submitted, accepted")
+    ex.add_argument("--format", default="csv", help="csv (default) or json")
+    ex.add_argument("--output", help="a file (CSV gets a BOM for Excel); default: stdout")
