@@ -42,7 +42,7 @@ class InboxWorker:
     """One per process; wake it with notify() after recording events."""
 
     def __init__(self, dispatcher: Dispatcher, adapters: dict[str, Adapter],
-                 batch: int = 64, idle_poll: float = 1.0, deliveries: int = 32) -> None:
+                 batch: int = 32, idle_poll: float = 1.0, deliveries: int = 32) -> None:
         self.dispatcher = dispatcher
         self.adapters = adapters
         self.batch = batch
