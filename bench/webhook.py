@@ -1,12 +1,15 @@
 """Webhook benchmark: signed LINE text events posted at a running bot with a fake LINE API.
 
-Usage: .venv/bin/python bench/webhook.py [--events 4000] [--concurrency 32]
+Usage: .venv/bin/python bench/webhook.py [--events 4000] [--concurrency 32] [--workers 1]
+                                         [--database-url postgres://...]
 
 Runs `run.py serve` (SQLite in a temp dir) as a subprocess with LINE_API_BASE_URL pointing at a
 minimal fake LINE API inside this process, posts signed single-event bodies, and measures:
 events/s answered end to end (reply request received by the fake), p50/p99 webhook ack latency,
 events lost and events answered twice. Then the same load against a bare aiohttp endpoint that
-only verifies the signature (also a subprocess), and the ratio.
+only verifies the signature (also a subprocess), and the ratio. With --workers N (PostgreSQL),
+N identical bot processes on N ports share the database; the client spreads requests over
+them round-robin, as the reverse proxy does in production.
 """
 
 from __future__ import annotations
@@ -107,7 +110,7 @@ async def wait_up(session: ClientSession, url: str, timeout: float = 30) -> None
     raise RuntimeError(f"{url} did not come up")
 
 
-async def load(session: ClientSession, url: str, n: int, conc: int
+async def load(session: ClientSession, urls: list[str], n: int, conc: int
                ) -> tuple[list[float], list[str], float]:
     bodies = [body_for(i) for i in range(n)]
     latencies: list[float] = []
@@ -119,7 +122,7 @@ async def load(session: ClientSession, url: str, n: int, conc: int
             i = queue.pop()
             body, sig, _ = bodies[i]
             t0 = time.perf_counter()
-            async with session.post(url, data=body, headers={
+            async with session.post(urls[i % len(urls)], data=body, headers={
                     "X-Line-Signature": sig, "Content-Type": "application/json"}) as resp:
                 await resp.read()
                 assert resp.status == 200, resp.status
@@ -134,30 +137,35 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
 
 
-async def bench_bot(n: int, conc: int, database_url: str | None) -> dict[str, float]:
-    fake, fake_port, port = FakeLine(), free_port(), free_port()
+async def bench_bot(n: int, conc: int, database_url: str | None, workers: int = 1
+                    ) -> dict[str, float]:
+    fake, fake_port, ports = FakeLine(), free_port(), [free_port() for _ in range(workers)]
     runner = await fake.start(fake_port)
     tmp = tempfile.mkdtemp()
-    env = {**os.environ, "PORT": str(port), "LINE_CHANNEL_SECRET": SECRET,
+    env = {**os.environ, "LINE_CHANNEL_SECRET": SECRET,
            "LINE_CHANNEL_ACCESS_TOKEN": "bench",
            "LINE_API_BASE_URL": f"http://127.0.0.1:{fake_port}",
            "DATABASE_URL": database_url or f"sqlite://{tmp}/bench.sqlite3",
            "LOG_LEVEL": "WARNING", "LOCAL_CHAT": "false"}
     subprocess.run([sys.executable, "run.py", "migrate"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
-    proc = subprocess.Popen([sys.executable, "run.py", "serve"], cwd=ROOT, env=env)
+    procs = [subprocess.Popen([sys.executable, "run.py", "serve"], cwd=ROOT,
+                              env={**env, "PORT": str(port)}) for port in ports]
     try:
         async with ClientSession() as session:
-            await wait_up(session, f"http://127.0.0.1:{port}/healthz")
-            url = f"http://127.0.0.1:{port}/webhook/line"
-            lat, tokens, start = await load(session, url, n, conc)
+            for port in ports:
+                await wait_up(session, f"http://127.0.0.1:{port}/healthz")
+            urls = [f"http://127.0.0.1:{port}/webhook/line" for port in ports]
+            lat, tokens, start = await load(session, urls, n, conc)
             deadline = time.monotonic() + 60
             while sum(1 for t in tokens if fake.replies[t]) < n and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)
             end = max(fake.first_seen.values(), default=time.perf_counter())
     finally:
-        proc.terminate()
-        proc.wait()
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait()
         await runner.cleanup()
     answered = sum(1 for t in tokens if fake.replies[t])
     return {"events": n, "answered": answered, "lost": n - answered,
@@ -172,7 +180,8 @@ async def bench_bare(n: int, conc: int) -> dict[str, float]:
     try:
         async with ClientSession() as session:
             await wait_up(session, f"http://127.0.0.1:{port}/healthz")
-            lat, _, start = await load(session, f"http://127.0.0.1:{port}/webhook/line", n, conc)
+            lat, _, start = await load(session, [f"http://127.0.0.1:{port}/webhook/line"], n,
+                                       conc)
             elapsed = time.perf_counter() - start
     finally:
         proc.terminate()
@@ -185,8 +194,12 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=4000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--database-url", help="default: a fresh SQLite file (embedded mode)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="bot processes (more than 1 needs --database-url postgres://...)")
     args = parser.parse_args()
-    bot = asyncio.run(bench_bot(args.events, args.concurrency, args.database_url))
+    if args.workers > 1 and not (args.database_url or "").startswith("postgres"):
+        parser.error("--workers > 1 needs PostgreSQL: SQLite is one process by design")
+    bot = asyncio.run(bench_bot(args.events, args.concurrency, args.database_url, args.workers))
     bare = asyncio.run(bench_bare(args.events, args.concurrency))
     print(f"bot end to end : {bot['events_per_s']:.0f} events/s, ack p50 {bot['p50_ms']:.1f} ms, "
           f"p99 {bot['p99_ms']:.1f} ms, answered {bot['answered']}/{bot['events']}, "

@@ -9,20 +9,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from bot.core.types import Context, Incoming, Reply, Text, Turn
-from bot.effects import apply_effect
+from bot.effects import ENDS_CONVERSATION, apply_effect
 from bot.handlers.deps import Deps
 from bot.handlers.router import route
 from bot.storage import conversations, people
 
 log = logging.getLogger("bot.turn")
+Key = tuple[str, str, str]
 AfterSave = Callable[[tuple[Reply, ...]], Awaitable[None]]
+# Batched turns: message index -> the replies saved for it.
+AfterBatchSave = Callable[[dict[int, tuple[Reply, ...]]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,27 @@ class Outcome:
 
     replies: tuple[Reply, ...]
     meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """Batched turns: replies per saved message index, and the indices to run again later."""
+
+    replies: dict[int, tuple[Reply, ...]]
+    retry: list[int]
+
+
+@dataclass
+class _Chain:
+    """One conversation's messages of a batch, run in order on in-memory context."""
+
+    loaded: Context
+    steps: list[tuple[int, Context, Turn]] = field(default_factory=list)
+    deferred: list[int] = field(default_factory=list)
+
+    @property
+    def context(self) -> Context:
+        return self.steps[-1][2].context if self.steps else self.loaded
 
 
 class Dispatcher:
@@ -42,7 +67,7 @@ class Dispatcher:
             weakref.WeakValueDictionary()
         )
 
-    def _lock(self, key: tuple[str, str, str]) -> asyncio.Lock:
+    def _lock(self, key: Key) -> asyncio.Lock:
         lock = self._locks.get(key)
         if lock is None:
             lock = asyncio.Lock()
@@ -72,6 +97,59 @@ class Dispatcher:
                 await after_save(turn.replies)
         _log_turn(msg, ctx, turn)
         return Outcome(turn.replies, turn.meta)
+
+    async def turns(self, msgs: Sequence[Incoming],
+                    after_save: AfterBatchSave | None = None) -> BatchOutcome:
+        """Run many turns: one load, handlers in memory, one saving transaction for all."""
+        keys: dict[Key, list[int]] = {}
+        for i, msg in enumerate(msgs):
+            keys.setdefault(msg.key, []).append(i)
+        async with self._locked(sorted(keys)):
+            loaded = await conversations.load_many(list(keys))
+            chains = {key: await self._chain(msgs, idx, loaded[key]) for key, idx in keys.items()}
+            async with in_transaction():
+                saved = await self._save_chains(msgs, chains)
+                replies = {i: t.replies for c in saved.values() for i, _, t in c.steps}
+                if after_save is not None:
+                    await after_save(replies)
+        for chain in saved.values():
+            for i, before, turn in chain.steps:
+                _log_turn(msgs[i], before, turn)
+        retry = [i for key, c in chains.items()
+                 for i in (c.deferred if key in saved else keys[key])]
+        return BatchOutcome(replies, sorted(retry))
+
+    @asynccontextmanager
+    async def _locked(self, keys: list[Key]) -> AsyncIterator[None]:
+        # Sorted keys: a batch and a single turn never wait on each other in a cycle.
+        async with AsyncExitStack() as stack:
+            for key in keys:
+                await stack.enter_async_context(self._lock(key))
+            yield
+
+    async def _chain(self, msgs: Sequence[Incoming], indices: list[int], ctx: Context) -> _Chain:
+        chain = _Chain(ctx)
+        for n, i in enumerate(indices):
+            turn = await self._run_handler(msgs[i], chain.context)
+            chain.steps.append((i, chain.context, turn))
+            if any(e.name in ENDS_CONVERSATION for e in turn.effects):
+                chain.deferred = indices[n + 1:]  # they must load the (deleted) state afresh
+                break
+        return chain
+
+    async def _save_chains(self, msgs: Sequence[Incoming],
+                           chains: dict[Key, _Chain]) -> dict[Key, _Chain]:
+        """Save every chain that nobody else changed meanwhile, with its effects."""
+        conflicts = await conversations.save_many(
+            {key: (c.loaded.version, c.context) for key, c in chains.items()})
+        saved = {key: c for key, c in chains.items() if key not in conflicts}
+        await people.ensure_members({(k[0], k[2]) for k, c in saved.items()
+                                     if c.loaded.version == 0})
+        for chain in saved.values():
+            for i, _, turn in chain.steps:
+                for effect in turn.effects:
+                    await apply_effect(msgs[i], effect)
+        return saved
 
     async def _run_handler(self, msg: Incoming, ctx: Context) -> Turn:
         try:

@@ -14,6 +14,9 @@ from bot.storage.conversations import Conflict
 
 Applier = Callable[[Incoming, dict[str, Any]], Awaitable[None]]
 EFFECTS: dict[str, Applier] = {}
+# After these the stored conversation no longer follows from the turn's context (it is
+# deleted), so a batch must not chain the conversation's next event onto that context.
+ENDS_CONVERSATION = frozenset({"delete_my_data"})
 
 
 def effect(name: str) -> Callable[[Applier], Applier]:

@@ -23,6 +23,7 @@ from bot.staff_notice import Pusher, StaffNotifier
 from bot.storage import people
 from bot.storage.models import Job, Member
 from bot.storage.readers import StoredProposals
+from bot.storage.recorder import GroupRecorder
 from bot.worker import Adapter, InboxWorker
 
 TELEGRAM_COMMANDS = ("start", "menu", "help", "cancel", "mydata", "whoami")
@@ -49,6 +50,7 @@ class Services:
     worker: InboxWorker = field(init=False)
     jobs: JobRunner = field(init=False)
     local: LocalOutbox = field(default_factory=LocalOutbox)
+    recorder: GroupRecorder = field(default_factory=GroupRecorder)
 
     def __post_init__(self) -> None:
         adapters: dict[str, Adapter] = {}

@@ -53,6 +53,7 @@ async def _platforms_and_worker(app: web.Application) -> AsyncIterator[None]:
     tasks = [asyncio.create_task(services.worker.run(), name="inbox-worker"),
              asyncio.create_task(services.jobs.run(), name="job-runner")]
     yield
+    await services.recorder.close()
     for task in tasks:
         task.cancel()
     for task in tasks:
@@ -72,7 +73,7 @@ async def printable(request: web.Request) -> web.Response:
 
 
 async def line_webhook(request: web.Request) -> web.Response:
-    """Verify, record, answer 200; the worker does the rest."""
+    """Verify, record (committed together with concurrent requests), answer 200."""
     services = request.app[SERVICES]
     assert services.line is not None
     signature = request.headers.get("X-Line-Signature")
@@ -84,7 +85,7 @@ async def line_webhook(request: web.Request) -> web.Response:
     data = parse_body(body)
     if data is None:
         return web.json_response({"error": "body is not a JSON object"}, status=400)
-    await inbox.record("line", services.line.events(data))
+    await services.recorder.record("line", services.line.events(data))
     services.worker.notify()
     return web.json_response({})
 
@@ -98,6 +99,6 @@ async def telegram_webhook(request: web.Request) -> web.Response:
     data = parse_body(await request.read())
     if data is None:
         return web.json_response({"error": "body is not a JSON object"}, status=400)
-    await inbox.record("telegram", services.telegram.events(data))
+    await services.recorder.record("telegram", services.telegram.events(data))
     services.worker.notify()
     return web.json_response({})

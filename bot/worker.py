@@ -1,7 +1,10 @@
 """The inbox worker: claims recorded events, runs their turns, delivers, marks them done.
 
 Every process runs one. Claims are leases, so several processes share the work safely, and
-events left over by a crash or a restart are picked up again.
+events left over by a crash or a restart are picked up again. A claimed batch costs a few
+transactions, not a few per event: the dispatcher saves all its turns together (marking the
+rows handled in the same transaction), deliveries go out in parallel (one conversation's in
+order), and one statement marks the batch done.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import contextlib
 import json
 import logging
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.core.serialize import reply_from_dict, reply_to_dict
@@ -38,11 +42,12 @@ class InboxWorker:
     """One per process; wake it with notify() after recording events."""
 
     def __init__(self, dispatcher: Dispatcher, adapters: dict[str, Adapter],
-                 batch: int = 64, idle_poll: float = 1.0) -> None:
+                 batch: int = 32, idle_poll: float = 1.0, deliveries: int = 32) -> None:
         self.dispatcher = dispatcher
         self.adapters = adapters
         self.batch = batch
         self.idle_poll = idle_poll
+        self._deliveries = asyncio.Semaphore(deliveries)  # calls to the platforms at once
         self._wake = asyncio.Event()
 
     def notify(self) -> None:
@@ -63,44 +68,77 @@ class InboxWorker:
         rows = await inbox.claim(self.batch, platforms=list(self.adapters))
         if not rows:
             return False
-        groups: dict[str, list[InboundEvent]] = defaultdict(list)
-        for row in rows:
-            groups[row.conv_key].append(row)
-        # Different conversations run side by side; one conversation's events in order.
-        done = await asyncio.gather(*(self._process_group(g) for g in groups.values()))
-        await inbox.mark_done([i for ids in done for i in ids])
+        items = [await self._item(row) for row in rows]
+        await self._run_turns([i for i in items if i.needs_turn])
+        groups: dict[str, list[_Item]] = defaultdict(list)
+        for item in items:
+            if item.ok and item.replies:
+                groups[item.row.conv_key].append(item)
+        # Different conversations are delivered side by side; one conversation's in order.
+        await asyncio.gather(*(self._deliver_group(g) for g in groups.values()))
+        await inbox.mark_done([i.row.id for i in items if i.ok])
         return True
 
-    async def _process_group(self, rows: list[InboundEvent]) -> list[int]:
-        done = []
-        for row in rows:
-            if await self._process(row):
-                done.append(row.id)
-        return done
-
-    async def _process(self, row: InboundEvent) -> bool:
+    async def _item(self, row: InboundEvent) -> _Item:
         adapter = self.adapters[row.platform]
-        payload = json.loads(row.payload)
-        try:
-            replies = await self._replies_for(row, adapter, payload)
-            if replies:
-                await adapter.deliver(payload, replies, row.event_key)
-        except Exception as exc:  # a passing failure: the lease expires, another try later
-            log.warning("event %s failed: %s", row.id, type(exc).__name__)
-            await inbox.release(row.id, f"{type(exc).__name__}: {exc}"[:200])
-            return False
-        return True
-
-    async def _replies_for(self, row: InboundEvent, adapter: Adapter,
-                           payload: dict[str, Any]) -> list[Reply]:
+        item = _Item(row, adapter, json.loads(row.payload))
         if row.status == "handled":  # saved before a crash; only delivery is left
-            return [reply_from_dict(d) for d in json.loads(row.replies or "[]")]
-        msg = adapter.to_incoming(payload, row.event_key)
-        if msg is None:
-            return []
+            item.replies = [reply_from_dict(d) for d in json.loads(row.replies or "[]")]
+            return item
+        try:
+            item.msg = adapter.to_incoming(item.payload, row.event_key)
+        except Exception as exc:  # a malformed event: retried, then given up on
+            await self._release(item, exc)
+        return item
 
-        async def keep(replies: tuple[Reply, ...]) -> None:
-            await inbox.mark_handled(row.id, [reply_to_dict(r) for r in replies])
+    async def _run_turns(self, items: list[_Item]) -> None:
+        if not items:
+            return
 
-        outcome = await self.dispatcher.turn(msg, after_save=keep)
-        return list(outcome.replies)
+        async def keep(replies: dict[int, tuple[Reply, ...]]) -> None:
+            await inbox.mark_handled_many(
+                {items[i].row.id: [reply_to_dict(r) for r in rs] for i, rs in replies.items()})
+
+        try:
+            outcome = await self.dispatcher.turns([i.msg for i in items if i.msg], keep)
+        except Exception as exc:  # nothing was saved: every turn runs again later
+            log.warning("batch of %d turns failed: %s", len(items), type(exc).__name__)
+            for item in items:
+                await self._release(item, exc)
+            return
+        for i, replies in outcome.replies.items():
+            items[i].replies = list(replies)
+        for i in outcome.retry:
+            items[i].ok = False
+        # Someone else saved these conversations meanwhile: run them again on fresh state.
+        await inbox.release_now([items[i].row.id for i in outcome.retry], "conflict")
+
+    async def _deliver_group(self, items: list[_Item]) -> None:
+        async with self._deliveries:
+            for item in items:
+                try:
+                    await item.adapter.deliver(item.payload, item.replies, item.row.event_key)
+                except Exception as exc:  # a passing failure: the row comes back later
+                    await self._release(item, exc)
+
+    async def _release(self, item: _Item, exc: Exception) -> None:
+        log.warning("event %s failed: %s", item.row.id, type(exc).__name__)
+        item.ok = False
+        await inbox.release(item.row.id, f"{type(exc).__name__}: {exc}"[:200])
+
+
+@dataclass
+class _Item:
+    """A claimed row on its way through the batch."""
+
+    row: InboundEvent
+    adapter: Adapter
+    payload: dict[str, Any]
+    msg: Incoming | None = None
+    replies: list[Reply] = field(default_factory=list)
+    ok: bool = True  # False: given back for a later try; neither delivered nor marked done
+
+    @property
+    def needs_turn(self) -> bool:
+        """A pending event the bot answers (others are only delivered or closed)."""
+        return self.ok and self.msg is not None and self.row.status != "handled"

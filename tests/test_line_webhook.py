@@ -1,13 +1,15 @@
-"""LINE: signed webhook bodies posted to the real app; the real SDK client talks to a fake LINE."""
+"""LINE: signed webhook bodies posted to the real app; its LINE client talks to a fake LINE."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from pathlib import Path
 
 from bot.adapters.line import render
 from bot.core.types import Choice, Text
+from bot.services import SERVICES
 from bot.storage import inbox
 from bot.storage.db import close_db, open_db
 from bot.storage.models import InboundEvent, Member
@@ -75,6 +77,22 @@ async def test_redelivered_event_is_handled_once(tmp_path: Path) -> None:
         assert (await bot.post_line(line_body([again]))).status == 200
         await bot.settle()
         assert len(bot.line.requests) == 1
+
+
+async def test_concurrent_posts_are_all_recorded_and_shared_transactions(tmp_path: Path
+                                                                         ) -> None:
+    async with running_bot(tmp_path) as bot:
+        bot.line.expire_all_reply_tokens = True
+        events = [line_text_event(USER, "你好", event_id=f"01CONCURRENT{i:015d}")
+                  for i in range(30)]
+        bodies = [line_body([e]) for e in events] + [line_body(events[:3])]  # 3 redelivered
+        answers = await asyncio.gather(*(bot.post_line(b) for b in bodies))
+        assert [a.status for a in answers] == [200] * 31
+        assert await InboundEvent.all().count() == 30
+        recorder = bot.client.app[SERVICES].recorder  # type: ignore[index]
+        assert recorder.flushes < 31
+        await bot.settle()
+        assert len(bot.line.requests) == 30
 
 
 async def test_every_sdk_event_type_and_unknown_ones_get_200(tmp_path: Path) -> None:
@@ -176,7 +194,7 @@ async def test_event_recorded_before_a_crash_is_processed_at_start(tmp_path: Pat
 def test_long_text_is_split_within_line_limits() -> None:
     reply = Text("段落\n" * 3000 + "字" * 7000, tuple(Choice(f"選項{i}", f"n|faq|{i}")
                                                     for i in range(20)))
-    messages = [m.to_dict() for m in render([reply])]
+    messages = render([reply])
     assert len(messages) > 1
     body = {"replyToken": "t", "messages": messages[:5]}
     assert validate_line_request("POST", "/v2/bot/message/reply", body) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from bot.core.types import Context
 from bot.storage.models import Conversation
@@ -20,8 +21,10 @@ async def load(key: Key) -> Context:
     """The stored context for key, or a fresh one (version 0)."""
     platform, chat_id, user_id = key
     row = await Conversation.get_or_none(platform=platform, chat_id=chat_id, user_id=user_id)
-    if row is None:
-        return Context()
+    return Context() if row is None else _context(row)
+
+
+def _context(row: Conversation) -> Context:
     return Context(state=row.state, data=dict(row.data), nonce=row.nonce,
                    version=row.version, locale=row.locale)
 
@@ -48,3 +51,36 @@ async def save(key: Key, old_version: int, ctx: Context) -> None:
 async def delete_user(platform: str, user_id: str) -> int:
     """Delete every conversation of a user on a platform; return how many."""
     return await Conversation.filter(platform=platform, user_id=user_id).delete()
+
+
+async def load_many(keys: list[Key]) -> dict[Key, Context]:
+    """The stored contexts for several keys in one query (fresh ones for unknown keys)."""
+    wanted = set(keys)
+    if not wanted:
+        return {}
+    # One query on each column's values; the few extra (chat, user) pairs are dropped here.
+    rows = await Conversation.filter(
+        platform__in={k[0] for k in wanted}, chat_id__in={k[1] for k in wanted},
+        user_id__in={k[2] for k in wanted})
+    found = {(r.platform, r.chat_id, r.user_id): _context(r) for r in rows}
+    return {key: found.get(key, Context()) for key in wanted}
+
+
+async def save_many(saves: dict[Key, tuple[int, Context]]) -> set[Key]:
+    """Store each (old_version, ctx); return the keys that conflicted (and were not stored).
+
+    Call inside a transaction. Keys are saved in sorted order, so two workers saving
+    overlapping batches lock rows in the same order and cannot deadlock.
+    """
+    conflicts: set[Key] = set()
+    for key in sorted(saves):
+        old_version, ctx = saves[key]
+        try:
+            if old_version == 0:
+                async with in_transaction():  # a savepoint: a lost race must not abort the batch
+                    await save(key, 0, ctx)
+            else:
+                await save(key, old_version, ctx)
+        except Conflict:
+            conflicts.add(key)
+    return conflicts

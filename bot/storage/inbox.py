@@ -31,14 +31,21 @@ class NewEvent:
 
 async def record(platform: str, events: list[NewEvent]) -> None:
     """Store events; an event already stored (a redelivery) is ignored."""
-    if not events:
+    await record_many([(platform, e) for e in events])
+
+
+async def record_many(events: list[tuple[str, NewEvent]]) -> None:
+    """Store (platform, event) pairs in one transaction; redeliveries are ignored."""
+    unique = {(platform, e.event_key): (platform, e) for platform, e in events}
+    if not unique:
         return
     rows = [
         InboundEvent(platform=platform, event_key=e.event_key, conv_key=e.conv_key,
                      payload=json.dumps(e.payload, ensure_ascii=False))
-        for e in events
+        for platform, e in unique.values()
     ]
-    await InboundEvent.bulk_create(rows, ignore_conflicts=True)
+    async with in_transaction() as conn:
+        await InboundEvent.bulk_create(rows, ignore_conflicts=True, using_db=conn)
 
 
 def _now() -> datetime:
@@ -72,6 +79,16 @@ async def mark_handled(event_id: int, replies: list[dict[str, Any]]) -> None:
     )
 
 
+async def mark_handled_many(handled: dict[int, list[dict[str, Any]]]) -> None:
+    """Several turns are saved (one statement; call inside the saving transaction)."""
+    rows = []
+    for event_id, replies in handled.items():
+        rows.append(InboundEvent(id=event_id, status="handled",
+                                 replies=json.dumps(replies, ensure_ascii=False)))
+    if rows:
+        await InboundEvent.bulk_update(rows, fields=["status", "replies"])
+
+
 async def mark_done(event_ids: list[int], error: str | None = None) -> None:
     """Delivered (or given up): never claimed again."""
     if event_ids:
@@ -91,6 +108,13 @@ async def release(event_id: int, error: str) -> None:
         return
     backoff = timedelta(seconds=min(2 ** row.attempts, 60))
     await InboundEvent.filter(id=event_id).update(locked_until=_now() + backoff, error=error[:200])
+
+
+async def release_now(event_ids: list[int], reason: str) -> None:
+    """Give rows back for an immediate retry (a conflict is not a failed attempt)."""
+    if event_ids:
+        await InboundEvent.filter(id__in=event_ids).update(
+            locked_until=None, attempts=F("attempts") - 1, error=reason[:200])
 
 
 async def counts() -> dict[str, int]:

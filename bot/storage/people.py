@@ -18,6 +18,14 @@ async def ensure_member(platform: str, user_id: str) -> None:
         await Member.get_or_create(platform=platform, user_id=user_id)
 
 
+async def ensure_members(keys: set[tuple[str, str]]) -> None:
+    """Create the member rows of several (platform, user_id) at once; existing ones stay."""
+    if keys:
+        # Sorted: two workers inserting overlapping sets lock them in the same order.
+        await Member.bulk_create([Member(platform=p, user_id=u) for p, u in sorted(keys)],
+                                 ignore_conflicts=True)
+
+
 async def set_followed(platform: str, user_id: str, followed: bool) -> None:
     """Mark a member as following (or not); an unfollowed member gets no pushes."""
     await ensure_member(platform, user_id)
