@@ -2,7 +2,6 @@
 
 Delivery uses the reply token while it is fresh, then push with an X-Line-Retry-Key derived
 from the event key, so a retried push after a crash is refused by LINE (409), not sent twice.
-Messages are rendered straight to the JSON of LINE's OpenAPI spec and sent by LineClient.
 """
 
 from __future__ import annotations
@@ -16,15 +15,25 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
+from linebot.v3.messaging import (
+    ApiException,
+    AsyncApiClient,
+    AsyncMessagingApi,
+    Configuration,
+    PostbackAction,
+    PushMessageRequest,
+    QuickReply,
+    QuickReplyItem,
+    ReplyMessageRequest,
+    TextMessage,
+)
 from linebot.v3.webhooks import MessageEvent, PostbackEvent, TextMessageContent
 
 from bot.adapters.common import numbered, reply_text, short_label, split_text
-from bot.adapters.line_api import LineApiError, LineClient
 from bot.core.types import Incoming, Reply
 from bot.storage.inbox import NewEvent
 
 HANDLED_TYPES = frozenset({"message", "postback", "follow", "unfollow"})
-Message = dict[str, Any]  # a LINE message object, as JSON
 RETRY_NAMESPACE = uuid.UUID("6f1c1a8e-5d0b-4a7e-9a43-2f6f0b9e1c11")
 MAX_TEXT, MAX_MESSAGES, MAX_QUICK, MAX_LABEL = 5000, 5, 13, 20
 REPLY_TOKEN_TTL_MS = 50_000  # tokens last about a minute; leave a margin
@@ -37,15 +46,19 @@ class LineAdapter:
 
     def __init__(self, channel_secret: str, access_token: str, api_base: str) -> None:
         self._secret = channel_secret.encode()
-        self.api = LineClient(access_token, api_base)
+        self._config = Configuration(access_token=access_token, host=api_base)
+        self._client: AsyncApiClient | None = None
+        self.api: AsyncMessagingApi | None = None
 
     async def start(self) -> None:
-        """Open the HTTP client inside the running loop."""
-        await self.api.start()
+        """Create the SDK client inside the running loop."""
+        self._client = AsyncApiClient(self._config)
+        self.api = AsyncMessagingApi(self._client)
 
     async def close(self) -> None:
-        """Close the HTTP client."""
-        await self.api.close()
+        """Close the SDK client's session."""
+        if self._client is not None:
+            await self._client.close()
 
     def verify(self, body: bytes, signature: str) -> bool:
         """True when X-Line-Signature matches HMAC-SHA256 of the raw body."""
@@ -82,6 +95,7 @@ class LineAdapter:
 
     async def deliver(self, event: dict[str, Any], replies: list[Reply], event_key: str) -> None:
         """Send replies: the reply token first, push (with a retry key) as the fallback."""
+        assert self.api is not None, "start() first"
         batches = _batches(render(replies))
         token = event.get("replyToken")
         fresh = time.time() * 1000 - float(event.get("timestamp", 0)) < REPLY_TOKEN_TTL_MS
@@ -97,23 +111,24 @@ class LineAdapter:
         for i, batch in enumerate(_batches(render(replies))):
             await self.push(to, batch, f"{seed}:{i}")
 
-    async def _reply(self, token: str, batch: list[Message]) -> bool:
+    async def _reply(self, token: str, batch: list[TextMessage]) -> bool:
+        assert self.api is not None
         try:
-            await self.api.post("/v2/bot/message/reply",
-                                {"replyToken": token, "messages": batch})
-        except LineApiError as exc:
+            await self.api.reply_message(ReplyMessageRequest(reply_token=token, messages=batch))
+        except ApiException as exc:
             if exc.status == 400:  # token used or expired: fall back to push
                 return False
             raise
         return True
 
-    async def push(self, to: str, batch: list[Message], retry_seed: str) -> None:
+    async def push(self, to: str, batch: list[TextMessage], retry_seed: str) -> None:
         """Push messages; the retry key makes a repeated push harmless (409 = already sent)."""
+        assert self.api is not None
         key = str(uuid.uuid5(RETRY_NAMESPACE, retry_seed))
         try:
-            await self.api.post("/v2/bot/message/push", {"to": to, "messages": batch},
-                                headers={"X-Line-Retry-Key": key})
-        except LineApiError as exc:
+            await self.api.push_message(PushMessageRequest(to=to, messages=batch),
+                                        x_line_retry_key=key)
+        except ApiException as exc:
             if exc.status != 409:
                 raise
 
@@ -150,30 +165,31 @@ def _strip_mentions(message: TextMessageContent) -> str:
     return text.strip()
 
 
-def render(replies: list[Reply]) -> list[Message]:
+def render(replies: list[Reply]) -> list[TextMessage]:
     """Replies as LINE text messages; buttons become quick replies on the last chunk."""
-    messages: list[Message] = []
+    messages: list[TextMessage] = []
     for reply in replies:
         choices = reply.choices[:MAX_QUICK]
         text = numbered(reply_text(reply), choices, MAX_LABEL)
         chunks = split_text(text, MAX_TEXT)
-        messages.extend({"type": "text", "text": chunk} for chunk in chunks)
-        if choices:
-            messages[-1]["quickReply"] = _quick_reply(choices)
+        for chunk in chunks[:-1]:
+            messages.append(TextMessage(text=chunk))
+        quick = _quick_reply(choices) if choices else None
+        messages.append(TextMessage(text=chunks[-1], quick_reply=quick))
     return messages
 
 
-def _quick_reply(choices: tuple[Any, ...]) -> dict[str, Any]:
+def _quick_reply(choices: tuple[Any, ...]) -> QuickReply:
     items = [
-        {"type": "action", "action": {
-            "type": "postback", "label": short_label(c.label, MAX_LABEL),
-            "data": c.payload[:300], "displayText": short_label(c.label, 300)}}
+        QuickReplyItem(action=PostbackAction(
+            label=short_label(c.label, MAX_LABEL), data=c.payload[:300],
+            display_text=short_label(c.label, 300)))
         for c in choices
     ]
-    return {"items": items}
+    return QuickReply(items=items)
 
 
-def _batches(messages: list[Message]) -> list[list[Message]]:
+def _batches(messages: list[TextMessage]) -> list[list[TextMessage]]:
     return [messages[i:i + MAX_MESSAGES] for i in range(0, len(messages), MAX_MESSAGES)]
 
 
