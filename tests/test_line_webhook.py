@@ -7,6 +7,8 @@ import json
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.adapters.line import render
 from bot.core.types import Choice, Text
 from bot.services import SERVICES
@@ -199,3 +201,12 @@ def test_long_text_is_split_within_line_limits() -> None:
     body = {"replyToken": "t", "messages": messages[:5]}
     assert validate_line_request("POST", "/v2/bot/message/reply", body) == []
     assert len(messages[-1]["quickReply"]["items"]) == 13
+
+
+def test_proxy_comes_from_the_environment_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.adapters.line import _env_proxy
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    assert _env_proxy("https://api.line.me") == "http://proxy.internal:3128"
+    assert _env_proxy("http://127.0.0.1:9999") is None
