@@ -101,10 +101,10 @@ class InboxWorker:
 
         try:
             outcome = await self.dispatcher.turns([i.msg for i in items if i.msg], keep)
-        except Exception as exc:  # nothing was saved: every turn runs again later
-            log.warning("batch of %d turns failed: %s", len(items), type(exc).__name__)
-            for item in items:
-                await self._release(item, exc)
+        except Exception as exc:  # nothing was saved; one bad event must not hold back the rest
+            log.warning("batch of %d turns failed (%s): one at a time", len(items),
+                        type(exc).__name__)
+            await self._one_at_a_time(items)
             return
         for i, replies in outcome.replies.items():
             items[i].replies = list(replies)
@@ -112,6 +112,24 @@ class InboxWorker:
             items[i].ok = False
         # Someone else saved these conversations meanwhile: run them again on fresh state.
         await inbox.release_now([items[i].row.id for i in outcome.retry], "conflict")
+
+    async def _one_at_a_time(self, items: list[_Item]) -> None:
+        """Each turn on its own (the single-turn path also re-runs conflicts); a failure gives
+        back that event and the later ones of its conversation, which must not overtake it."""
+        failed: set[str] = set()
+        for item in items:  # claimed in id order: each conversation's events in order
+            if item.row.conv_key in failed or item.msg is None:
+                await self._release(item, RuntimeError("an earlier event of it failed"))
+                continue
+
+            async def keep(replies: tuple[Reply, ...], row_id: int = item.row.id) -> None:
+                await inbox.mark_handled(row_id, [reply_to_dict(r) for r in replies])
+
+            try:
+                item.replies = list((await self.dispatcher.turn(item.msg, keep)).replies)
+            except Exception as exc:
+                failed.add(item.row.conv_key)
+                await self._release(item, exc)
 
     async def _deliver_group(self, items: list[_Item]) -> None:
         async with self._deliveries:

@@ -176,3 +176,25 @@ async def test_a_conversation_is_not_chained_past_deleting_it(db: str, script: S
         [_incoming("a", "a1"), _incoming("a", "forget"), _incoming("a", "a2")])
     assert outcome.retry == [2]  # a2 runs later, on the (deleted) stored state
     assert (await conversations.load(("test", "a", "a"))).version == 0
+
+
+async def test_one_failing_event_does_not_hold_back_its_batch(db: str, script: Script,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    async def poisoned(msg: Incoming, ctx: Context, deps: Any) -> Turn:
+        turn = await script(msg, ctx, deps)
+        if msg.text == "a1":  # an effect that always fails when applied (a bug, say)
+            return replace(turn, effects=(Effect("no_such_effect"),))
+        return turn
+
+    monkeypatch.setattr("bot.dispatcher.route", poisoned)
+    await inbox.record("test", [inbox.NewEvent(f"e{i}", f"test:{u}:{u}", {"user": u, "text": t})
+                                for i, (u, t) in enumerate([("a", "a1"), ("b", "b1"),
+                                                            ("a", "a2"), ("c", "c1")])])
+    adapter = FakeAdapter()
+    await InboxWorker(Dispatcher(shared_deps()), {"test": adapter}).run_once()
+    assert sorted(adapter.sent) == [("b", "b1"), ("c", "c1")]  # the others went out at once
+    rows = {r.event_key: r for r in await InboundEvent.all()}
+    assert rows["e1"].status == rows["e3"].status == "done"
+    assert rows["e0"].status == rows["e2"].status == "pending"  # a2 waits behind a1, in order
+    assert rows["e0"].error is not None and "no_such_effect" in rows["e0"].error
