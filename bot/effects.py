@@ -73,14 +73,15 @@ async def _notify(msg: Incoming, data: dict[str, Any]) -> None:
 
 @effect("proposal_save")
 async def _proposal_save(msg: Incoming, data: dict[str, Any]) -> None:
-    await proposals.save_draft(msg.platform, msg.user_id, data["token"], data["answers"])
+    await proposals.save_draft(msg.platform, msg.user_id, data["token"], data["answers"],
+                               data.get("locale", "zh-TW"))
 
 
 @effect("proposal_submit")
 async def _proposal_submit(msg: Incoming, data: dict[str, Any]) -> None:
     """Submit, then queue the district office's notice (sent when its staff chat is set)."""
     done = await proposals.submit(msg.platform, msg.user_id, data["token"], data["ref"],
-                                  data["answers"])
+                                  data["answers"], data.get("locale", "zh-TW"))
     if done is not None and done.ref:
         await jobs.enqueue("staff_notice", {"ref": done.ref},
                            dedupe_key=f"staff:{done.ref}:{done.submitted_at:%Y%m%d%H%M%S%f}")

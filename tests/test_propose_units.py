@@ -78,6 +78,7 @@ def test_spec_steps_and_transitions() -> None:
     assert spec.asked({"contact": True})[-1].field == "contact_phone"
     assert spec.can_move("submitted", "accepted") and not spec.can_move("done", "accepted")
     assert spec.word_is("back", " 上一步 ") and spec.word_is("skip", "SKIP")
+    assert spec.word_is("no", "No") and spec.word_is("yes", "OK")  # not YAML booleans
 
 
 def test_shipped_content_passes_and_broken_content_is_reported(tmp_path: Path) -> None:

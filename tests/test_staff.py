@@ -291,3 +291,24 @@ async def test_roles_chats_and_the_backlog_on_each_backend(db: str) -> None:
     assert await resend_backlog("士林區") == 1  # only 士林區's, only those still waiting
     assert await resend_backlog("士林區") == 1  # a second `staff chat` sends again
     assert await Job.filter(kind="staff_notice").count() == 3 + 2
+
+
+async def test_a_resident_who_wrote_english_is_told_in_english(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        services = services_of(bot)
+        await set_up_office()
+        resident = Chat(services.dispatcher, user="resident02")
+        await resident.send("I want to propose")
+        assert "step by step" in resident.text
+        for answer in ("Shade for Shilin Park", "Shilin", "士林公園", "parks",
+                       "The sun is too strong for older people resting in the park.",
+                       "Add three shade shelters with benches.", "older neighbours",
+                       "skip", "no"):
+            await resident.send(answer)
+        await resident.press("Submit")
+        ref = str((await Proposal.get(user_id="resident02")).ref)
+        assert (await Proposal.get(ref=ref)).locale == "en"
+        await _press(bot, CLERK, (await _card_for(bot, ref))["受理"])
+        await run_jobs(bot)
+        notice = "\n".join(getattr(r, "text", "") for r in services.local.take("resident02"))
+        assert ref in notice and "accepted" in notice.lower()

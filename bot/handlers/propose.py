@@ -112,7 +112,8 @@ def accept(ctx: Context, deps: Deps, step: Step, parsed: fields.Parsed) -> Turn:
                    if not any(s.needs == step.field and s.field == k for s in deps.spec.steps)}
     back = ctx.data["back"] if ctx.data.get("editing") else [*ctx.data["back"], step.field]
     ctx = replace(ctx, data={**ctx.data, "answers": answers, "back": back})
-    save = Effect("proposal_save", {"token": ctx.data["token"], "answers": answers})
+    save = Effect("proposal_save", {"token": ctx.data["token"], "answers": answers,
+                                    "locale": ctx.locale})
     turn = after_answer(ctx, deps)
     return replace(turn, effects=(*turn.effects, save))
 

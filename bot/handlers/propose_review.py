@@ -139,7 +139,7 @@ def submit(ctx: Context, deps: Deps) -> Turn:
     lang, t, data = ctx.locale, deps.content.t, ctx.data
     ref = data.get("ref") or make_ref(deps.clock())
     effect = Effect("proposal_submit", {"token": data["token"], "ref": ref,
-                                        "answers": data["answers"]})
+                                        "answers": data["answers"], "locale": lang})
     district = str(data["answers"].get("district", ""))
     card = Card(t("propose.submitted.title", lang),
                 t("propose.submitted.body", lang, ref=ref, district=district),

@@ -69,7 +69,7 @@ def change(msg: Incoming, ctx: Context, deps: Deps, p: ProposalView, new: str,
                                           "note": note, "actor": actor})]
     after = replace(p, status=new, note=note)
     if p.user_id is not None:  # None: the resident deleted their data; nobody to tell
-        notice = resident_notice(deps, after, new, note)
+        notice = resident_notice(deps, after, new, note, p.locale)
         # Unique per press, the same when a conflict re-runs the turn: never sent twice.
         when = msg.event_key or deps.clock().isoformat()
         effects.append(Effect("notify", {

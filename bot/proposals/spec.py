@@ -83,7 +83,8 @@ class ProposalSpec:
             notes_required=frozenset(raw.get("notes_required", ())),
             similar={k: float(v) for k, v in raw.get("similar", {}).items()},
             past=tuple(PastProposal(**p) for p in raw.get("past") or ()),
-            words={k: frozenset(_squash(w) for w in v) for k, v in raw.get("words", {}).items()},
+            words={k: frozenset(_squash(_text(w)) for w in v)
+                   for k, v in raw.get("words", {}).items()},
         )
 
     def word_is(self, kind: str, text: str) -> bool:
@@ -124,3 +125,10 @@ class ProposalSpec:
 
 def _squash(text: str) -> str:
     return "".join(str(text).lower().split())
+
+
+def _text(value: object) -> str:
+    # A bare yes/no/on/off in YAML arrives as a bool: refuse it rather than match "true".
+    if not isinstance(value, str):
+        raise TypeError(f"word {value!r} must be quoted text")
+    return value

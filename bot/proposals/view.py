@@ -24,6 +24,7 @@ class ProposalView:
     answers: dict[str, Any] = field(default_factory=dict)
     contact: dict[str, str] | None = None
     note: str = ""
+    locale: str = "zh-TW"
     updated_at: datetime | None = None
     submitted_at: datetime | None = None
 

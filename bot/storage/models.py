@@ -133,6 +133,7 @@ class Proposal(Model):
     answers: Any = fields.JSONField(default=dict)
     contact: Any = fields.JSONField(null=True)  # name and phone, only with consent
     note = fields.CharField(max_length=500, default="")  # the office's last note to the resident
+    locale = fields.CharField(max_length=8, default="zh-TW")  # the language notices go out in
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     submitted_at = fields.DatetimeField(null=True)

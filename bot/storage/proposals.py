@@ -18,7 +18,7 @@ def view(row: Proposal) -> ProposalView:
     return ProposalView(
         id=row.id, token=row.token, ref=row.ref, platform=row.platform, user_id=row.user_id,
         status=row.status, district=row.district, title=row.title, answers=dict(row.answers),
-        contact=dict(row.contact) if row.contact else None, note=row.note,
+        contact=dict(row.contact) if row.contact else None, note=row.note, locale=row.locale,
         updated_at=row.updated_at, submitted_at=row.submitted_at)
 
 
@@ -28,9 +28,10 @@ def _columns(answers: dict[str, Any]) -> dict[str, Any]:
             "district": str(rest.get("district", ""))[:8]}
 
 
-async def save_draft(platform: str, user_id: str, token: str, answers: dict[str, Any]) -> None:
+async def save_draft(platform: str, user_id: str, token: str, answers: dict[str, Any],
+                     locale: str = "zh-TW") -> None:
     """Create or update the user's editable proposal with this token (others are left alone)."""
-    values = _columns(answers)
+    values = {**_columns(answers), "locale": locale[:8]}
     updated = await Proposal.filter(token=token, platform=platform, user_id=user_id,
                                     status__in=EDITABLE).update(**values)
     if updated or await Proposal.exists(token=token):
@@ -42,19 +43,19 @@ async def save_draft(platform: str, user_id: str, token: str, answers: dict[str,
 
 
 async def submit(platform: str, user_id: str, token: str, ref: str,
-                 answers: dict[str, Any]) -> ProposalView | None:
+                 answers: dict[str, Any], locale: str = "zh-TW") -> ProposalView | None:
     """Submit an editable proposal (keeping its first reference number); None if not editable."""
     row = await Proposal.get_or_none(token=token, platform=platform, user_id=user_id,
                                      status__in=EDITABLE)
     if row is None:
-        await save_draft(platform, user_id, token, answers)
+        await save_draft(platform, user_id, token, answers, locale)
         row = await Proposal.get_or_none(token=token, platform=platform, user_id=user_id,
                                          status="draft")
         if row is None:
             return None
     for name, value in _columns(answers).items():
         setattr(row, name, value)
-    row.ref = row.ref or ref
+    row.ref, row.locale = row.ref or ref, locale[:8]
     row.status, row.note, row.submitted_at = "submitted", "", datetime.now(UTC)
     await row.save()
     await ProposalEvent.create(proposal=row, status="submitted", actor="resident")
