@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,12 @@ def test_reference_numbers_are_short_and_unambiguous() -> None:
     refs = {make_ref(datetime(2026, 11, 23)) for _ in range(200)}
     assert all(re.fullmatch(r"261123-[A-HJ-NP-Z2-9]{4}", r) for r in refs)
     assert len(refs) > 190
+
+
+def test_dates_are_taipei_dates_on_the_page_and_in_references() -> None:
+    from bot.proposals.page import render
+
+    late_utc = datetime(2026, 11, 22, 17, 30, tzinfo=UTC)  # 01:30 on the 23rd in Taipei
+    assert make_ref(late_utc).startswith("261123-")
+    p = replace(_view("巷弄路燈", "士林區", "太暗"), submitted_at=late_utc)
+    assert "2026-11-23" in render(shared_deps(), p)

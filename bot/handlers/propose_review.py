@@ -12,16 +12,17 @@ from bot.handlers.buttons import Press, choice
 from bot.handlers.deps import Deps
 from bot.handlers.propose_show import preview, status_name
 from bot.proposals import similar
-from bot.proposals.view import ProposalView
+from bot.proposals.dates import TAIPEI
+from bot.proposals.view import EDITABLE, ProposalView
 
-EDITABLE = ("draft", "needs_more")
 REF_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read out over the phone
 MAX_OFFERED = 3
 
 
 def make_ref(now: datetime) -> str:
-    """A short reference number: the date and four random characters (e.g. 261123-K7F3)."""
-    return now.strftime("%y%m%d-") + "".join(secrets.choice(REF_CHARS) for _ in range(4))
+    """A short reference number: the Taipei date and four random characters (261123-K7F3)."""
+    tail = "".join(secrets.choice(REF_CHARS) for _ in range(4))
+    return now.astimezone(TAIPEI).strftime("%y%m%d-") + tail
 
 
 def print_url(deps: Deps, token: str) -> str:

@@ -17,11 +17,10 @@ from bot.handlers.deps import Deps
 from bot.handlers.propose_show import status_name
 from bot.handlers.staff_card import resident_notice, staff_card
 from bot.proposals.fields import clean
-from bot.proposals.view import ProposalView
+from bot.proposals.view import ALL_DISTRICTS, ProposalView
 
 NOTE_STATE = "staff_note"  # waiting for the note (a reply to the bot's question)
 NOTE_MIN, NOTE_MAX = 2, 500
-ALL_DISTRICTS = "*"  # a role for every district (bot.storage.staff.ALL)
 
 
 async def press_status(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from bot.handlers.deps import Deps
 from bot.handlers.propose_show import display, status_name
+from bot.proposals.dates import local_date
 from bot.proposals.view import ProposalView
 from bot.storage.proposals import by_token
 
@@ -33,7 +34,7 @@ def render(deps: Deps, p: ProposalView, lang: str = "zh-TW") -> str:
         value = display(deps, step.field, answers, lang)
         rows.append(f"<dt>{html.escape(label)}</dt><dd>{html.escape(value)}</dd>")
     status = status_name(deps, p.status, lang)
-    date = p.submitted_at.strftime("%Y-%m-%d") if p.submitted_at else "-"
+    date = local_date(p.submitted_at) if p.submitted_at else "-"
     meta = t("page.meta", lang, ref=p.ref or "-", district=p.district or "-", status=status,
              date=date)
     values = {"heading": t("page.heading", lang), "title": p.title or t("propose.untitled"),

@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 
 CONTACT_FIELDS = ("contact_name", "contact_phone")
+EDITABLE = ("draft", "needs_more")  # a resident may change a proposal in these statuses
+ALL_DISTRICTS = "*"  # a staff role for every district
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,8 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from bot.proposals.view import ProposalView, split_contact
+from bot.proposals.view import EDITABLE, ProposalView, split_contact
 from bot.storage.models import Proposal, ProposalEvent
-
-EDITABLE = ("draft", "needs_more")  # a resident may change a proposal in these statuses
 
 
 def view(row: Proposal) -> ProposalView:

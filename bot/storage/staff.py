@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from tortoise.exceptions import IntegrityError
 
+from bot.proposals.view import ALL_DISTRICTS
 from bot.storage.models import DistrictChat, StaffRole
 
-ALL = "*"  # a role for every district
+ALL = ALL_DISTRICTS
 
 
 async def add_role(platform: str, user_id: str, district: str) -> bool:
