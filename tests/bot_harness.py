@@ -85,8 +85,8 @@ async def running_bot(tmp_path: Path, **overrides: Any) -> AsyncIterator[Bot]:
         settings = load_settings(**values)
         app = build_app(settings, build_services(settings, shared_deps()))
         client = TestClient(TestServer(app))
-        await client.start_server()
-        try:
+        try:  # a failed start-up still runs the app's clean-up (database, clients)
+            await client.start_server()
             yield Bot(client, line, telegram, settings)
         finally:
             await client.close()

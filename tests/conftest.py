@@ -15,7 +15,6 @@ from bot.storage.db import close_db, open_db
 from tests.chat import Chat, shared_deps
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")

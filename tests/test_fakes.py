@@ -21,9 +21,8 @@ from linebot.v3.messaging import (
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
-from tests.conftest import SHARED
 from tests.fakes.line_api import FakeLineApi
-from tests.fakes.specs import validate_line_webhook, validate_telegram_call
+from tests.fakes.specs import SPECS, validate_line_webhook, validate_telegram_call
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.fakes.webhooks import line_body, line_postback_event, line_text_event
 
@@ -86,7 +85,7 @@ async def test_telegram_bot_calls_validate_and_bad_ones_are_rejected() -> None:
 
 
 def test_webhook_samples_and_builders_match_webhook_spec() -> None:
-    samples = sorted((SHARED / "api-specs" / "line-webhook-samples").glob("derived-*.json"))
+    samples = sorted((SPECS / "line-webhook-samples").glob("derived-*.json"))
     assert samples
     for path in samples:
         assert validate_line_webhook(json.loads(path.read_text())) == [], path.name

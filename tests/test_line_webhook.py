@@ -16,8 +16,7 @@ from bot.storage import inbox
 from bot.storage.db import close_db, open_db
 from bot.storage.models import InboundEvent, Member
 from tests.bot_harness import running_bot
-from tests.conftest import SHARED
-from tests.fakes.specs import validate_line_request
+from tests.fakes.specs import SPECS, validate_line_request
 from tests.fakes.webhooks import (
     line_body,
     line_follow_event,
@@ -26,7 +25,7 @@ from tests.fakes.webhooks import (
     line_unfollow_event,
 )
 
-SAMPLES = SHARED / "api-specs" / "line-webhook-samples"
+SAMPLES = SPECS / "line-webhook-samples"
 USER = "U" + "1" * 32
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +94,21 @@ async def test_people_feedback_unanswered_and_delete(db: str) -> None:
 async def test_unfollow_marks_member(db: str) -> None:
     await people.set_followed("line", "Uuser", False)
     assert (await Member.get(user_id="Uuser")).followed is False
+
+
+async def test_a_context_left_open_does_not_poison_the_next_open(tmp_path: Path) -> None:
+    # A start-up that failed after opening the database (a test that failed half way) must
+    # not make every later open_db raise "global context already enabled".
+    first, second = (f"sqlite://{tmp_path / n}.sqlite3" for n in ("first", "second"))
+
+    async def start_up_that_fails() -> None:  # as aiohttp runs start-up: in its own task
+        await apply_migrations(second)
+        await open_db(first, migrate_first=True)
+        await people.ensure_member("line", "Ufirst")
+
+    await asyncio.create_task(start_up_that_fails())
+    await open_db(second)  # no close_db in between
+    try:
+        assert await Member.all().count() == 0  # the new database, not the old one
+    finally:
+        await close_db()

@@ -7,6 +7,7 @@ from typing import Any
 
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.context import get_current_context
 from tortoise.migrations.api import migrate
 
 MODELS = ["bot.storage.models"]
@@ -53,9 +54,18 @@ async def open_db(database_url: str, *, migrate_first: bool = False) -> None:
     if migrate_first:
         await apply_migrations(database_url)
     _ensure_sqlite_dir(database_url)
+    await _close_leftover()
     # Global fallback: aiohttp runs request handlers and our worker in tasks that do not
     # always inherit the start-up task's context; one database per process makes this safe.
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+
+
+async def _close_leftover() -> None:
+    """Close a context a failed start-up left open: one database per process, the new wins."""
+    leftover = get_current_context()
+    if leftover is not None:
+        await leftover.close_connections()
+        EXECUTOR_CACHE.clear()
 
 
 async def close_db() -> None:
