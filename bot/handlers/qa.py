@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from bot.core.types import Choice, Context, Effect, Incoming, Text, Turn
@@ -13,8 +14,7 @@ from bot.nlp.understander import Understanding
 from bot.text import scrub
 
 MAX_QUESTION = 500
-# Intents whose flows are not built yet: an honest answer, with what to do meanwhile.
-COMING = {"register": "coming.register", "handoff": "coming.handoff"}
+FlowStart = Callable[[Incoming, "Understanding", Context, Deps, str], Awaitable[Turn]]
 
 
 def lang_of(u: Understanding) -> str:
@@ -27,8 +27,9 @@ async def answer_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
     text = msg.text[:MAX_QUESTION]
     u = deps.nlp.understand(text)
     lang = lang_of(u)
-    if u.intent == "propose":
-        return await propose_review.start(msg, ctx, deps, lang)
+    flow = FLOWS.get(u.intent)
+    if flow is not None:
+        return await flow(msg, u, ctx, deps, lang)
     turn = _by_intent(msg, u, ctx, deps, lang)
     if turn.meta.get("faq_id"):
         # Kept (scrubbed) so a 👎 on this answer can log what was asked.
@@ -49,11 +50,6 @@ def _by_intent(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: 
     if u.intent in ("menu", "help", "cancel"):
         handler = {"menu": menu.show_menu, "help": menu.show_help, "cancel": menu.cancel}
         return _with(handler[u.intent](msg, ctx, deps, lang), meta)
-    if u.intent in COMING:
-        return _coming(ctx, deps, lang, COMING[u.intent], u.intent)
-    if u.intent == "ivoting":
-        key = f"coming.ivoting_{u.action or 'subscribe'}"
-        return _coming(ctx, deps, lang, key, u.intent)
     if u.intent == "faq" and u.matches:
         return _faq(msg, u, ctx, deps, lang)
     return _unknown(msg, ctx, deps, lang, reason="no_match")
@@ -63,10 +59,29 @@ def _with(turn: Turn, meta: dict[str, object]) -> Turn:
     return replace(turn, meta={**turn.meta, **meta})
 
 
-def _coming(ctx: Context, deps: Deps, lang: str, key: str, intent: str) -> Turn:
-    text = deps.content.t(key, lang)
-    reply = Text(text, menu.menu_choices(deps, lang))
-    return Turn(replace(ctx, locale=lang), (reply,), meta={"intent": intent})
+async def _propose(msg: Incoming, u: Understanding, ctx: Context, deps: Deps,
+                   lang: str) -> Turn:
+    return await propose_review.start(msg, ctx, deps, lang)
+
+
+async def _coming(msg: Incoming, u: Understanding, ctx: Context, deps: Deps,
+                  lang: str) -> Turn:
+    # A flow not built yet: an honest answer, with what to do meanwhile.
+    key = f"coming.{u.intent}" + (f"_{u.action or 'subscribe'}" if u.intent == "ivoting" else "")
+    reply = Text(deps.content.t(key, lang), menu.menu_choices(deps, lang))
+    return Turn(replace(ctx, locale=lang), (reply,), meta={"intent": u.intent})
+
+
+# Intents that start a flow, each owned by its feature's handlers (one line per feature).
+FLOWS: dict[str, FlowStart] = {
+    "propose": _propose,
+
+    "register": _coming,
+
+    "handoff": _coming,
+
+    "ivoting": _coming,
+}
 
 
 def _faq(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
