@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 from bot.adapters.common import reply_text
-from bot.core.types import Choice, Incoming, Reply
+from bot.core.types import Choice, Incoming, Reply, buttons_of
 from bot.dispatcher import Dispatcher
 from bot.handlers.deps import Deps
 from bot.services import build_deps
@@ -35,7 +35,7 @@ class Chat:
     @property
     def choices(self) -> list[Choice]:
         """Every button of the last turn."""
-        return [c for r in self.replies for c in r.choices]
+        return [c for r in self.replies for c in buttons_of(r)]
 
     async def _turn(self, **kwargs: str) -> str:
         msg = Incoming(platform="local", chat_id=self.user, user_id=self.user, **kwargs)  # type: ignore[arg-type]

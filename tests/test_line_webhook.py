@@ -195,7 +195,7 @@ async def test_event_recorded_before_a_crash_is_processed_at_start(tmp_path: Pat
 def test_long_text_is_split_within_line_limits() -> None:
     reply = Text("段落\n" * 3000 + "字" * 7000, tuple(Choice(f"選項{i}", f"n|faq|{i}")
                                                     for i in range(20)))
-    messages = [m.to_dict() for m in render([reply])]
+    messages = render([reply])
     assert len(messages) > 1
     body = {"replyToken": "t", "messages": messages[:5]}
     assert validate_line_request("POST", "/v2/bot/message/reply", body) == []

@@ -33,9 +33,8 @@ STEPS: list[tuple[str, str]] = [
 async def _line_turn(bot: Bot, kind: str, value: str) -> None:
     before = len(bot.line.requests)
     if kind == "press":
-        items = bot.line.requests[-1].json["messages"][-1]["quickReply"]["items"]
-        assert len(items) <= 13
-        data = next(i["action"]["data"] for i in items if value in i["action"]["label"])
+        actions = bot.line.actions()
+        data = next(a["data"] for a in actions if value in a.get("label", ""))
         event = line_postback_event(USER, data)
     else:
         event = line_text_event(USER, value)

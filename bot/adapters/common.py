@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.core.types import Card, Choice, Reply
+from bot.core.types import Card, Carousel, Choice, Reply
 
 
 def utf16_len(text: str) -> int:
@@ -39,11 +39,32 @@ def _cut(text: str, room: int, size: Callable[[str], int]) -> tuple[str, str]:
 
 
 def reply_text(reply: Reply) -> str:
-    """The text of a reply; a card becomes a title line, its body and its link."""
+    """A reply as plain text: a card's title line, rows, body, footer and link; a carousel's
+    introduction and its cards numbered."""
+    if isinstance(reply, Carousel):
+        items = [f"{i}. {card_text(c, bracket=False)}" for i, c in enumerate(reply.cards, 1)]
+        return "\n\n".join(p for p in (reply.text, *items) if p)
     if isinstance(reply, Card):
-        parts = [f"【{reply.title}】", reply.body, reply.url]
-        return "\n".join(p for p in parts if p)
+        return card_text(reply)
     return reply.text
+
+
+def card_text(card: Card, bracket: bool = True) -> str:
+    """A card as lines of text."""
+    title = f"【{card.title}】" if bracket else card.title
+    rows = [f"{label}：{value}" for label, value in card.fields]
+    parts = [title, *rows, card.body, card.footer, card.url]
+    return "\n".join(p for p in parts if p)
+
+
+def flat_choices(reply: Reply) -> tuple[Choice, ...]:
+    """Every button of a reply in one row; a carousel's are numbered like its cards."""
+    if not isinstance(reply, Carousel):
+        return reply.choices
+    many = len(reply.cards) > 1
+    cards = tuple(Choice(f"{i}. {c.label}" if many else c.label, c.payload)
+                  for i, card in enumerate(reply.cards, 1) for c in card.choices)
+    return (*cards, *reply.choices)
 
 
 def short_label(label: str, limit: int) -> str:

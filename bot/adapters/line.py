@@ -23,23 +23,18 @@ from linebot.v3.messaging import (
     AsyncApiClient,
     AsyncMessagingApi,
     Configuration,
-    PostbackAction,
     PushMessageRequest,
-    QuickReply,
-    QuickReplyItem,
     ReplyMessageRequest,
-    TextMessage,
 )
 from linebot.v3.webhooks import MessageEvent, PostbackEvent, TextMessageContent
 from yarl import URL
 
-from bot.adapters.common import numbered, reply_text, short_label, split_text
+from bot.adapters.line_render import Message, batches, render
 from bot.core.types import Incoming, Reply
 from bot.storage.inbox import NewEvent
 
 HANDLED_TYPES = frozenset({"message", "postback", "follow", "unfollow"})
 RETRY_NAMESPACE = uuid.UUID("6f1c1a8e-5d0b-4a7e-9a43-2f6f0b9e1c11")
-MAX_TEXT, MAX_MESSAGES, MAX_QUICK, MAX_LABEL = 5000, 5, 13, 20
 REPLY_TOKEN_TTL_MS = 50_000  # tokens last about a minute; leave a margin
 
 
@@ -102,38 +97,39 @@ class LineAdapter:
     async def deliver(self, event: dict[str, Any], replies: list[Reply], event_key: str) -> None:
         """Send replies: the reply token first, push (with a retry key) as the fallback."""
         assert self.api is not None, "start() first"
-        batches = _batches(render(replies))
+        groups = batches(render(replies))
         token = event.get("replyToken")
         fresh = time.time() * 1000 - float(event.get("timestamp", 0)) < REPLY_TOKEN_TTL_MS
         source = event.get("source") or {}
         to = str(source.get("groupId") or source.get("roomId") or source.get("userId"))
-        for i, batch in enumerate(batches):
+        for i, batch in enumerate(groups):
             if i == 0 and token and fresh and await self._reply(token, batch):
                 continue
             await self.push(to, batch, f"{event_key}:{i}")
 
     async def push_replies(self, to: str, replies: list[Reply], seed: str) -> None:
         """Push replies to a user or group (not in answer to an event)."""
-        for i, batch in enumerate(_batches(render(replies))):
+        for i, batch in enumerate(batches(render(replies))):
             await self.push(to, batch, f"{seed}:{i}")
 
-    async def _reply(self, token: str, batch: list[TextMessage]) -> bool:
+    async def _reply(self, token: str, batch: list[Message]) -> bool:
         assert self.api is not None
+        request = ReplyMessageRequest.from_dict({"replyToken": token, "messages": batch})
         try:
-            await self.api.reply_message(ReplyMessageRequest(reply_token=token, messages=batch))
+            await self.api.reply_message(request)
         except ApiException as exc:
             if exc.status == 400:  # token used or expired: fall back to push
                 return False
             raise
         return True
 
-    async def push(self, to: str, batch: list[TextMessage], retry_seed: str) -> None:
+    async def push(self, to: str, batch: list[Message], retry_seed: str) -> None:
         """Push messages; the retry key makes a repeated push harmless (409 = already sent)."""
         assert self.api is not None
         key = str(uuid.uuid5(RETRY_NAMESPACE, retry_seed))
+        request = PushMessageRequest.from_dict({"to": to, "messages": batch})
         try:
-            await self.api.push_message(PushMessageRequest(to=to, messages=batch),
-                                        x_line_retry_key=key)
+            await self.api.push_message(request, x_line_retry_key=key)
         except ApiException as exc:
             if exc.status != 409:
                 raise
@@ -190,34 +186,6 @@ def _strip_mentions(message: TextMessageContent) -> str:
     for index, length in spans:  # LINE indexes in UTF-16 units; CJK BMP text matches str
         text = text[:index] + text[index + length:]
     return text.strip()
-
-
-def render(replies: list[Reply]) -> list[TextMessage]:
-    """Replies as LINE text messages; buttons become quick replies on the last chunk."""
-    messages: list[TextMessage] = []
-    for reply in replies:
-        choices = reply.choices[:MAX_QUICK]
-        text = numbered(reply_text(reply), choices, MAX_LABEL)
-        chunks = split_text(text, MAX_TEXT)
-        for chunk in chunks[:-1]:
-            messages.append(TextMessage(text=chunk))
-        quick = _quick_reply(choices) if choices else None
-        messages.append(TextMessage(text=chunks[-1], quick_reply=quick))
-    return messages
-
-
-def _quick_reply(choices: tuple[Any, ...]) -> QuickReply:
-    items = [
-        QuickReplyItem(action=PostbackAction(
-            label=short_label(c.label, MAX_LABEL), data=c.payload[:300],
-            display_text=short_label(c.label, 300)))
-        for c in choices
-    ]
-    return QuickReply(items=items)
-
-
-def _batches(messages: list[TextMessage]) -> list[list[TextMessage]]:
-    return [messages[i:i + MAX_MESSAGES] for i in range(0, len(messages), MAX_MESSAGES)]
 
 
 def parse_body(body: bytes) -> dict[str, Any] | None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.adapters.common import reply_text
+from bot.adapters.common import flat_choices, reply_text
 from bot.core.types import Incoming, Reply
 from bot.services import SERVICES, Services
 
@@ -74,4 +74,4 @@ def _incoming(body: Any) -> Incoming | None:
 
 def _reply_json(reply: Reply) -> dict[str, Any]:
     return {"text": reply_text(reply),
-            "choices": [{"label": c.label, "payload": c.payload} for c in reply.choices]}
+            "choices": [{"label": c.label, "payload": c.payload} for c in flat_choices(reply)]}

@@ -20,7 +20,7 @@ from telegram import (
 )
 from telegram.error import BadRequest
 
-from bot.adapters.common import reply_text, split_text
+from bot.adapters.common import flat_choices, reply_text, split_text
 from bot.core.types import Choice, Incoming, Reply
 from bot.storage.inbox import NewEvent
 
@@ -117,9 +117,10 @@ class TelegramAdapter:
     async def send(self, chat_id: int | str, reply: Reply) -> None:
         """Send one reply; buttons go on its last chunk as an inline keyboard."""
         chunks = split_text(reply_text(reply), MAX_TEXT, size=len)
+        choices = flat_choices(reply)
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
-            markup = _keyboard(reply.choices) if last and reply.choices else None
+            markup = _keyboard(choices) if last and choices else None
             await self.bot.send_message(chat_id, chunk, reply_markup=markup)
 
     @staticmethod

@@ -7,7 +7,7 @@ import contextlib
 import getpass
 import logging
 
-from bot.adapters.common import reply_text
+from bot.adapters.common import flat_choices, reply_text
 from bot.core.types import Choice, Incoming, Reply
 from bot.dispatcher import Dispatcher
 from bot.services import build_deps
@@ -57,8 +57,8 @@ def show(replies: tuple[Reply, ...]) -> list[Choice]:
     choices: list[Choice] = []
     for reply in replies:
         print(reply_text(reply))
-        if reply.choices:
-            choices = list(reply.choices)
+        if flat_choices(reply):
+            choices = list(flat_choices(reply))
             for i, c in enumerate(choices, 1):
                 print(f"  [{i}] {c.label}")
         print()

@@ -46,15 +46,41 @@ class Text:
 
 @dataclass(frozen=True)
 class Card:
-    """A titled card with a body, buttons and an optional link."""
+    """A titled card: label/value rows, a body, a small footer line, buttons and a link.
+
+    LINE shows it as a Flex bubble; Telegram and the local chat as text with buttons.
+    """
 
     title: str
     body: str
     choices: tuple[Choice, ...] = ()
     url: str = ""
+    fields: tuple[tuple[str, str], ...] = ()  # (label, value) rows, e.g. ("日期", "12/6（六）")
+    footer: str = ""  # a small line under the body, e.g. the source of an answer
+    url_label: str = ""  # the link button's label (LINE); the bare link elsewhere
 
 
-Reply = Text | Card
+@dataclass(frozen=True)
+class Carousel:
+    """Several cards to pick from (LINE: a Flex carousel; elsewhere a numbered list).
+
+    `text` introduces the list (and is LINE's altText); `choices` are follow-up buttons
+    shown after the cards (LINE quick replies), besides each card's own buttons.
+    """
+
+    cards: tuple[Card, ...]
+    text: str = ""
+    choices: tuple[Choice, ...] = ()
+
+
+Reply = Text | Card | Carousel
+
+
+def buttons_of(reply: Reply) -> tuple[Choice, ...]:
+    """Every button a reply carries: a carousel's cards' buttons first, then its own."""
+    if isinstance(reply, Carousel):
+        return (*(c for card in reply.cards for c in card.choices), *reply.choices)
+    return reply.choices
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
+from typing import cast
 
-from bot.core.types import Card, Choice, Context, Reply, Text, Turn
+from bot.core.types import Card, Carousel, Choice, Context, Reply, Turn, buttons_of
 
 # Actions that make sense whenever pressed; anything else needs the current nonce.
 STATELESS = frozenset({"menu", "help", "faq", "more", "topic", "topics", "fb", "mydata",
@@ -41,7 +42,7 @@ def is_stale(press: Press, ctx: Context) -> bool:
 
 def stamp(turn: Turn) -> Turn:
     """Give the turn's buttons a fresh nonce and store it in the context."""
-    if not any(r.choices for r in turn.replies):
+    if not any(buttons_of(r) for r in turn.replies):
         return turn
     nonce = secrets.token_hex(3)
     replies = tuple(_stamp_reply(r, nonce) for r in turn.replies)
@@ -50,6 +51,7 @@ def stamp(turn: Turn) -> Turn:
 
 def _stamp_reply(reply: Reply, nonce: str) -> Reply:
     choices = tuple(Choice(c.label, nonce + c.payload) for c in reply.choices)
-    if isinstance(reply, Text):
-        return Text(reply.text, choices)
-    return Card(reply.title, reply.body, choices, reply.url)
+    if isinstance(reply, Carousel):
+        cards = tuple(_stamp_reply(card, nonce) for card in reply.cards)
+        return replace(reply, cards=cast(tuple[Card, ...], cards), choices=choices)
+    return replace(reply, choices=choices)

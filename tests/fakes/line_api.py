@@ -98,8 +98,17 @@ class FakeLineApi:
             if to is not None and target != to and not (isinstance(target, list)
                                                         and to in target):
                 continue
-            texts += [m.get("text", "") for m in (req.json or {}).get("messages", [])]
+            texts += [message_text(m) for m in (req.json or {}).get("messages", [])]
         return texts
+
+    def actions(self, index: int = -1) -> list[dict[str, Any]]:
+        """Every action of one accepted request (the last by default): quick replies and
+        Flex buttons, in order."""
+        found: list[dict[str, Any]] = []
+        for message in (self.requests[index].json or {}).get("messages", []):
+            found += _actions(message.get("contents"))
+            found += [i["action"] for i in (message.get("quickReply") or {}).get("items", [])]
+        return found
 
     async def wait_for(self, n_requests: int, timeout: float = 5.0) -> None:
         """Wait until n accepted requests have arrived."""
@@ -107,3 +116,28 @@ class FakeLineApi:
             while len(self.requests) < n_requests:
                 self._arrived.clear()
                 await self._arrived.wait()
+
+
+def message_text(message: dict[str, Any]) -> str:
+    """A message's text; a Flex message's text components, one per line."""
+    if message.get("type") != "flex":
+        return str(message.get("text", ""))
+    return "\n".join(_texts(message.get("contents")))
+
+
+def _texts(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        own = [str(node["text"])] if node.get("type") == "text" and "text" in node else []
+        return own + [t for k, v in node.items() if k != "action" for t in _texts(v)]
+    if isinstance(node, list):
+        return [t for item in node for t in _texts(item)]
+    return []
+
+
+def _actions(node: Any) -> list[dict[str, Any]]:
+    if isinstance(node, dict):
+        own = [node["action"]] if node.get("type") == "button" else []
+        return own + [a for k, v in node.items() if k != "action" for a in _actions(v)]
+    if isinstance(node, list):
+        return [a for item in node for a in _actions(item)]
+    return []

@@ -130,6 +130,44 @@ def _line_limits(body: dict[str, Any]) -> list[str]:
                 errors.append(f"body.messages[{i}].quickReply.items[{j}]: label over 20")
     if "to" in body and isinstance(body["to"], list) and not 1 <= len(body["to"]) <= 500:
         errors.append("body.to: 1-500 user ids")
+    for i, msg in enumerate(messages):
+        if msg.get("type") == "flex":
+            errors += _flex_limits(msg, f"body.messages[{i}]")
+    return errors
+
+
+def _flex_limits(msg: dict[str, Any], path: str) -> list[str]:
+    """Flex limits from LINE's reference: altText, bubbles per carousel, sizes, labels."""
+    errors = []
+    if not 1 <= len(str(msg.get("altText", ""))) <= 1500:
+        errors.append(f"{path}.altText: 1-1500 characters")
+    contents = msg.get("contents") or {}
+    bubbles = contents.get("contents", []) if contents.get("type") == "carousel" else [contents]
+    if contents.get("type") == "carousel" and not 1 <= len(bubbles) <= 12:
+        errors.append(f"{path}.contents: a carousel holds 1-12 bubbles")
+    if len(json.dumps(contents, ensure_ascii=False).encode()) > 50_000:
+        errors.append(f"{path}.contents: over 50 KB")
+    for j, bubble in enumerate(bubbles):
+        if len(json.dumps(bubble, ensure_ascii=False).encode()) > 30_000:
+            errors.append(f"{path}.contents[{j}]: bubble over 30 KB")
+    errors += [f"{path}: {e}" for e in _flex_components(contents)]
+    return errors
+
+
+def _flex_components(node: Any) -> list[str]:
+    """Empty text components and action labels over 40 characters, anywhere in a container."""
+    errors: list[str] = []
+    if isinstance(node, dict):
+        if node.get("type") == "text" and not node.get("text") and not node.get("contents"):
+            errors.append("a text component with empty text")
+        label = (node.get("action") or {}).get("label") if node.get("type") == "button" else None
+        if label is not None and len(label) > 40:
+            errors.append(f"button label over 40 characters: {label!r}")
+        for value in node.values():
+            errors += _flex_components(value)
+    elif isinstance(node, list):
+        for item in node:
+            errors += _flex_components(item)
     return errors
 
 
