@@ -71,6 +71,7 @@ async def test_my_data_view_and_delete_with_confirmation(chat: Chat) -> None:
     await chat.follow()
     await chat.send("我的資料")
     assert "首次使用" in chat.text
+    assert "local" not in chat.text and "本機" in chat.text  # platforms by their names
     await chat.press("刪除我的資料")
     assert "確定" in chat.text
     await chat.press("確定刪除")

@@ -18,15 +18,26 @@ async def show(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
     if data is None:
         reply = Text(deps.content.t("mydata.none", lang), menu.menu_choices(deps, lang))
         return Turn(replace(ctx, locale=lang), (reply,))
-    state = deps.content.t(f"state.{ctx.state}", lang) if f"state.{ctx.state}" in \
-        deps.content.strings else ctx.state
-    text = deps.content.t("mydata.summary", lang, platform=msg.platform,
-                          first_seen=data["first_seen"], state=state, feedback=data["feedback"],
-                          drafts=data.get("drafts", 0), submitted=data.get("submitted", 0),
-                          contact=data.get("contact", 0))
+    text = _summary(data, msg, ctx, deps, lang)
     buttons = (choice(deps.content.t("mydata.delete", lang), "mydata_delete"),
                choice(deps.content.t("mydata.keep", lang), "mydata_keep"))
     return Turn(replace(ctx, locale=lang), (Text(text, buttons),))
+
+
+def _summary(data: dict[str, object], msg: Incoming, ctx: Context, deps: Deps,
+             lang: str) -> str:
+    t, strings = deps.content.t, deps.content.strings
+    state = t(f"state.{ctx.state}", lang) if f"state.{ctx.state}" in strings else ctx.state
+    platform = t(f"platform.{msg.platform}", lang) if f"platform.{msg.platform}" in strings \
+        else msg.platform
+    lines = [t("mydata.summary", lang, platform=platform, first_seen=data["first_seen"],
+               state=state)]
+    # Each stored item the user has, in the order the features report them.
+    lines += [t(f"mydata.item.{name}", lang, count=count) for name, count in data.items()
+              if isinstance(count, int) and not isinstance(count, bool) and count > 0
+              and f"mydata.item.{name}" in strings]
+    lines.append(t("mydata.ask_delete", lang))
+    return "\n".join(lines)
 
 
 def ask_confirm(ctx: Context, deps: Deps) -> Turn:

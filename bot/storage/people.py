@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -48,23 +50,47 @@ async def record_feedback(platform: str, user_id: str, faq_id: str, helpful: boo
                                   helpful=helpful)
 
 
+@dataclass(frozen=True)
+class PersonalData:
+    """What one feature stores about a user: counts per item name, and how to delete it all."""
+
+    count: Callable[[str, str], Awaitable[dict[str, int]]]
+    delete: Callable[[str, str], Awaitable[None]]
+
+
+async def _feedback_count(platform: str, user_id: str) -> dict[str, int]:
+    return {"feedback": await Feedback.filter(platform=platform, user_id=user_id).count()}
+
+
+async def _feedback_delete(platform: str, user_id: str) -> None:
+    await Feedback.filter(platform=platform, user_id=user_id).delete()
+
+
+# Every feature that stores something about a user adds one line here: 「我的資料」 lists each
+# item it counts (content key mydata.item.<name>) and deleting deletes them all.
+PERSONAL_DATA: tuple[PersonalData, ...] = (
+    PersonalData(_feedback_count, _feedback_delete),
+    PersonalData(proposals.count_of_user, proposals.forget_user),
+)
+
+
 async def my_data(platform: str, user_id: str) -> dict[str, Any] | None:
-    """Everything stored about a user, for the user to see; None when nothing is."""
+    """Everything stored about a user, for the user to see; None when nothing is.
+
+    Keys: platform, first_seen (YYYY-MM-DD), followed, and one count per item name."""
     member = await Member.get_or_none(platform=platform, user_id=user_id)
     if member is None:
         return None
-    return {
-        "platform": platform,
-        "first_seen": member.first_seen.strftime("%Y-%m-%d"),
-        "followed": member.followed,
-        "feedback": await Feedback.filter(platform=platform, user_id=user_id).count(),
-        **await proposals.count_of_user(platform, user_id),
-    }
+    data: dict[str, Any] = {"platform": platform, "followed": member.followed,
+                            "first_seen": member.first_seen.strftime("%Y-%m-%d")}
+    for part in PERSONAL_DATA:
+        data.update(await part.count(platform, user_id))
+    return data
 
 
 async def delete_user(platform: str, user_id: str) -> None:
     """Delete every row tied to a user on a platform."""
-    await Feedback.filter(platform=platform, user_id=user_id).delete()
-    await proposals.forget_user(platform, user_id)
+    for part in PERSONAL_DATA:
+        await part.delete(platform, user_id)
     await conversations.delete_user(platform, user_id)
     await Member.filter(platform=platform, user_id=user_id).delete()
