@@ -11,6 +11,7 @@ from bot.adapters.line import LineAdapter
 from bot.adapters.local import LocalOutbox
 from bot.adapters.telegram import TelegramAdapter
 from bot.content import Content
+from bot.core.ports import Pusher
 from bot.core.serialize import reply_from_dict
 from bot.dispatcher import Dispatcher
 from bot.handlers.deps import Deps
@@ -19,7 +20,7 @@ from bot.nlp.understander import Understander
 from bot.proposals.spec import ProposalSpec
 from bot.settings import Settings
 from bot.staff_notice import KIND as STAFF_NOTICE
-from bot.staff_notice import Pusher, StaffNotifier
+from bot.staff_notice import StaffNotifier
 from bot.storage import people
 from bot.storage.models import Job, Member
 from bot.storage.readers import StoredProposals

@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
-from bot.core.types import Reply
+from bot.core.ports import Pusher
 from bot.handlers.deps import Deps
 from bot.handlers.staff_card import staff_card
 from bot.jobs_runner import PermanentError
@@ -20,12 +20,6 @@ from bot.storage.models import Job
 
 log = logging.getLogger("bot.staff")
 KIND = "staff_notice"
-
-
-class Pusher(Protocol):
-    """Anything that can push replies to a chat (the platform adapters, the local outbox)."""
-
-    async def push_replies(self, chat_id: str, replies: list[Reply], seed: str, /) -> None: ...
 
 
 PusherFor = Callable[[str], Pusher | None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.cli.polling import poll
+from bot.core.types import Text
 from bot.storage.models import InboundEvent
 from bot.web import SERVICES
 from tests.bot_harness import TG_SECRET, running_bot
@@ -74,3 +75,27 @@ async def test_polling_records_and_answers_updates(tmp_path: Path) -> None:
         await poll(services, rounds=1, timeout=0)
         await bot.telegram.wait_for("sendMessage", 1)
         assert "deleteWebhook" in [c.method for c in bot.telegram.calls]
+
+
+async def test_topic_ids_reach_incoming_and_pushes_go_to_a_topic_returning_ids(
+        tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        adapter = bot.client.app[SERVICES].telegram
+        assert adapter is not None
+        update = telegram_message_update(20, -100777, 55, "/tickets", chat_type="supergroup")
+        update["message"].update(is_topic_message=True, message_thread_id=7,
+                                 reply_to_message={"message_id": 7, "date": 1,
+                                                   "chat": update["message"]["chat"]})
+        msg = adapter.to_incoming(update, "20")
+        assert msg is not None and (msg.message_id, msg.thread_id, msg.reply_to) == ("20", "7", "")
+        update["message"]["reply_to_message"]["message_id"] = 12  # an explicit reply
+        msg = adapter.to_incoming(update, "20")
+        assert msg is not None and msg.reply_to == "12"
+        ids = await adapter.push_replies("-100777", [Text("a"), Text("b")], "seed",
+                                         thread_id="7", reply_to="12")
+        sent = [c for c in bot.telegram.calls if c.method == "sendMessage"][-2:]
+        assert len(ids) == 2 and ids[0] != ids[1]
+        assert all(c.params["message_thread_id"] == 7 for c in sent)
+        assert sent[0].params["reply_parameters"]["message_id"] == 12
+        assert "reply_parameters" not in sent[1].params
+        assert bot.telegram.errors == []

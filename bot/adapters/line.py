@@ -107,10 +107,13 @@ class LineAdapter:
                 continue
             await self.push(to, batch, f"{event_key}:{i}")
 
-    async def push_replies(self, to: str, replies: list[Reply], seed: str) -> None:
-        """Push replies to a user or group (not in answer to an event)."""
+    async def push_replies(self, to: str, replies: list[Reply], seed: str, /, *,
+                           thread_id: str = "", reply_to: str = "") -> list[str]:
+        """Push replies to a user or group (not in answer to an event); LINE has no threads."""
+        ids: list[str] = []
         for i, batch in enumerate(batches(render(replies))):
-            await self.push(to, batch, f"{seed}:{i}")
+            ids += await self.push(to, batch, f"{seed}:{i}")
+        return ids
 
     async def _reply(self, token: str, batch: list[Message]) -> bool:
         assert self.api is not None
@@ -123,16 +126,19 @@ class LineAdapter:
             raise
         return True
 
-    async def push(self, to: str, batch: list[Message], retry_seed: str) -> None:
-        """Push messages; the retry key makes a repeated push harmless (409 = already sent)."""
+    async def push(self, to: str, batch: list[Message], retry_seed: str) -> list[str]:
+        """Push messages; the retry key makes a repeated push harmless (409 = already sent,
+        and then no ids are known)."""
         assert self.api is not None
         key = str(uuid.uuid5(RETRY_NAMESPACE, retry_seed))
         request = PushMessageRequest.from_dict({"to": to, "messages": batch})
         try:
-            await self.api.push_message(request, x_line_retry_key=key)
+            sent = await self.api.push_message(request, x_line_retry_key=key)
         except ApiException as exc:
             if exc.status != 409:
                 raise
+            return []
+        return [str(m.id) for m in sent.sent_messages or []]
 
 
 def _env_proxy(url: str) -> str | None:
@@ -171,7 +177,7 @@ def _message_incoming(event: dict[str, Any], base: Incoming) -> Incoming | None:
     assert isinstance(parsed, TextMessageContent)
     if base.is_group and not _mentions_bot(parsed):
         return None  # in groups the bot speaks only when addressed
-    return replace(base, text=_strip_mentions(parsed))
+    return replace(base, text=_strip_mentions(parsed), message_id=str(parsed.id))
 
 
 def _mentions_bot(message: TextMessageContent) -> bool:

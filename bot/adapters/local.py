@@ -17,9 +17,11 @@ class LocalOutbox:
     def __init__(self) -> None:
         self._waiting: dict[str, deque[Reply]] = defaultdict(lambda: deque(maxlen=MAX_WAITING))
 
-    async def push_replies(self, chat_id: str, replies: list[Reply], seed: str) -> None:
-        """Keep replies for the user until fetched."""
+    async def push_replies(self, chat_id: str, replies: list[Reply], seed: str, /, *,
+                           thread_id: str = "", reply_to: str = "") -> list[str]:
+        """Keep replies for the user until fetched (no message ids here)."""
         self._waiting[chat_id].extend(replies)
+        return []
 
     def take(self, chat_id: str) -> list[Reply]:
         """Everything waiting for the user, oldest first; empties the queue."""

@@ -16,6 +16,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
+    ReplyParameters,
     Update,
 )
 from telegram.error import BadRequest
@@ -89,7 +90,7 @@ class TelegramAdapter:
         assert message.from_user is not None
         return Incoming(platform="telegram", chat_id=str(message.chat.id),
                         user_id=str(message.from_user.id), kind="text", text=text,
-                        is_group=group, event_key=event_key)
+                        is_group=group, event_key=event_key, **_ids(message))
 
     def _addressed(self, message: Message) -> bool:
         text = message.text or ""
@@ -106,22 +107,37 @@ class TelegramAdapter:
             with contextlib.suppress(BadRequest):
                 await self.bot.answer_callback_query(query["id"])
         chat_id = self._chat_of(body)
-        for reply in replies:
-            await self.send(chat_id, reply)
+        message = body.get("message") or (body.get("callback_query") or {}).get("message") or {}
+        thread = str(message.get("message_thread_id") or "") if message.get(
+            "is_topic_message") else ""
+        for reply in replies:  # in a forum topic, answer in that topic
+            await self.send(chat_id, reply, thread_id=thread)
 
-    async def push_replies(self, chat_id: str, replies: list[Reply], seed: str) -> None:
-        """Send replies to a chat (not in answer to an update)."""
-        for reply in replies:
-            await self.send(chat_id, reply)
+    async def push_replies(self, chat_id: str, replies: list[Reply], seed: str, /, *,
+                           thread_id: str = "", reply_to: str = "") -> list[str]:
+        """Send replies to a chat (not in answer to an update); return the message ids."""
+        ids: list[str] = []
+        for reply in replies:  # only the first message is the reply; the rest follow it
+            ids += await self.send(chat_id, reply, thread_id=thread_id,
+                                   reply_to="" if ids else reply_to)
+        return ids
 
-    async def send(self, chat_id: int | str, reply: Reply) -> None:
+    async def send(self, chat_id: int | str, reply: Reply, *, thread_id: str = "",
+                   reply_to: str = "") -> list[str]:
         """Send one reply; buttons go on its last chunk as an inline keyboard."""
         chunks = split_text(reply_text(reply), MAX_TEXT, size=len)
         choices = flat_choices(reply)
+        ids: list[str] = []
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
             markup = _keyboard(choices) if last and choices else None
-            await self.bot.send_message(chat_id, chunk, reply_markup=markup)
+            sent = await self.bot.send_message(
+                chat_id, chunk, reply_markup=markup,
+                message_thread_id=int(thread_id) if thread_id else None,
+                reply_parameters=ReplyParameters(int(reply_to), allow_sending_without_reply=True)
+                if reply_to and i == 0 else None)
+            ids.append(str(sent.message_id))
+        return ids
 
     @staticmethod
     def _chat_of(body: dict[str, Any]) -> int:
@@ -130,6 +146,16 @@ class TelegramAdapter:
         if "id" in chat:
             return int(chat["id"])
         return int(((body.get("callback_query") or {}).get("from") or {})["id"])
+
+
+def _ids(message: Message) -> dict[str, str]:
+    """message_id, thread_id (a forum topic) and reply_to (an explicit reply) of a message."""
+    thread = message.message_thread_id if message.is_topic_message else None
+    replied = message.reply_to_message
+    # In a forum topic every message "replies" to the topic's first message: not a reply.
+    reply_to = replied.message_id if replied and replied.message_id != thread else None
+    return {"message_id": str(message.message_id), "thread_id": str(thread or ""),
+            "reply_to": str(reply_to or "")}
 
 
 def _keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup:

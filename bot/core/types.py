@@ -21,6 +21,9 @@ class Incoming:
     locale: str = "zh-TW"
     is_group: bool = False
     event_key: str = ""
+    message_id: str = ""  # the platform's id of this message, where it has one
+    thread_id: str = ""  # the forum topic it was written in (Telegram), else ""
+    reply_to: str = ""  # the id of the message it answers (a Telegram reply), else ""
 
     @property
     def key(self) -> tuple[str, str, str]:
