@@ -8,6 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.core.errors import DeliveryError
 from bot.loop import forever
 from bot.storage import jobs
 from bot.storage.models import Job
@@ -49,6 +50,12 @@ class JobRunner:
             await handler(json.loads(job.payload), job)
         except PermanentError as exc:
             await jobs.finish(job.id, error=str(exc)[:200])
+        except DeliveryError as exc:  # the platform refused: for good, or for a while
+            log.warning("job %s (%s) not delivered: %s", job.id, job.kind, exc.reason)
+            if exc.permanent:
+                await jobs.finish(job.id, error=exc.reason)
+            else:
+                await jobs.retry_later(job, exc.reason, exc.retry_after)
         except Exception as exc:
             log.warning("job %s (%s) failed: %s", job.id, job.kind, type(exc).__name__)
             await jobs.retry_later(job, f"{type(exc).__name__}: {exc}")

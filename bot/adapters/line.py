@@ -29,7 +29,9 @@ from linebot.v3.messaging import (
 from linebot.v3.webhooks import MessageEvent, PostbackEvent, TextMessageContent
 from yarl import URL
 
+from bot.adapters.errors import line_errors
 from bot.adapters.line_render import Message, batches, render
+from bot.core.errors import DeliveryError
 from bot.core.types import Incoming, Reply
 from bot.storage.inbox import NewEvent
 
@@ -119,8 +121,9 @@ class LineAdapter:
         assert self.api is not None
         request = ReplyMessageRequest.from_dict({"replyToken": token, "messages": batch})
         try:
-            await self.api.reply_message(request)
-        except ApiException as exc:
+            async with line_errors():
+                await self.api.reply_message(request)
+        except DeliveryError as exc:
             if exc.status == 400:  # token used or expired: fall back to push
                 return False
             raise
@@ -133,10 +136,10 @@ class LineAdapter:
         key = str(uuid.uuid5(RETRY_NAMESPACE, retry_seed))
         request = PushMessageRequest.from_dict({"to": to, "messages": batch})
         try:
-            sent = await self.api.push_message(request, x_line_retry_key=key)
-        except ApiException as exc:
-            if exc.status != 409:
-                raise
+            async with line_errors():
+                sent = await self.api.push_message(request, x_line_retry_key=key)
+        except ApiException as exc:  # only 409 gets here: this retry key was accepted before
+            assert exc.status == 409
             return []
         return [str(m.id) for m in sent.sent_messages or []]
 

@@ -22,6 +22,7 @@ from telegram import (
 from telegram.error import BadRequest
 
 from bot.adapters.common import flat_choices, reply_text, split_text
+from bot.adapters.errors import telegram_errors
 from bot.core.types import Choice, Incoming, Reply
 from bot.storage.inbox import NewEvent
 
@@ -131,11 +132,13 @@ class TelegramAdapter:
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
             markup = _keyboard(choices) if last and choices else None
-            sent = await self.bot.send_message(
-                chat_id, chunk, reply_markup=markup,
-                message_thread_id=int(thread_id) if thread_id else None,
-                reply_parameters=ReplyParameters(int(reply_to), allow_sending_without_reply=True)
-                if reply_to and i == 0 else None)
+            async with telegram_errors():
+                sent = await self.bot.send_message(
+                    chat_id, chunk, reply_markup=markup,
+                    message_thread_id=int(thread_id) if thread_id else None,
+                    reply_parameters=ReplyParameters(int(reply_to),
+                                                     allow_sending_without_reply=True)
+                    if reply_to and i == 0 else None)
             ids.append(str(sent.message_id))
         return ids
 

@@ -57,10 +57,11 @@ async def finish(job_id: int, error: str | None = None) -> None:
                                        finished_at=_now(), locked_until=None, error=error)
 
 
-async def retry_later(job: Job, error: str) -> None:
-    """Back off exponentially; give up after MAX_ATTEMPTS."""
+async def retry_later(job: Job, error: str, after: float | None = None) -> None:
+    """Back off exponentially (or `after` seconds, when the platform said); give up after
+    MAX_ATTEMPTS."""
     if job.attempts >= MAX_ATTEMPTS:
         await finish(job.id, error=error[:200])
         return
-    delay = timedelta(seconds=min(2 ** job.attempts, 600))
+    delay = timedelta(seconds=after if after is not None else min(2 ** job.attempts, 600))
     await Job.filter(id=job.id).update(locked_until=_now() + delay, error=error[:200])

@@ -31,7 +31,7 @@ class FakeLineApi:
     errors: list[str] = field(default_factory=list)
     invalid_reply_tokens: set[str] = field(default_factory=set)
     expire_all_reply_tokens: bool = False
-    fail_next: list[int] = field(default_factory=list)
+    fail_next: list[int | tuple[int, str]] = field(default_factory=list)  # status[, message]
     base_url: str = ""
     _retry_keys: set[str] = field(default_factory=set)
     _runner: web.AppRunner | None = None
@@ -66,7 +66,9 @@ class FakeLineApi:
             return web.json_response({"message": "The request body has 1 error(s)",
                                       "details": [{"message": p} for p in problems]}, status=400)
         if self.fail_next:
-            return web.json_response({"message": "fail"}, status=self.fail_next.pop(0))
+            fail = self.fail_next.pop(0)
+            status, message = fail if isinstance(fail, tuple) else (fail, "fail")
+            return web.json_response({"message": message}, status=status)
         return self._answer(request.method, request.path, headers, body)
 
     def _answer(self, method: str, path: str, headers: dict[str, str], body: Any
