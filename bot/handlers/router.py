@@ -36,6 +36,7 @@ ACTIONS: dict[str, ActionHandler] = {
     "pv": propose.press_value,
     "pb": propose.press_back,
     "ps": propose.press_skip,
+    "pk": propose.press_keep,
     "pr": propose_review.press_resume,
     "pp": propose_review.press_preview,
     "pe": propose_review.press_edit,
