@@ -110,7 +110,7 @@ def answer_entry(entry: FaqEntry, ctx: Context, deps: Deps, lang: str) -> Turn:
         choice(deps.content.t("button.menu", lang), "menu"),
     ]
     title = question_label(entry, "en" if english else "zh-TW")
-    card = Card(title, body.strip(), tuple(buttons), footer=source)
+    card = Card(title, (body or "").strip(), tuple(buttons), footer=source)
     meta = {"intent": "faq", "faq_id": entry.id}
     # "answered": which entry a later 👎 may attach the asked question to (actions.feedback).
     ctx = replace(ctx, locale=lang, data={**ctx.data, "answered": entry.id})
