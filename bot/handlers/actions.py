@@ -24,6 +24,11 @@ def topics(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
     return Turn(ctx, (Text(deps.content.t("faq.topics", lang), buttons),))
 
 
+def show_topics(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
+    """「常見問題」 typed (or sent by the rich menu): the FAQ topics; keeps any flow."""
+    return topics(msg, Press("", "topics", ""), replace(ctx, locale=lang), deps)
+
+
 def topic(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
     """The questions of one topic, a page at a time."""
     lang = ctx.locale

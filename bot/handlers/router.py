@@ -92,7 +92,7 @@ async def _command(name: str, msg: Incoming, ctx: Context, deps: Deps) -> Turn:
     if name == "myprops":
         return await propose_review.my_proposals(msg, ctx, deps, lang)
     handlers = {"menu": menu.show_menu, "help": menu.show_help, "cancel": menu.cancel,
-                "whoami": staff.whoami}
+                "whoami": staff.whoami, "topics": actions.show_topics}
     turn = handlers[name](msg, ctx, deps, lang)
     return Turn(turn.context, turn.replies, turn.effects, {"intent": name})
 
