@@ -81,33 +81,120 @@ def _check_scalar(schema: dict[str, Any], value: Any, path: str, errors: list[st
             errors.append(f"{path}: fewer than {schema['minItems']} items")
     if isinstance(value, str) and "pattern" in schema and not re.search(schema["pattern"], value):
         errors.append(f"{path}: does not match {schema['pattern']}")
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number and "minimum" in schema and value < schema["minimum"]:
+        errors.append(f"{path}: below {schema['minimum']}")
+    if number and "maximum" in schema and value > schema["maximum"]:
+        errors.append(f"{path}: above {schema['maximum']}")
 
 
-def _operation_schema(method: str, path: str) -> dict[str, Any] | None:
+def _operation(method: str, path: str) -> dict[str, Any] | None:
+    """The spec's operation for a request (the most literal path template wins)."""
     spec = _line_spec("messaging-api.yml")
-    for template, ops in spec["paths"].items():
+    templates = sorted(spec["paths"], key=lambda t: t.count("{"))
+    for template in templates:
+        ops = spec["paths"][template]
         regex = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
         if re.match(regex, path) and method.lower() in ops:
-            body = ops[method.lower()].get("requestBody")
-            if body is None:
-                return {}
-            return dict(body["content"]["application/json"]["schema"])
+            return dict(ops[method.lower()])
     return None
+
+
+def _on_data_host(operation: dict[str, Any]) -> bool:
+    return any("api-data.line.me" in s.get("url", "") for s in operation.get("servers", []))
 
 
 def validate_line_request(method: str, path: str, body: Any,
                           headers: dict[str, str] | None = None) -> list[str]:
-    """Errors in one request to the LINE Messaging API (empty when valid)."""
-    schema = _operation_schema(method, path)
-    if schema is None:
+    """Errors in one request to the LINE Messaging API's api.line.me (empty when valid)."""
+    operation = _operation(method, path)
+    if operation is None:
         return [f"{method} {path}: no such operation in messaging-api.yml"]
+    if _on_data_host(operation):
+        return [f"{method} {path}: goes to api-data.line.me (LINE_DATA_API_BASE_URL)"]
     errors: list[str] = []
-    if schema:
+    request_body = operation.get("requestBody")
+    if request_body is not None:
+        schema = request_body["content"]["application/json"]["schema"]
         check(_line_spec("messaging-api.yml"), schema, body, "body", errors)
     if isinstance(body, dict):
         errors += _line_limits(body)
+        if path in ("/v2/bot/richmenu", "/v2/bot/richmenu/validate"):
+            errors += richmenu_limits(body)
     if headers is not None:
         errors += _line_headers(headers)
+    return errors
+
+
+RICHMENU_REQUIRED = ("size", "selected", "name", "chatBarText", "areas")
+
+
+def richmenu_limits(body: dict[str, Any]) -> list[str]:
+    """The rich menu object's documented rules the OpenAPI file leaves out: required fields,
+    800-2500 wide, at least 250 high, width/height at least 1.45, 1-20 areas inside the
+    menu, action labels up to 20 characters, message texts 1-300."""
+    errors = [f"richmenu: missing {name}" for name in RICHMENU_REQUIRED if name not in body]
+    size = body.get("size") or {}
+    width, height = int(size.get("width", 0)), int(size.get("height", 0))
+    errors += _image_size_errors("richmenu.size", width, height)
+    areas = body.get("areas") or []
+    if not 1 <= len(areas) <= 20:
+        errors.append("richmenu.areas: 1-20 areas")
+    for i, area in enumerate(areas):
+        b, action = area.get("bounds") or {}, area.get("action") or {}
+        right, bottom = b.get("x", 0) + b.get("width", 0), b.get("y", 0) + b.get("height", 0)
+        if right > width or bottom > height:
+            errors.append(f"richmenu.areas[{i}]: bounds outside the menu")
+        if len(str(action.get("label", ""))) > 20:
+            errors.append(f"richmenu.areas[{i}].action.label: over 20 characters")
+        if action.get("type") == "message" and not 1 <= len(str(action.get("text", ""))) <= 300:
+            errors.append(f"richmenu.areas[{i}].action.text: 1-300 characters")
+    return errors
+
+
+def _image_size_errors(where: str, width: int, height: int) -> list[str]:
+    if 800 <= width <= 2500 and height >= 250 and width / height >= 1.45:
+        return []
+    return [f"{where}: {width}x{height} (800-2500 wide, >= 250 high, width/height >= 1.45)"]
+
+
+IMAGE_TYPES = {"image/png": "PNG", "image/jpeg": "JPEG"}
+MAX_IMAGE = 1024 * 1024
+
+
+def validate_line_data_request(method: str, path: str, body: bytes, headers: dict[str, str],
+                               menu: dict[str, Any] | None) -> list[str]:
+    """Errors in one request to api-data.line.me: the operation, then (a rich menu image)
+    JPEG or PNG as its Content-Type says, at most 1 MB, the menu's exact size."""
+    operation = _operation(method, path)
+    if operation is None or not _on_data_host(operation):
+        return [f"{method} {path}: not an api-data.line.me operation"]
+    errors = _line_headers(headers)
+    if not path.endswith("/content") or method != "POST":
+        return errors
+    content_type = {k.lower(): v for k, v in headers.items()}.get("content-type", "")
+    if content_type not in IMAGE_TYPES:
+        return [*errors, f"image: Content-Type {content_type!r} is not image/png or image/jpeg"]
+    if not 0 < len(body) <= MAX_IMAGE:
+        errors.append(f"image: {len(body):,} bytes (at most 1 MB)")
+    return errors + _image_errors(body, IMAGE_TYPES[content_type], menu)
+
+
+def _image_errors(body: bytes, kind: str, menu: dict[str, Any] | None) -> list[str]:
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(body))
+    except (UnidentifiedImageError, OSError):
+        return ["image: not a PNG or JPEG image"]
+    errors = [] if image.format == kind else [f"image: a {image.format}, sent as {kind}"]
+    errors += _image_size_errors("image", *image.size)
+    size = (menu or {}).get("size")
+    if size and (size["width"], size["height"]) != image.size:
+        errors.append(f"image: {image.size[0]}x{image.size[1]} does not match the menu's "
+                      f"{size['width']}x{size['height']}")
     return errors
 
 
