@@ -116,3 +116,20 @@ def test_every_colour_in_a_bubble_reads_at_4_5_to_1() -> None:
                 assert ratio(node["color"], WHITE) >= 4.5, node
             if node.get("type") == "text" and node.get("size") in ("xxs", "xs"):
                 raise AssertionError(f"text too small to read: {node}")
+
+
+async def test_the_web_chat_gets_cards_with_their_own_buttons(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        resp = await bot.client.post("/api/chat", json={"user": "webcards01",
+                                                         "text": "住民大會是什麼"})
+        [reply] = (await resp.json())["replies"]
+        assert "住民大會" in reply["text"] and reply["choices"]  # plain clients still work
+        [card] = reply["cards"]
+        assert "住民大會" in card["title"] and "資料來源" in card["footer"]
+        assert [c["label"] for c in card["choices"]] == [c["label"] for c in reply["choices"]]
+        assert reply["after"] == []
+        page = await bot.client.get("/")
+        assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+        for path, kind in (("/chat.js", "application/javascript"), ("/chat.css", "text/css")):
+            asset = await bot.client.get(path)
+            assert asset.status == 200 and asset.content_type == kind
