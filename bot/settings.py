@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     line_channel_secret: str = ""
     line_channel_access_token: str = ""
     line_api_base_url: str = "https://api.line.me"
+    line_data_api_base_url: str = "https://api-data.line.me"  # uploads (rich menu image)
     telegram_bot_token: str = ""
     telegram_webhook_secret: str = ""
     telegram_webhook_url: str = ""
@@ -44,8 +45,8 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite:// or postgres://")
         return value
 
-    @field_validator("line_api_base_url", "telegram_api_base_url", "telegram_webhook_url",
-                     "public_url")
+    @field_validator("line_api_base_url", "line_data_api_base_url", "telegram_api_base_url",
+                     "telegram_webhook_url", "public_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         if value and not value.startswith(("http://", "https://")):

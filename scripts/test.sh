@@ -4,9 +4,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # The browser tests drive Debian's chromium; without a CJK font it draws Chinese as boxes.
-if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then
-  (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
-    || echo "chromium or fonts-noto-cjk not installed"
+# fonts-noto-cjk also draws the LINE rich menu image (run.py line richmenu); the emoji font
+# makes the web chat's screenshots (test-artifacts/) show emoji rather than boxes.
+if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK" \
+    || ! fc-list 2>/dev/null | grep -q "Noto Color Emoji"; then
+  (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji \
+    >/dev/null) || echo "chromium, fonts-noto-cjk or fonts-noto-color-emoji not installed"
 fi
 .venv/bin/python run.py check-content
 .venv/bin/ruff check .

@@ -16,6 +16,7 @@ from bot.storage import inbox
 from bot.storage.db import close_db, open_db
 from bot.storage.models import InboundEvent, Member
 from tests.bot_harness import running_bot
+from tests.fakes.line_api import message_text
 from tests.fakes.specs import SPECS, validate_line_request
 from tests.fakes.webhooks import (
     line_body,
@@ -55,7 +56,7 @@ async def test_fresh_event_is_answered_with_the_reply_token(tmp_path: Path) -> N
         await bot.line.wait_for(1)
         req = bot.line.requests[-1]
         assert req.path == "/v2/bot/message/reply" and req.json["replyToken"] == "fresh-token-1"
-        assert "預算" in req.json["messages"][0]["text"]
+        assert "預算" in message_text(req.json["messages"][0])  # an answer card (Flex)
         assert bot.line.errors == []
 
 
@@ -155,7 +156,7 @@ async def test_group_messages_only_when_addressed(tmp_path: Path) -> None:
         assert bot.line.requests == []
         await bot.post_line(line_body([called]))
         await bot.line.wait_for(1)
-        assert "住民大會" in bot.line.requests[-1].json["messages"][0]["text"]
+        assert "住民大會" in message_text(bot.line.requests[-1].json["messages"][0])
 
 
 async def test_used_reply_token_falls_back_to_push_with_retry_key(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.adapters.common import reply_text
 from bot.core.types import Card
 from bot.dispatcher import Dispatcher
 from bot.handlers.deps import Deps
@@ -45,7 +46,7 @@ async def test_whole_flow_to_a_submitted_proposal(chat: Chat) -> None:
     card = chat.replies[-1]
     assert isinstance(card, Card) and card.title == "構想書預覽"
     for value in ("巷弄增設路燈", "士林區", "交通與道路", "約 500,000 元", "王小姐", "0912345678"):
-        assert value in card.body
+        assert value in reply_text(card)
     await chat.press("送出提案")
     assert "提案已送出" in chat.text and chat.meta["intent"] == "propose"
     ref = str(chat.meta["ref"])
@@ -115,8 +116,8 @@ async def test_skip_an_optional_step_and_no_contact(chat: Chat) -> None:
     assert "聯絡" in chat.text
     await chat.send("不要")
     card = chat.replies[-1]
-    assert isinstance(card, Card) and "概估經費：（未填）" in card.body
-    assert "姓名" not in card.body
+    assert isinstance(card, Card) and "概估經費：（未填）" in reply_text(card)
+    assert "姓名" not in reply_text(card)
     assert (await Proposal.get()).contact is None
 
 
@@ -154,14 +155,14 @@ async def test_edit_a_field_from_the_preview(chat: Chat) -> None:
     assert "哪一類" in chat.text
     await chat.press("文化與藝術")
     card = chat.replies[-1]
-    assert isinstance(card, Card) and "類別：文化與藝術" in card.body
+    assert isinstance(card, Card) and "類別：文化與藝術" in reply_text(card)
     await chat.press("修改內容")
     await chat.press("聯絡方式")
     await chat.press("同意留下")  # turning consent on asks the details, then the preview
     await chat.send("林先生")
     await chat.send("0987654321")
     card = chat.replies[-1]
-    assert isinstance(card, Card) and "林先生" in card.body
+    assert isinstance(card, Card) and "林先生" in reply_text(card)
 
 
 async def test_stale_button_gets_a_polite_answer(chat: Chat) -> None:

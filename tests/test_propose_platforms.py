@@ -49,7 +49,9 @@ async def test_line_resident_submits_and_opens_the_printable_page(tmp_path: Path
         assert bot.line.errors == []  # every request matched LINE's OpenAPI spec
         last = "\n".join(bot.line.delivered_texts())
         assert "提案已送出" in last
-        url = re.findall(r"http://\S+/p/[A-Za-z0-9_-]+", last)[-1]
+        # The printable page is the card's link button (a uri action).
+        url = next(a["uri"] for a in bot.line.actions() if a["type"] == "uri")
+        assert re.fullmatch(r"http://\S+/p/[A-Za-z0-9_-]+", url)
         resp = await bot.client.get("/p/" + url.rsplit("/p/", 1)[1])
         page = await resp.text()
         assert resp.status == 200 and resp.headers["Cache-Control"] == "private, no-store"

@@ -28,14 +28,25 @@ COST = Step("cost", "money", min=1000, max=100_000_000, optional=True)
     ("50萬", 500_000), ("五十萬元", 500_000), ("500,000", 500_000), ("1.5萬", 15_000),
     ("3千", 3_000), ("兩百萬", 2_000_000), ("一千二百萬", 12_000_000), ("NT$ 80,000", 80_000),
     ("約30萬元左右", 300_000), ("十萬", 100_000), ("５０萬", 500_000), ("三百五十萬", 3_500_000),
+    # approximate amounts, with the words for "about" from content/propose.yaml
+    ("大概八十萬", 800_000), ("約80萬", 800_000), ("80萬左右", 800_000),
+    ("差不多五十萬", 500_000), ("大約 120 萬元", 1_200_000), ("一百多萬吧", 1_000_000),
+    ("預估三十萬上下", 300_000), ("將近 2 萬塊錢", 20_000),
 ])
 def test_money_in_the_ways_people_write_it(text: str, amount: int) -> None:
-    assert fields.parse_money(COST, text).value == amount
+    approx = ProposalSpec.load(CONTENT).words["approx"]
+    assert fields.parse_money(COST, text, approx).value == amount
 
 
-@pytest.mark.parametrize("text", ["很多", "萬", "", "50 apples", "1e9"])
+def test_the_words_for_about_are_content_not_code() -> None:
+    assert fields.parse_money(COST, "大概八十萬").error == "propose.error.not_money"
+    assert fields.parse_money(COST, "大概八十萬", ["大概"]).value == 800_000
+
+
+@pytest.mark.parametrize("text", ["很多", "萬", "", "50 apples", "1e9", "大概", "差不多很多"])
 def test_money_that_is_not_money(text: str) -> None:
-    assert fields.parse_money(COST, text).error == "propose.error.not_money"
+    approx = ProposalSpec.load(CONTENT).words["approx"]
+    assert fields.parse_money(COST, text, approx).error == "propose.error.not_money"
 
 
 def test_money_out_of_range() -> None:

@@ -53,7 +53,8 @@ def card_text(card: Card, bracket: bool = True) -> str:
     """A card as lines of text."""
     title = f"【{card.title}】" if bracket else card.title
     rows = [f"{label}：{value}" for label, value in card.fields]
-    parts = [title, *rows, card.body, card.footer, card.url]
+    link = f"{card.url_label}：{card.url}" if card.url and card.url_label else card.url
+    parts = [title, *rows, card.body, card.footer, link]
     return "\n".join(p for p in parts if p)
 
 

@@ -17,8 +17,10 @@ Message = dict[str, Any]
 MAX_TEXT, MAX_MESSAGES, MAX_QUICK, MAX_LABEL = 5000, 5, 13, 20
 MAX_ALT, MAX_BUBBLES, MAX_CARD_BUTTONS = 1500, 12, 4
 MAX_BUBBLE_BYTES = 25_000  # LINE refuses a bubble over 30 KB: leave room, else send text
-MUTED, FAINT = "#5b5b5b", "#767676"  # grays that still read at 4.5:1 on white
-PRIMARY = "#087443"  # LINE's default green under white text is 2.3:1; this is over 5:1
+# Colours on the white bubble (and white on PRIMARY) all read at 4.5:1 or more (WCAG AA).
+INK, MUTED = "#1f1f1f", "#595959"  # 16:1 and 7:1 on white
+PRIMARY = "#087443"  # LINE's default green under white text is 2.3:1; this is 5.9:1
+SEPARATOR = "#d9d9d9"  # a rule, not text
 
 
 def render(replies: list[Reply]) -> list[Message]:
@@ -59,20 +61,23 @@ def _postback(c: Choice) -> dict[str, Any]:
 
 
 def bubble(card: Card) -> dict[str, Any]:
-    """A card as a Flex bubble."""
-    body: list[dict[str, Any]] = [_line(card.title, weight="bold", size="md")]
+    """A card as a Flex bubble: a bold title over a rule, rows, the body at the default
+    reading size, a muted footer line, buttons below."""
+    body: list[dict[str, Any]] = [_line(card.title, weight="bold", size="lg", color=INK)]
+    if card.fields or card.body:
+        body.append({"type": "separator", "margin": "md", "color": SEPARATOR})
     body += [_field(label, value) for label, value in card.fields]
     if card.body:
-        body.append(_line(card.body, size="sm", margin="md"))
+        body.append(_line(card.body, size="md", color=INK, margin="md", lineSpacing="6px"))
     if card.footer:
-        body.append(_line(card.footer, size="xs", color=FAINT, margin="md"))
+        body.append(_line(card.footer, size="sm", color=MUTED, margin="lg"))
     result: dict[str, Any] = {"type": "bubble", "body": _box(body)}
     buttons = [_button(c, i == 0) for i, c in enumerate(card.choices[:MAX_CARD_BUTTONS])]
     if card.url and card.url_label:
         buttons.append({"type": "button", "style": "link", "height": "sm", "action": {
             "type": "uri", "label": short_label(card.url_label, MAX_LABEL), "uri": card.url}})
     elif card.url:
-        body.append(_line(card.url, size="xs", color=MUTED, margin="md"))
+        body.append(_line(card.url, size="sm", color=MUTED, margin="md"))
     if buttons:
         result["footer"] = _box(buttons)
     return result
@@ -116,8 +121,10 @@ def _line(text: str, **style: Any) -> dict[str, Any]:
 
 def _field(label: str, value: str) -> dict[str, Any]:
     return {"type": "box", "layout": "baseline", "spacing": "sm", "contents": [
-        {"type": "text", "text": label or " ", "size": "sm", "color": MUTED, "flex": 2},
-        {"type": "text", "text": value or " ", "size": "sm", "wrap": True, "flex": 5}]}
+        {"type": "text", "text": label or " ", "size": "sm", "color": MUTED, "flex": 2,
+         "wrap": True},
+        {"type": "text", "text": value or " ", "size": "sm", "color": INK, "wrap": True,
+         "flex": 5}]}
 
 
 def _button(c: Choice, primary: bool) -> dict[str, Any]:

@@ -10,17 +10,28 @@ from typing import Any
 from aiohttp import web
 
 from bot.adapters.common import flat_choices, reply_text
-from bot.core.types import Incoming, Reply
+from bot.core.types import Card, Carousel, Choice, Incoming, Reply
 from bot.services import SERVICES, Services
 
-PAGE = Path(__file__).with_name("local_page.html")
+HERE = Path(__file__).parent
+PAGE = HERE / "local_page.html"
+ASSETS = {"/chat.css": (HERE / "local_page.css", "text/css"),
+          "/chat.js": (HERE / "local_page.js", "application/javascript")}
+PAGE_KEYS = ("web.title", "web.placeholder", "web.send", "web.label", "web.log", "web.offline")
 USER_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_TEXT = 2000
+# Only this server's own script and style: replies can never become code.
+HEADERS = {"Content-Security-Policy": "default-src 'self'; script-src 'self'; "
+           "style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; "
+           "form-action 'self'; frame-ancestors 'none'",
+           "X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"}
 
 
 def add_routes(app: web.Application) -> None:
-    """Serve the page and the chat endpoint."""
+    """Serve the page, its style and script, and the chat endpoints."""
     app.router.add_get("/", page)
+    for path in ASSETS:
+        app.router.add_get(path, asset)
     app.router.add_post("/api/chat", chat)
     app.router.add_get("/api/poll", poll)
 
@@ -29,9 +40,16 @@ async def page(request: web.Request) -> web.Response:
     """The chat page, with its labels taken from content."""
     content = request.app[SERVICES].deps.content
     text = PAGE.read_text(encoding="utf-8")
-    for key in ("web.title", "web.placeholder", "web.send"):
+    for key in PAGE_KEYS:
         text = text.replace("{{" + key + "}}", html.escape(content.t(key)))
-    return web.Response(text=text, content_type="text/html", charset="utf-8")
+    return web.Response(text=text, content_type="text/html", charset="utf-8", headers=HEADERS)
+
+
+async def asset(request: web.Request) -> web.Response:
+    """The page's style sheet or script."""
+    path, kind = ASSETS[request.path]
+    return web.Response(text=path.read_text(encoding="utf-8"), content_type=kind,
+                        charset="utf-8", headers=HEADERS)
 
 
 async def chat(request: web.Request) -> web.Response:
@@ -73,5 +91,22 @@ def _incoming(body: Any) -> Incoming | None:
 
 
 def _reply_json(reply: Reply) -> dict[str, Any]:
-    return {"text": reply_text(reply),
-            "choices": [{"label": c.label, "payload": c.payload} for c in flat_choices(reply)]}
+    """A reply for the page: its text and every button (what any client can show), and for
+    cards their parts (the page draws them as cards, each with its own buttons)."""
+    found: dict[str, Any] = {"text": reply_text(reply), "choices": _choices(flat_choices(reply))}
+    if isinstance(reply, Card):
+        found.update(cards=[_card_json(reply)], after=[])
+    elif isinstance(reply, Carousel):
+        found.update(lead=reply.text, cards=[_card_json(c) for c in reply.cards],
+                     after=_choices(reply.choices))
+    return found
+
+
+def _card_json(card: Card) -> dict[str, Any]:
+    return {"title": card.title, "fields": [list(f) for f in card.fields], "body": card.body,
+            "footer": card.footer, "url": card.url, "url_label": card.url_label,
+            "choices": _choices(card.choices)}
+
+
+def _choices(choices: tuple[Choice, ...]) -> list[dict[str, str]]:
+    return [{"label": c.label, "payload": c.payload} for c in choices]

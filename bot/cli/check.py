@@ -7,6 +7,7 @@ from bot.handlers.menu import MAIN_MENU
 from bot.nlp.kb import load_faq, validate_faq
 from bot.proposals.checks import check_spec
 from bot.proposals.spec import ProposalSpec
+from bot.richmenu.spec import RichMenuSpec, check_richmenu
 from bot.settings import Settings
 
 TELEGRAM_TEXT, LINE_TEXT = 4096, 5000
@@ -29,9 +30,10 @@ def collect_errors(settings: Settings) -> list[str]:
         content = Content.load(settings.content_dir)
         entries = load_faq(settings.content_dir)
         spec = ProposalSpec.load(settings.content_dir)
+        menu = RichMenuSpec.load(settings.content_dir)
     except (ContentError, ValueError, KeyError, TypeError, OSError) as exc:
         return [f"cannot load content: {exc}"]
-    errors = check_strings(content) + check_spec(spec, content)
+    errors = check_strings(content) + check_spec(spec, content) + check_richmenu(menu)
     errors += validate_faq(entries, set(content.topics))
     for key, _, _ in MAIN_MENU:
         if key not in content.strings:

@@ -23,9 +23,11 @@ async def run_console(settings: Settings) -> int:
     logging.getLogger("bot").setLevel(logging.WARNING)  # turn logs would interleave the chat
     await open_db(settings.database_url, migrate_first=settings.database_url.startswith("sqlite"))
     try:
-        dispatcher = Dispatcher(build_deps(settings))
+        deps = build_deps(settings)
+        dispatcher = Dispatcher(deps)
+        hint = deps.content.t("console.pick")
         user = f"console-{getpass.getuser()}"
-        choices = await _turn(dispatcher, Incoming("local", user, user, kind="follow"))
+        choices = await _turn(dispatcher, Incoming("local", user, user, kind="follow"), hint)
         while True:
             try:
                 line = (await asyncio.to_thread(input, "> ")).strip()
@@ -34,7 +36,7 @@ async def run_console(settings: Settings) -> int:
             if line.lower() in ("exit", "quit", "離開"):
                 break
             msg = _incoming(user, line, choices)
-            choices = await _turn(dispatcher, msg)
+            choices = await _turn(dispatcher, msg, hint)
     finally:
         await close_db()
     return 0
@@ -47,13 +49,14 @@ def _incoming(user: str, line: str, choices: list[Choice]) -> Incoming:
     return Incoming("local", user, user, kind="text", text=line)
 
 
-async def _turn(dispatcher: Dispatcher, msg: Incoming) -> list[Choice]:
+async def _turn(dispatcher: Dispatcher, msg: Incoming, hint: str) -> list[Choice]:
     outcome = await dispatcher.turn(msg)
-    return show(outcome.replies)
+    return show(outcome.replies, hint)
 
 
-def show(replies: tuple[Reply, ...]) -> list[Choice]:
-    """Print replies; return the choices of the last one that had any, numbered from 1."""
+def show(replies: tuple[Reply, ...], hint: str = "") -> list[Choice]:
+    """Print replies; return the choices of the last one that had any, numbered from 1.
+    Here buttons are typed, not tapped: the hint under them says to type the number."""
     choices: list[Choice] = []
     for reply in replies:
         print(reply_text(reply))
@@ -61,5 +64,7 @@ def show(replies: tuple[Reply, ...]) -> list[Choice]:
             choices = list(flat_choices(reply))
             for i, c in enumerate(choices, 1):
                 print(f"  [{i}] {c.label}")
+            if hint:
+                print(f"  {hint}")
         print()
     return choices

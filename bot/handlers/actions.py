@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from bot.core.types import Context, Effect, Incoming, Text, Turn
 from bot.handlers import menu, qa
-from bot.handlers.buttons import Press, choice
+from bot.handlers.buttons import Press, choice, is_fresh
 from bot.handlers.deps import Deps
 from bot.nlp.kb import FaqEntry
 
@@ -22,6 +22,11 @@ def topics(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
         for t in deps.content.topics if t in used
     )
     return Turn(ctx, (Text(deps.content.t("faq.topics", lang), buttons),))
+
+
+def show_topics(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
+    """「常見問題」 typed (or sent by the rich menu): the FAQ topics; keeps any flow."""
+    return topics(msg, Press("", "topics", ""), replace(ctx, locale=lang), deps)
 
 
 def topic(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
@@ -65,7 +70,8 @@ def feedback(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
     if _entry(deps, faq_id) is None:
         return _gone(ctx, deps)
     effects = [Effect("feedback", {"faq_id": faq_id, "helpful": helpful})]
-    asked = ctx.data.get("asked")
+    # The stored question is this answer's only while this entry was the last one answered.
+    asked = ctx.data.get("asked") if ctx.data.get("answered") == faq_id else None
     if not helpful and asked:
         effects.append(Effect("unanswered", {"text": asked, "reason": "thumbs_down",
                                              "lang": ctx.locale, "faq_id": faq_id}))
@@ -75,8 +81,9 @@ def feedback(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
 
 def none_of_these(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
     """The suggestions missed: say so honestly and offer the menu."""
-    text = deps.content.t("faq.not_matched_logged", ctx.locale)
-    data = {k: v for k, v in ctx.data.items() if k != "asked"}
+    text = deps.content.t("faq.not_matched_logged", ctx.locale)  # logged when suggested
+    fresh = is_fresh(press, ctx)  # an older list: the stored question is a later one, keep it
+    data = {k: v for k, v in ctx.data.items() if k != "asked" or not fresh}
     reply = Text(text, menu.menu_choices(deps, ctx.locale))
     return Turn(replace(ctx, data=data), (reply,))
 

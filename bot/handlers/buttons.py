@@ -8,9 +8,17 @@ from typing import cast
 
 from bot.core.types import Card, Carousel, Choice, Context, Reply, Turn, buttons_of
 
-# Actions that make sense whenever pressed; anything else needs the current nonce.
-STATELESS = frozenset({"menu", "help", "faq", "more", "topic", "topics", "fb", "mydata",
-                       "propose", "myprops", "st"})
+# The staleness rule. A button whose payload names everything it acts on (the menu, a topic,
+# an FAQ entry, 看更多 or feedback on a named entry, 都不是 after suggestions, a staff step on a
+# named proposal) means the same whenever it is pressed: it is STATELESS, always valid. A
+# button that answers the question the conversation is asking now (a wizard value, 上一步,
+# 略過, 保留, the preview, edit and resume choices, confirming a deletion) needs the current
+# nonce: a later turn may have moved the conversation on, so an older one gets a polite
+# "expired". A stateless handler may use the conversation's data (ctx.data) only when it
+# belongs to the pressed button: the press is fresh (`is_fresh`), or the data names the same
+# object (the FAQ entry a 👎 is about); otherwise it belongs to a later message.
+STATELESS = frozenset({"menu", "help", "faq", "more", "topic", "topics", "fb", "nomatch",
+                       "mydata", "propose", "myprops", "st"})
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,11 @@ def parse(payload: str) -> Press | None:
     if len(parts) != 3 or not parts[1]:
         return None
     return Press(*parts)
+
+
+def is_fresh(press: Press, ctx: Context) -> bool:
+    """True when the press comes from the latest set of buttons sent in this conversation."""
+    return bool(ctx.nonce) and press.nonce == ctx.nonce
 
 
 def is_stale(press: Press, ctx: Context) -> bool:

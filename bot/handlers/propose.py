@@ -31,23 +31,32 @@ def begin(ctx: Context, deps: Deps, lang: str, *, token: str = "",
     data: dict[str, Any] = {"token": token or secrets.token_urlsafe(16), "answers": answers,
                             "back": back, "ref": ref, "editing": False}
     ctx = replace(ctx, state=STATE, data=data, locale=lang)
-    key = "propose.resumed" if answers else "propose.intro"
-    lead = Text(deps.content.t(key, lang, title=answers.get("title", ""),
-                               count=len(deps.spec.asked(answers))))
+    lead = Text(_opening(deps, answers, lang))
     step = deps.spec.first_missing(answers)
     if step is None:
         return preview(ctx, deps, lead=(lead,))
     return ask(ctx, deps, step, lead=(lead,))
 
 
+def _opening(deps: Deps, answers: dict[str, Any], lang: str) -> str:
+    # Count what will be asked: the main questions, and say that consenting to be
+    # contacted adds its follow-up questions (numbered on their own, see _progress).
+    t, main = deps.content.t, deps.spec.main_steps()
+    if answers:
+        done = sum(1 for s in main if s.field in answers)
+        return t("propose.resumed", lang, title=answers.get("title", ""), done=done,
+                 count=len(main))
+    extra = len(deps.spec.steps) - len(main)
+    note = t("propose.intro.extra", lang, n=extra) if extra else ""
+    return t("propose.intro", lang, count=len(main), extra=note)
+
+
 def ask(ctx: Context, deps: Deps, step: Step, *, lead: tuple[Reply, ...] = (),
         error: str = "") -> Turn:
     """Ask step's question: progress, the question, the current value, its buttons."""
     lang, answers = ctx.locale, ctx.data["answers"]
-    asked = deps.spec.asked(answers)
-    number = next((i for i, s in enumerate(asked, 1) if s.field == step.field), len(asked))
     parts = [error] if error else []
-    parts.append(deps.content.t("propose.progress", lang, n=number, total=len(asked)) +
+    parts.append(_progress(deps, step, lang) +
                  deps.content.t(f"propose.ask.{step.field}", lang, min=step.min, max=step.max))
     if step.field in answers:
         value = display(deps, step.field, answers, lang)
@@ -57,13 +66,28 @@ def ask(ctx: Context, deps: Deps, step: Step, *, lead: tuple[Reply, ...] = (),
     return Turn(replace(ctx, data=data), (*lead, reply), meta={"intent": "propose"})
 
 
+def _progress(deps: Deps, step: Step, lang: str) -> str:
+    """「（3/9）」 for a main question; 「（聯絡方式 1/2）」 for a consent's follow-up."""
+    t = deps.content.t
+    if step.needs:
+        group = deps.spec.follow_ups(step.needs)
+        return t("propose.progress.extra", lang, group=t(f"propose.field.{step.needs}", lang),
+                 n=group.index(step) + 1, total=len(group))
+    main = deps.spec.main_steps()
+    return t("propose.progress", lang, n=main.index(step) + 1, total=len(main))
+
+
 def _buttons(ctx: Context, deps: Deps, step: Step) -> tuple[Choice, ...]:
     lang, t = ctx.locale, deps.content.t
+    answers = ctx.data["answers"]
+    has_value = step.field in answers
+    found = [choice(t("propose.button.keep", lang), "pk")] if has_value else []
     if step.kind == "consent":
-        found = [choice(t("propose.button.contact_yes", lang), "pv", "yes"),
-                 choice(t("propose.button.contact_no", lang), "pv", "no")]
-    else:
-        found = [choice(o.label(lang), "pv", o.id) for o in deps.spec.options(step)]
+        found += [choice(t("propose.button.contact_yes", lang), "pv", "yes"),
+                  choice(t("propose.button.contact_no", lang), "pv", "no")]
+    else:  # the current option is what 保留 keeps: leave room for 上一步 in LINE's 13
+        found += [choice(o.label(lang), "pv", o.id) for o in deps.spec.options(step)
+                  if not (has_value and o.id == answers[step.field])]
     if step.optional:
         found.append(choice(t("propose.button.skip", lang), "ps"))
     if ctx.data.get("back") or ctx.data.get("editing"):
@@ -72,11 +96,13 @@ def _buttons(ctx: Context, deps: Deps, step: Step) -> tuple[Choice, ...]:
 
 
 def on_step_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
-    """Typed text at a step: back, skip, or the answer to the current step."""
+    """Typed text at a step: back, keep, skip, or the answer to the current step."""
     if deps.spec.word_is("back", msg.text):
         return go_back(ctx, deps)
+    if deps.spec.word_is("keep", msg.text):
+        return keep(ctx, deps)
     step = deps.spec.step(ctx.data["step"])
-    if deps.spec.word_is("skip", msg.text):
+    if step.kind != "consent" and deps.spec.word_is("skip", msg.text):
         return skip(ctx, deps)
     return accept(ctx, deps, step, _parse(step, msg.text, deps))
 
@@ -85,7 +111,7 @@ def _parse(step: Step, text: str, deps: Deps) -> fields.Parsed:
     if step.kind == "text":
         return fields.parse_text(step, text)
     if step.kind == "money":
-        return fields.parse_money(step, text)
+        return fields.parse_money(step, text, deps.spec.words.get("approx", ()))
     if step.kind == "phone":
         return fields.parse_phone(text)
     if step.kind == "consent":
@@ -94,7 +120,8 @@ def _parse(step: Step, text: str, deps: Deps) -> fields.Parsed:
 
 
 def _consent(text: str, deps: Deps) -> fields.Parsed:
-    if deps.spec.word_is("no", text):
+    # 「略過」 at a yes/no question means "no, thanks", not "skip a required step".
+    if deps.spec.word_is("no", text) or deps.spec.word_is("skip", text):
         return fields.Parsed(False)
     if deps.spec.word_is("yes", text):
         return fields.Parsed(True)
@@ -114,7 +141,7 @@ def accept(ctx: Context, deps: Deps, step: Step, parsed: fields.Parsed) -> Turn:
     ctx = replace(ctx, data={**ctx.data, "answers": answers, "back": back})
     save = Effect("proposal_save", {"token": ctx.data["token"], "answers": answers,
                                     "locale": ctx.locale})
-    turn = after_answer(ctx, deps)
+    turn = after_answer(ctx, deps) if ctx.data.get("editing") else forward(ctx, deps, step)
     return replace(turn, effects=(*turn.effects, save))
 
 
@@ -124,6 +151,14 @@ def after_answer(ctx: Context, deps: Deps) -> Turn:
     if step is not None:
         return ask(ctx, deps, step)
     return preview(ctx, deps)
+
+
+def forward(ctx: Context, deps: Deps, step: Step) -> Turn:
+    """The step after this one (answered ones show their value and 保留, after 上一步)."""
+    following = deps.spec.step_after(step.field, ctx.data["answers"])
+    if following is None:
+        return after_answer(ctx, deps)
+    return ask(ctx, deps, following)
 
 
 def go_back(ctx: Context, deps: Deps) -> Turn:
@@ -139,11 +174,23 @@ def go_back(ctx: Context, deps: Deps) -> Turn:
 
 
 def skip(ctx: Context, deps: Deps) -> Turn:
-    """略過: allowed on optional steps only."""
+    """略過: allowed on optional steps only (at a yes/no question it means no)."""
     step = deps.spec.step(ctx.data["step"])
+    if step.kind == "consent":
+        return accept(ctx, deps, step, fields.Parsed(False))
     if not step.optional:
         return ask(ctx, deps, step, error=deps.content.t("propose.error.required", ctx.locale))
     return accept(ctx, deps, step, fields.Parsed(None))
+
+
+def keep(ctx: Context, deps: Deps) -> Turn:
+    """保留 / 下一步: keep the answer shown and go on."""
+    step = deps.spec.step(ctx.data["step"])
+    answers = ctx.data["answers"]
+    if step.field not in answers:
+        return ask(ctx, deps, step, error=deps.content.t("propose.error.nothing_to_keep",
+                                                          ctx.locale))
+    return accept(ctx, deps, step, fields.Parsed(answers[step.field]))
 
 
 def press_value(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
@@ -164,6 +211,11 @@ def press_back(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
 def press_skip(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
     """The 略過 button."""
     return skip(ctx, deps) if in_step(ctx) else stale(ctx, deps)
+
+
+def press_keep(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
+    """The 保留 button."""
+    return keep(ctx, deps) if in_step(ctx) else stale(ctx, deps)
 
 
 def in_step(ctx: Context) -> bool:

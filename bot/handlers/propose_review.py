@@ -6,7 +6,7 @@ import secrets
 from dataclasses import replace
 from datetime import datetime
 
-from bot.core.types import Card, Choice, Context, Effect, Incoming, Text, Turn
+from bot.core.types import Card, Carousel, Choice, Context, Effect, Incoming, Text, Turn
 from bot.handlers import menu, propose
 from bot.handlers.buttons import Press, choice
 from bot.handlers.deps import Deps
@@ -144,31 +144,35 @@ def submit(ctx: Context, deps: Deps) -> Turn:
     district = str(data["answers"].get("district", ""))
     card = Card(t("propose.submitted.title", lang),
                 t("propose.submitted.body", lang, ref=ref, district=district),
-                (choice(t("button.menu", lang), "menu"),), print_url(deps, data["token"]))
+                (choice(t("button.menu", lang), "menu"),), print_url(deps, data["token"]),
+                url_label=t("propose.button.print", lang))
     return Turn(menu.idle(ctx, lang), (card,), (effect,), {"intent": "propose", "ref": ref})
 
 
 async def my_proposals(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
-    """我的提案: drafts and submitted proposals with their status, links and buttons."""
+    """我的提案: a card per proposal (status, number, office note, printable page, 繼續),
+    then 開始新的提案 and the menu as follow-up choices."""
     mine = await deps.proposals.of_user(msg.platform, msg.user_id)
     t = deps.content.t
     new = choice(t("propose.button.new", lang), "propose")
     if not mine:
         return Turn(replace(ctx, locale=lang), (Text(t("myprops.none", lang), (new,)),),
                     meta={"intent": "myprops"})
-    lines = [t("myprops.title", lang), *(_my_line(deps, p, lang) for p in mine)]
-    buttons = [_continue(deps, p, lang) for p in mine if p.status in EDITABLE][:MAX_OFFERED]
-    buttons += [new, choice(t("button.menu", lang), "menu")]
-    return Turn(replace(ctx, locale=lang), (Text("\n".join(lines), tuple(buttons)),),
-                meta={"intent": "myprops"})
+    cards = tuple(_my_card(deps, p, lang) for p in mine)
+    reply = Carousel(cards, t("myprops.title", lang, count=len(mine)),
+                     (new, choice(t("button.menu", lang), "menu")))
+    return Turn(replace(ctx, locale=lang), (reply,), meta={"intent": "myprops"})
 
 
-def _my_line(deps: Deps, p: ProposalView, lang: str) -> str:
+def _my_card(deps: Deps, p: ProposalView, lang: str) -> Card:
     t = deps.content.t
-    line = t("myprops.item", lang, title=p.title or t("propose.untitled", lang),
-             status=status_name(deps, p.status, lang), ref=p.ref or "-")
-    if p.note and p.status in ("needs_more", "rejected"):
-        line += "\n  " + t("myprops.note", lang, note=p.note)
+    rows = [(t("myprops.status", lang), status_name(deps, p.status, lang)),
+            (t("propose.field.district", lang), p.district or t("propose.value.none", lang))]
     if p.ref:
-        line += "\n  " + print_url(deps, p.token)
-    return line
+        rows.append((t("myprops.ref", lang), p.ref))
+    note = t("myprops.note", lang, note=p.note) \
+        if p.note and p.status in ("needs_more", "rejected") else ""
+    buttons = (_continue(deps, p, lang),) if p.status in EDITABLE else ()
+    url = print_url(deps, p.token) if p.ref else ""
+    return Card(p.title or t("propose.untitled", lang), note, buttons, url=url,
+                fields=tuple(rows), url_label=t("propose.button.print", lang) if url else "")

@@ -25,13 +25,16 @@ def display(deps: Deps, name: str, answers: dict[str, Any], lang: str) -> str:
     return str(value)
 
 
+def rows(deps: Deps, answers: dict[str, Any], lang: str) -> tuple[tuple[str, str], ...]:
+    """Every applicable field as (label, value), in step order."""
+    return tuple((deps.content.t(f"propose.field.{step.field}", lang),
+                  display(deps, step.field, answers, lang))
+                 for step in deps.spec.asked(answers))
+
+
 def summary(deps: Deps, answers: dict[str, Any], lang: str) -> str:
     """Every applicable field as 「label：value」 lines, in step order."""
-    lines = []
-    for step in deps.spec.asked(answers):
-        label = deps.content.t(f"propose.field.{step.field}", lang)
-        lines.append(f"{label}：{display(deps, step.field, answers, lang)}")
-    return "\n".join(lines)
+    return "\n".join(f"{label}：{value}" for label, value in rows(deps, answers, lang))
 
 
 def status_name(deps: Deps, status: str, lang: str) -> str:
@@ -43,9 +46,10 @@ def preview(ctx: Context, deps: Deps, *, lead: tuple[Reply, ...] = ()) -> Turn:
     """The whole draft as a card, with submit, edit and save-for-later buttons."""
     lang, t = ctx.locale, deps.content.t
     data = {**ctx.data, "stage": "preview", "step": "", "editing": False}
-    body = t("propose.preview.intro", lang) + "\n" + summary(deps, data["answers"], lang)
     buttons = (choice(t("propose.button.submit", lang), "pp", "submit"),
                choice(t("propose.button.edit", lang), "pp", "edit"),
                choice(t("propose.button.later", lang), "pp", "later"))
-    card = Card(t("propose.preview.title", lang), body, buttons)
+    card = Card(t("propose.preview.title", lang), "", buttons,
+                fields=rows(deps, data["answers"], lang),
+                footer=t("propose.preview.intro", lang))
     return Turn(replace(ctx, data=data), (*lead, card), meta={"intent": "propose"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
-from bot.core.types import Choice, Context, Effect, Incoming, Text, Turn
+from bot.core.types import Card, Choice, Context, Effect, Incoming, Text, Turn
 from bot.handlers import menu, propose_review
 from bot.handlers.buttons import choice
 from bot.handlers.deps import Deps
@@ -95,7 +95,8 @@ def _faq(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -
 
 
 def answer_entry(entry: FaqEntry, ctx: Context, deps: Deps, lang: str) -> Turn:
-    """One FAQ entry as an answer, with 'more', feedback and menu buttons."""
+    """One FAQ entry as a card (the question, the answer, its source), with 'more',
+    feedback and menu buttons."""
     english = lang == "en" and bool(entry.answer_en)
     body = entry.answer_en if english else entry.answer
     doc, year = entry.source.get("doc", ""), entry.source.get("year", "")
@@ -108,9 +109,12 @@ def answer_entry(entry: FaqEntry, ctx: Context, deps: Deps, lang: str) -> Turn:
         choice(deps.content.t("feedback.down", lang), "fb", f"{entry.id}-"),
         choice(deps.content.t("button.menu", lang), "menu"),
     ]
-    text = f"{body}\n{source}".strip()
+    title = question_label(entry, "en" if english else "zh-TW")
+    card = Card(title, (body or "").strip(), tuple(buttons), footer=source)
     meta = {"intent": "faq", "faq_id": entry.id}
-    return Turn(replace(ctx, locale=lang), (Text(text, tuple(buttons)),), meta=meta)
+    # "answered": which entry a later 👎 may attach the asked question to (actions.feedback).
+    ctx = replace(ctx, locale=lang, data={**ctx.data, "answered": entry.id})
+    return Turn(ctx, (card,), meta=meta)
 
 
 def _suggest(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:

@@ -36,6 +36,7 @@ ACTIONS: dict[str, ActionHandler] = {
     "pv": propose.press_value,
     "pb": propose.press_back,
     "ps": propose.press_skip,
+    "pk": propose.press_keep,
     "pr": propose_review.press_resume,
     "pp": propose_review.press_preview,
     "pe": propose_review.press_edit,
@@ -91,7 +92,7 @@ async def _command(name: str, msg: Incoming, ctx: Context, deps: Deps) -> Turn:
     if name == "myprops":
         return await propose_review.my_proposals(msg, ctx, deps, lang)
     handlers = {"menu": menu.show_menu, "help": menu.show_help, "cancel": menu.cancel,
-                "whoami": staff.whoami}
+                "whoami": staff.whoami, "topics": actions.show_topics}
     turn = handlers[name](msg, ctx, deps, lang)
     return Turn(turn.context, turn.replies, turn.effects, {"intent": name})
 

@@ -19,7 +19,7 @@ def check_spec(spec: ProposalSpec, content: Content) -> list[str]:
     names = {d.id for d in spec.districts}
     errors += [f"propose.yaml past {p.title!r}: unknown district {p.district}"
                for p in spec.past if p.district not in names]
-    errors += [f"propose.yaml words: {k} missing" for k in ("back", "skip", "yes", "no")
+    errors += [f"propose.yaml words: {k} missing" for k in ("back", "skip", "keep", "yes", "no")
                if not spec.words.get(k)]
     return errors
 

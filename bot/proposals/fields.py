@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.proposals.spec import Option, Step
@@ -13,7 +14,8 @@ DIGITS = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "兩": 2, "貳": 2, 
           "捌": 8, "九": 9, "玖": 9}
 SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 BIG_UNITS = {"萬": 10_000, "万": 10_000, "億": 100_000_000, "亿": 100_000_000}
-MONEY_NOISE = re.compile(r"(新臺幣|新台幣|台幣|臺幣|nt\$|ntd|twd|約|大約|左右|元|塊|\$|,|，|\s)")
+# Currency words and separators; the words for "about" (大概, 左右 ...) come from content.
+MONEY_NOISE = re.compile(r"(新臺幣|新台幣|台幣|臺幣|nt\$|ntd|twd|塊錢|元|塊|\$|,|，|\s)")
 PHONE = re.compile(r"^(09\d{8}|0[2-8]\d{7,8})$")
 
 
@@ -61,9 +63,10 @@ def parse_option(options: tuple[Option, ...], text: str) -> Parsed:
     return Parsed(found[0]) if found else Parsed(error="propose.error.pick_one")
 
 
-def parse_money(step: Step, text: str) -> Parsed:
-    """A rough cost in yuan: 「50萬」, 「五十萬元」, 「500,000」, 「1.5萬」, 「3千」."""
-    amount = money_value(text)
+def parse_money(step: Step, text: str, approx: Iterable[str] = ()) -> Parsed:
+    """A rough cost in yuan: 「50萬」, 「五十萬元」, 「500,000」, 「1.5萬」, 「3千」; approx
+    are the words that say "about" (「大概八十萬」, 「80萬左右」), ignored."""
+    amount = money_value(text, approx)
     if amount is None:
         return Parsed(error="propose.error.not_money")
     if amount < step.min or (step.max and amount > step.max):
@@ -72,9 +75,11 @@ def parse_money(step: Step, text: str) -> Parsed:
     return Parsed(amount)
 
 
-def money_value(text: str) -> int | None:
-    """The amount a text names, or None when it names none."""
+def money_value(text: str, approx: Iterable[str] = ()) -> int | None:
+    """The amount a text names (ignoring the approx words), or None when it names none."""
     word = MONEY_NOISE.sub("", unicodedata.normalize("NFKC", text).lower())
+    for hedge in sorted(approx, key=len, reverse=True):  # 差不多 before 多
+        word = word.replace(hedge, "")
     if not word:
         return None
     if re.fullmatch(r"\d+(\.\d+)?", word):

@@ -61,10 +61,22 @@ def _masked(p: ProposalView) -> dict[str, str]:
     return masked
 
 
+def not_found(deps: Deps, lang: str = "zh-TW") -> str:
+    """The page for a link that leads nowhere: what happened and what to do, in zh-TW."""
+    t = deps.content.t
+    values = {"heading": t("page.heading", lang), "title": t("page.not_found.title", lang),
+              "meta": t("page.not_found.body", lang), "footer": "", "fields": ""}
+    text = TEMPLATE.read_text(encoding="utf-8")
+    for key, value in values.items():
+        text = text.replace("{{" + key + "}}", html.escape(value))
+    return text
+
+
 async def respond(deps: Deps, token: str) -> web.Response:
-    """The page for GET /p/{token}: 404 for a token that is malformed or unknown."""
+    """The page for GET /p/{token}: a 404 page for a token that is malformed or unknown."""
     found = await by_token(token) if TOKEN.match(token) else None
     if found is None:
-        return web.Response(status=404, text="Not found", headers=HEADERS)
+        return web.Response(status=404, text=not_found(deps), content_type="text/html",
+                            charset="utf-8", headers=HEADERS)
     return web.Response(text=render(deps, found), content_type="text/html", charset="utf-8",
                         headers=HEADERS)

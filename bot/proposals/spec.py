@@ -110,6 +110,23 @@ class ProposalSpec:
         """The steps that apply to these answers (contact details only with consent)."""
         return tuple(s for s in self.steps if not s.needs or answers.get(s.needs) is True)
 
+    def main_steps(self) -> tuple[Step, ...]:
+        """The steps everyone is asked (not the ones that follow a consent)."""
+        return tuple(s for s in self.steps if not s.needs)
+
+    def follow_ups(self, consent: str) -> tuple[Step, ...]:
+        """The steps asked only when the consent step `consent` was answered yes."""
+        return tuple(s for s in self.steps if s.needs == consent)
+
+    def step_after(self, name: str, answers: dict[str, Any]) -> Step | None:
+        """The applicable step that comes after name, in order (None after the last)."""
+        asked = self.asked(answers)
+        names = [s.field for s in asked]
+        if name not in names:
+            return self.first_missing(answers)
+        at = names.index(name) + 1
+        return asked[at] if at < len(asked) else None
+
     def first_missing(self, answers: dict[str, Any]) -> Step | None:
         """The first applicable step not answered yet (optional steps count when skipped)."""
         return next((s for s in self.asked(answers) if s.field not in answers), None)

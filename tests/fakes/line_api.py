@@ -1,31 +1,40 @@
-"""A fake LINE Messaging API on 127.0.0.1 that validates every request against the spec."""
+"""A fake LINE Messaging API on 127.0.0.1 that validates every request against the spec.
+
+Two servers, as LINE has two hosts: `base_url` (api.line.me: messages, profiles, rich menus)
+and `data_base_url` (api-data.line.me: the rich menu image upload). A request sent to the
+wrong one is refused like any other invalid request.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.line_richmenus import RichMenus
 from tests.fakes.server import serve
-from tests.fakes.specs import validate_line_request
+from tests.fakes.specs import validate_line_data_request, validate_line_request
 
 
 @dataclass(frozen=True)
 class Recorded:
-    """One request the bot sent."""
+    """One request the bot sent (`body`: the raw bytes of a binary upload)."""
 
     method: str
     path: str
     headers: dict[str, str]
     json: Any
+    body: bytes = b""
 
 
 @dataclass
 class FakeLineApi:
-    """reply / push / multicast / profile / loading; knobs for failures and expired tokens."""
+    """reply / push / multicast / profile / loading / rich menus; knobs for failures and
+    expired tokens."""
 
     requests: list[Recorded] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -33,9 +42,12 @@ class FakeLineApi:
     expire_all_reply_tokens: bool = False
     fail_next: list[int | tuple[int, str]] = field(default_factory=list)  # status[, message]
     base_url: str = ""
+    data_base_url: str = ""
+    richmenus: RichMenus = field(default_factory=RichMenus)
     _retry_keys: set[str] = field(default_factory=set)
-    _runner: web.AppRunner | None = None
+    _runners: list[web.AppRunner] = field(default_factory=list)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     async def __aenter__(self) -> FakeLineApi:
         await self.start()
@@ -46,21 +58,49 @@ class FakeLineApi:
         await self.stop()
 
     async def start(self) -> str:
-        """Listen on an ephemeral port; return the base URL for Configuration(host=...)."""
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner, self.base_url = await serve(app)
+        """Listen on two ephemeral ports (API and data hosts); return the API's base URL."""
+        for handler in (self._handle, self._handle_data):
+            app = web.Application(client_max_size=4 * 1024 * 1024)  # LINE's own limit is 1 MB
+            app.router.add_route("*", "/{tail:.*}", handler)
+            runner, url = await serve(app)
+            self._runners.append(runner)
+            if not self.base_url:
+                self.base_url = url
+            else:
+                self.data_base_url = url
         return self.base_url
 
     async def stop(self) -> None:
-        """Shut the server down."""
-        if self._runner is not None:
-            await self._runner.cleanup()
+        """Shut the servers down."""
+        for runner in self._runners:
+            await runner.cleanup()
 
     async def _handle(self, request: web.Request) -> web.Response:
         body = await request.json() if request.can_read_body else None
         headers = dict(request.headers)
         problems = validate_line_request(request.method, request.path, body, headers)
+        refused = self._refuse(problems)
+        if refused is not None:
+            return refused
+        if "/richmenu" in request.path:
+            self.requests.append(Recorded(request.method, request.path, headers, body))
+            return self.richmenus.answer(request.method, request.path, body,
+                                         lambda: f"richmenu-{next(self._ids):032x}")
+        return self._answer(request.method, request.path, headers, body)
+
+    async def _handle_data(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        headers = dict(request.headers)
+        menu = self.richmenus.menu_of_content_path(request.path)
+        problems = validate_line_data_request(request.method, request.path, raw, headers,
+                                              menu)
+        refused = self._refuse(problems)
+        if refused is not None:
+            return refused
+        self.requests.append(Recorded(request.method, request.path, headers, None, raw))
+        return self.richmenus.upload(request.path, headers.get("Content-Type", ""), raw)
+
+    def _refuse(self, problems: list[str]) -> web.Response | None:
         if problems:
             self.errors.extend(problems)
             return web.json_response({"message": "The request body has 1 error(s)",
@@ -69,7 +109,7 @@ class FakeLineApi:
             fail = self.fail_next.pop(0)
             status, message = fail if isinstance(fail, tuple) else (fail, "fail")
             return web.json_response({"message": message}, status=status)
-        return self._answer(request.method, request.path, headers, body)
+        return None
 
     def _answer(self, method: str, path: str, headers: dict[str, str], body: Any
                 ) -> web.Response:

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from tests.fakes.specs_richmenu import image_errors, richmenu_limits
+
 # A copy in the repo (with its licences), so a clone of the repo alone can run its tests.
 SPECS = Path(__file__).resolve().parent / "api-specs"
 
@@ -81,34 +83,71 @@ def _check_scalar(schema: dict[str, Any], value: Any, path: str, errors: list[st
             errors.append(f"{path}: fewer than {schema['minItems']} items")
     if isinstance(value, str) and "pattern" in schema and not re.search(schema["pattern"], value):
         errors.append(f"{path}: does not match {schema['pattern']}")
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number and "minimum" in schema and value < schema["minimum"]:
+        errors.append(f"{path}: below {schema['minimum']}")
+    if number and "maximum" in schema and value > schema["maximum"]:
+        errors.append(f"{path}: above {schema['maximum']}")
 
 
-def _operation_schema(method: str, path: str) -> dict[str, Any] | None:
+def _operation(method: str, path: str) -> dict[str, Any] | None:
+    """The spec's operation for a request (the most literal path template wins)."""
     spec = _line_spec("messaging-api.yml")
-    for template, ops in spec["paths"].items():
+    templates = sorted(spec["paths"], key=lambda t: t.count("{"))
+    for template in templates:
+        ops = spec["paths"][template]
         regex = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
         if re.match(regex, path) and method.lower() in ops:
-            body = ops[method.lower()].get("requestBody")
-            if body is None:
-                return {}
-            return dict(body["content"]["application/json"]["schema"])
+            return dict(ops[method.lower()])
     return None
+
+
+def _on_data_host(operation: dict[str, Any]) -> bool:
+    return any("api-data.line.me" in s.get("url", "") for s in operation.get("servers", []))
 
 
 def validate_line_request(method: str, path: str, body: Any,
                           headers: dict[str, str] | None = None) -> list[str]:
-    """Errors in one request to the LINE Messaging API (empty when valid)."""
-    schema = _operation_schema(method, path)
-    if schema is None:
+    """Errors in one request to the LINE Messaging API's api.line.me (empty when valid)."""
+    operation = _operation(method, path)
+    if operation is None:
         return [f"{method} {path}: no such operation in messaging-api.yml"]
+    if _on_data_host(operation):
+        return [f"{method} {path}: goes to api-data.line.me (LINE_DATA_API_BASE_URL)"]
     errors: list[str] = []
-    if schema:
+    request_body = operation.get("requestBody")
+    if request_body is not None:
+        schema = request_body["content"]["application/json"]["schema"]
         check(_line_spec("messaging-api.yml"), schema, body, "body", errors)
     if isinstance(body, dict):
         errors += _line_limits(body)
+        if path in ("/v2/bot/richmenu", "/v2/bot/richmenu/validate"):
+            errors += richmenu_limits(body)
     if headers is not None:
         errors += _line_headers(headers)
     return errors
+
+
+IMAGE_TYPES = {"image/png": "PNG", "image/jpeg": "JPEG"}
+MAX_IMAGE = 1024 * 1024
+
+
+def validate_line_data_request(method: str, path: str, body: bytes, headers: dict[str, str],
+                               menu: dict[str, Any] | None) -> list[str]:
+    """Errors in one request to api-data.line.me: the operation, then (a rich menu image)
+    JPEG or PNG as its Content-Type says, at most 1 MB, the menu's exact size."""
+    operation = _operation(method, path)
+    if operation is None or not _on_data_host(operation):
+        return [f"{method} {path}: not an api-data.line.me operation"]
+    errors = _line_headers(headers)
+    if not path.endswith("/content") or method != "POST":
+        return errors
+    content_type = {k.lower(): v for k, v in headers.items()}.get("content-type", "")
+    if content_type not in IMAGE_TYPES:
+        return [*errors, f"image: Content-Type {content_type!r} is not image/png or image/jpeg"]
+    if not 0 < len(body) <= MAX_IMAGE:
+        errors.append(f"image: {len(body):,} bytes (at most 1 MB)")
+    return errors + image_errors(body, IMAGE_TYPES[content_type], menu)
 
 
 def _line_limits(body: dict[str, Any]) -> list[str]:

@@ -1,0 +1,1 @@
+"""The LINE rich menu: its spec from content and its image, drawn with Pillow."""
