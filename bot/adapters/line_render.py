@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from bot.adapters.common import numbered, reply_text, short_label, split_text
-from bot.core.types import Card, Carousel, Choice, Reply
+from bot.core.types import Card, Carousel, Choice, Reply, Waiting
 
 Message = dict[str, Any]
 MAX_TEXT, MAX_MESSAGES, MAX_QUICK, MAX_LABEL = 5000, 5, 13, 20
@@ -22,9 +22,11 @@ PRIMARY = "#087443"  # LINE's default green under white text is 2.3:1; this is o
 
 
 def render(replies: list[Reply]) -> list[Message]:
-    """Replies as LINE messages, in order."""
+    """Replies as LINE messages, in order (Waiting is no message: see LineAdapter.deliver)."""
     messages: list[Message] = []
     for reply in replies:
+        if isinstance(reply, Waiting):
+            continue
         if isinstance(reply, Carousel):
             messages += _carousel(reply)
         elif isinstance(reply, Card) and _fits(bubble(reply)):

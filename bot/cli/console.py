@@ -7,7 +7,7 @@ import contextlib
 import getpass
 import logging
 
-from bot.adapters.common import flat_choices, reply_text
+from bot.adapters.common import flat_choices, messages_only, reply_text
 from bot.core.types import Choice, Incoming, Reply
 from bot.dispatcher import Dispatcher
 from bot.services import build_deps
@@ -55,7 +55,7 @@ async def _turn(dispatcher: Dispatcher, msg: Incoming) -> list[Choice]:
 def show(replies: tuple[Reply, ...]) -> list[Choice]:
     """Print replies; return the choices of the last one that had any, numbered from 1."""
     choices: list[Choice] = []
-    for reply in replies:
+    for reply in messages_only(list(replies)):
         print(reply_text(reply))
         if flat_choices(reply):
             choices = list(flat_choices(reply))

@@ -10,7 +10,8 @@ from bot.core.types import Card, Carousel, Choice, Context, Reply, Turn, buttons
 
 # Actions that make sense whenever pressed; anything else needs the current nonce.
 STATELESS = frozenset({"menu", "help", "faq", "more", "topic", "topics", "fb", "mydata",
-                       "propose", "myprops", "st"})
+                       "propose", "myprops", "st",
+                       "handoff", "he", "hr", "tc", "tx", "tf", "ts"})  # hand-off, volunteers
 
 
 @dataclass(frozen=True)
