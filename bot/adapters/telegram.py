@@ -113,8 +113,12 @@ class TelegramAdapter:
         topics pass too, marked not addressed (the bot sees them as a group admin; the router
         only relays those in a volunteers' ticket topic and ignores the rest)."""
         text = message.text or ""
+        reply_to = _ids(message)[2]
         replied = message.reply_to_message
-        to_bot = bool(replied and replied.from_user and replied.from_user.id == self.bot.id)
+        # In a topic the bot created, every message "replies" to the topic's first message:
+        # only an explicit reply to one of the bot's messages addresses it.
+        to_bot = bool(reply_to and replied and replied.from_user
+                      and replied.from_user.id == self.bot.id)
         named = bool(self.bot.username) and f"@{self.bot.username}" in text
         return text.startswith("/") or named or to_bot
 
