@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.storage import inbox
 from bot.storage.models import Job, Ticket, TicketMessage, TicketPost
 from tests.bot_harness import running_bot
 from tests.fakes.webhooks import line_body, line_text_event, line_unfollow_event
@@ -30,6 +31,7 @@ from tests.handoff_harness import (
     tg_resident,
     tg_resident_presses,
 )
+from tests.staff_harness import services_of
 
 QUESTION = "士林區的住民大會可以帶小孩去嗎？我的電話0912-345-678"
 
@@ -161,8 +163,13 @@ async def test_two_volunteers_at_once_both_reach_the_resident_in_order(tmp_path:
         ticket = await line_resident_opens_ticket(bot, "可以線上投票嗎")
         await run_jobs(bot)
         thread = int((await Ticket.get(id=ticket.id)).thread_id or 0)
-        await post(bot, in_topic(ANNA, "第一則：可以。", thread),
-                   in_topic(BEN, "第二則：用 i-Voting。", thread))
+        services = services_of(bot)
+        assert services.telegram is not None
+        both = [*services.telegram.events(in_topic(ANNA, "第一則：可以。", thread)),
+                *services.telegram.events(in_topic(BEN, "第二則：用 i-Voting。", thread))]
+        await inbox.record("telegram", both)  # together: one batch of turns holds both
+        services.worker.notify()
+        await bot.settle()
         await run_jobs(bot)
         texts = [t for t in line_texts(bot) if "則：" in t]
         assert len(texts) == 2 and "第一則" in texts[0] and "第二則" in texts[1]
@@ -233,7 +240,8 @@ async def test_a_group_reply_to_something_else_is_not_an_answer(tmp_path: Path) 
         await post(bot, replying(ANNA, "這是閒聊", 4242))
         await post(bot, in_topic(ANNA, "別的主題的閒聊", 77, chat=FORUM))
         assert not await TicketMessage.exists()
-        assert not sends(bot, FORUM)
+        assert not sends(bot, FORUM)  # chatter in another topic: ignored
+        assert "回覆」該單的訊息" in sends(bot, PLAIN)[-1]["text"]  # not answered as a question
         assert bot.telegram.errors == []
 
 

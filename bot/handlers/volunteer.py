@@ -31,7 +31,10 @@ async def on_group_message(msg: Incoming, ctx: Context, deps: Deps) -> Turn | No
         return None
     ticket = await deps.tickets.in_group(msg.chat_id, msg.thread_id, msg.reply_to)
     if ticket is None:
-        return None
+        # A reply to one of the bot's other messages (a claim, a nudge): say how to answer,
+        # rather than answer it as a question. Flows waiting for a reply keep it.
+        hint = msg.addressed and not msg.thread_id and ctx.state == "idle"
+        return _say(ctx, deps, "volunteer.reply_hint") if hint else None
     volunteer = await deps.tickets.volunteer(msg.platform, msg.user_id)
     if volunteer is None:
         return _say(ctx, deps, "volunteer.refused")
