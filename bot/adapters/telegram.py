@@ -30,6 +30,7 @@ from bot.adapters.common import (
     waiting_seconds,
 )
 from bot.adapters.errors import telegram_errors
+from bot.core.errors import DeliveryError
 from bot.core.types import Choice, Incoming, Reply
 from bot.storage.inbox import NewEvent
 
@@ -134,9 +135,12 @@ class TelegramAdapter:
         thread = str(message.get("message_thread_id") or "") if message.get(
             "is_topic_message") else ""
         if waiting_seconds(replies) and not query:
-            async with telegram_errors():  # lasts ~5 s or until our next message
-                await self.bot.send_chat_action(chat_id, ChatAction.TYPING,
-                                                message_thread_id=int(thread) if thread else None)
+            # "typing" lasts ~5 s or until our next message; a failure only loses the hint.
+            with contextlib.suppress(DeliveryError):
+                async with telegram_errors():
+                    await self.bot.send_chat_action(
+                        chat_id, ChatAction.TYPING,
+                        message_thread_id=int(thread) if thread else None)
         for reply in messages_only(replies):  # in a forum topic, answer in that topic
             await self.send(chat_id, reply, thread_id=thread)
 

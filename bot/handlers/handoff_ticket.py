@@ -61,7 +61,6 @@ async def on_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
         return Turn(ctx, (Text(t("handoff.text_only", lang)),), meta={"intent": "handoff"})
     if ticket is not None and ticket.answers and deps.nlp.understand(text).intent == "thanks":
         return close(ctx, deps, ref, "thanks")
-    effect = Effect("ticket_in", {"ref": ref, "text": mask_contact(text, t("handoff.masked"))})
     replies: list[Reply] = [Waiting(WAITING_SECONDS)]
     if msg.attachment:
         replies.append(Text(t("handoff.caption_only", lang)))
@@ -71,6 +70,9 @@ async def on_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
     if not msg.reply_token and (not last or now - datetime.fromisoformat(last) > ACK_EVERY):
         replies.append(Text(t("handoff.relayed", lang, ref=ref)))
         data["acked"] = now.isoformat()
+    # The reply token is kept for the volunteer's answer only when this turn does not use it.
+    effect = Effect("ticket_in", {"ref": ref, "text": mask_contact(text, t("handoff.masked")),
+                                  "keep_token": len(replies) == 1})
     return Turn(replace(ctx, data=data), tuple(replies), (effect,), {"intent": "handoff"})
 
 

@@ -42,9 +42,12 @@ async def _open(msg: Incoming, data: dict[str, Any]) -> None:
 
 @effect("ticket_in")
 async def _resident_message(msg: Incoming, data: dict[str, Any]) -> None:
-    """{ref, text}: a resident's message to the open ticket (their reply token kept)."""
-    row = await tickets.resident_wrote(data["ref"], data["text"], f"{msg.platform}:{msg.event_key}"
-                                       if msg.event_key else "", msg.reply_token, msg.reply_until)
+    """{ref, text, keep_token}: a resident's message to the open ticket (with their reply
+    token, when the turn left it unused)."""
+    source = f"{msg.platform}:{msg.event_key}" if msg.event_key else ""
+    token = msg.reply_token if data.get("keep_token") else ""
+    row = await tickets.resident_wrote(data["ref"], data["text"], source, token,
+                                       msg.reply_until)
     if row is not None:
         await queue_sync(row.ticket_id, f"m{row.id}")  # type: ignore[attr-defined]
 

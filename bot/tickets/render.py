@@ -96,7 +96,8 @@ def hours_text(content: Content, policy: HandoffPolicy, lang: str) -> str:
         names = [content.t(f"handoff.day.{DAYS[d]}", lang) for d in days]
         contiguous = days == list(range(days[0], days[-1] + 1))
         label = (content.t("handoff.hours.through", lang, first=names[0], last=names[-1])
-                 if contiguous and len(days) > 2 else "、".join(names))
+                 if contiguous and len(days) > 2
+                 else content.t("handoff.days.join", lang).join(names))
         parts.append(f"{label} {_hhmm(w.start)}–{_hhmm(w.end)}")
     return content.t("handoff.hours.join", lang).join(parts)
 
