@@ -253,3 +253,19 @@ async def test_line_group_asks_are_sent_to_a_private_chat(tmp_path: Path) -> Non
         await bot.settle()
         assert "私訊" in line_texts(bot)[-1]
         assert not await Ticket.exists()
+
+
+async def test_a_burst_of_resident_messages_is_one_group_message(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        await set_up_group(FORUM, bot=bot)
+        await line_resident_opens_ticket(bot, "想問提案的事情")
+        await run_jobs(bot)
+        before = len(sends(bot, FORUM))
+        body = line_body([line_text_event(LINE_RESIDENT, f"第{n}句") for n in range(1, 7)])
+        assert (await bot.post_line(body)).status == 200
+        await bot.settle()
+        await run_jobs(bot)
+        relays = sends(bot, FORUM)[before:]
+        assert len(relays) == 1 and all(f"第{n}句" in relays[0]["text"] for n in range(1, 7))
+        assert relays[0]["text"].index("第1句") < relays[0]["text"].index("第6句")
+        assert len(bot.line.loading()) == 6 and bot.line.errors == []

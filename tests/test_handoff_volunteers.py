@@ -135,3 +135,44 @@ async def test_volunteer_roles_and_the_group(db: str) -> None:
     assert group is not None and group.chat_id == "-2"
     assert await volunteers.remove("telegram", "1") == 1
     assert await volunteers.one("telegram", "1") is None
+
+
+async def test_a_volunteer_sees_and_deletes_their_part(db: str) -> None:
+    from bot.storage import people
+    await volunteers.add("telegram", "55", "Anna")
+    await tickets.open_ticket("line", "U1", "U1", {"ref": "111111", "question": "q"})
+    await tickets.volunteer_answered("111111", "答", user_id="55", name="Anna", source_key="s")
+    await people.ensure_member("telegram", "55")
+    mine = await people.my_data("telegram", "55")
+    assert mine is not None and mine["volunteer_role"] == 1 and mine["volunteer_answers"] == 1
+    await people.delete_user("telegram", "55")
+    answer = await TicketMessage.get(direction="out")
+    assert (answer.author_id, answer.author_name, answer.text) == ("", "", "答")
+    assert await volunteers.one("telegram", "55") is None
+    resident = await people.my_data("line", "U1")
+    assert resident is None  # never a member: nothing listed, but the ticket is theirs
+    assert (await tickets.count_of_user("line", "U1"))["tickets"] == 1
+
+
+def test_volunteers_cli_sets_up_and_refuses_bad_ids(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "DATABASE_URL": f"sqlite://{tmp_path / 'cli.sqlite3'}"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "run.py", "volunteers", *args], cwd=root,
+                              text=True, capture_output=True, timeout=60, env=env)
+
+    assert "added" in run("add", "--platform", "telegram", "--user-id", "8101",
+                          "--name", "Anna").stdout
+    chat = run("chat", "--platform", "telegram", "--chat-id", "-1005550001")
+    assert chat.returncode == 0 and "0 open ticket(s) queued" in chat.stdout
+    listed = run("list").stdout
+    assert "-1005550001" in listed and "8101\tAnna" in listed
+    for bad in (("add", "--platform", "line", "--user-id", "1"),
+                ("add", "--platform", "telegram", "--user-id", "anna")):
+        refused = run(*bad)
+        assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
+    assert "removed 1" in run("remove", "--platform", "telegram", "--user-id", "8101").stdout

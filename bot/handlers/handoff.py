@@ -197,6 +197,13 @@ def volunteer_button(deps: Deps, lang: str) -> Choice:
     return choice(deps.content.t("handoff.button.volunteer", lang), ACTION)
 
 
+def with_volunteer_button(deps: Deps, lang: str,
+                          choices: tuple[Choice, ...]) -> tuple[Choice, ...]:
+    """「找志工」 first, then choices without another hand-off button (the menu has 找真人)."""
+    others = tuple(c for c in choices if f"|{ACTION}|" not in c.payload)
+    return (volunteer_button(deps, lang), *others)
+
+
 def _never_mind(deps: Deps, lang: str) -> Choice:
     return choice(deps.content.t("handoff.button.never_mind", lang), "hn")
 

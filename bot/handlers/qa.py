@@ -136,7 +136,7 @@ def question_label(entry: FaqEntry, lang: str) -> str:
 def _unknown(msg: Incoming, ctx: Context, deps: Deps, lang: str, *, reason: str,
              score: float = 0.0) -> Turn:
     reply = Text(deps.content.t("faq.unknown", lang), menu.menu_choices(deps, lang))
-    reply = replace(reply, choices=(handoff.volunteer_button(deps, lang), *reply.choices))
+    reply = replace(reply, choices=handoff.with_volunteer_button(deps, lang, reply.choices))
     effects = (Effect("unanswered", {"text": msg.text, "reason": reason, "lang": lang}),)
     meta = {"intent": "unknown", "score": score}
     return Turn(replace(ctx, locale=lang), (reply,), effects, meta)

@@ -162,21 +162,32 @@ async def record_post(ticket_id: int, chat_id: str, message_ids: list[str]) -> N
 
 
 async def count_of_user(platform: str, user_id: str) -> dict[str, int]:
-    """How many tickets (open and closed) and messages a resident has."""
+    """A resident's tickets (open and closed) and their messages; a volunteer's role and the
+    answers they wrote."""
     mine = Ticket.filter(platform=platform, user_id=user_id)
     messages = await TicketMessage.filter(ticket__platform=platform,
                                           ticket__user_id=user_id).count()
-    return {"tickets": await mine.count(), "ticket_messages": messages}
+    answers = 0
+    if platform == "telegram":  # the volunteers' group is on Telegram
+        answers = await TicketMessage.filter(direction=OUT, author_id=user_id).count()
+    role = await volunteers.one(platform, user_id)
+    return {"tickets": await mine.count(), "ticket_messages": messages,
+            "volunteer_answers": answers, "volunteer_role": 1 if role else 0}
 
 
 async def forget_user(platform: str, user_id: str) -> None:
-    """Delete a resident's tickets with their messages (the group's copies stay on Telegram)."""
+    """Delete a resident's tickets with their messages (the group's copies stay on Telegram);
+    a volunteer loses the role and their name comes off their answers."""
     ids = await Ticket.filter(platform=platform, user_id=user_id).values_list("id", flat=True)
     if ids:
         await TicketMessage.filter(ticket_id__in=list(ids)).delete()
         await TicketPost.filter(ticket_id__in=list(ids)).delete()
         await Ticket.filter(id__in=list(ids)).delete()
-
+    if platform == "telegram":  # the volunteers' group is on Telegram
+        await TicketMessage.filter(direction=OUT, author_id=user_id).update(author_id="",
+                                                                            author_name="")
+        await Ticket.filter(claimed_by=user_id).update(claimed_by="-", claimed_name="")
+        await volunteers.remove(platform, user_id)
 
 
 class StoredTickets:
