@@ -269,3 +269,21 @@ async def test_a_burst_of_resident_messages_is_one_group_message(tmp_path: Path)
         assert len(relays) == 1 and all(f"第{n}句" in relays[0]["text"] for n in range(1, 7))
         assert relays[0]["text"].index("第1句") < relays[0]["text"].index("第6句")
         assert len(bot.line.loading()) == 6 and bot.line.errors == []
+
+
+async def test_two_syncs_at_once_make_one_topic(tmp_path: Path) -> None:
+    import asyncio
+
+    from bot.tickets.relay import Busy
+    async with running_bot(tmp_path) as bot:
+        await set_up_group(FORUM, bot=bot)
+        ticket = await line_resident_opens_ticket(bot, "想問提案的事情")
+        await line_says(bot, "補充一句")
+        sync = services_of(bot).jobs.handlers["ticket_sync"]
+        results = await asyncio.gather(sync({"ticket": ticket.id}, None),
+                                       sync({"ticket": ticket.id}, None),
+                                       return_exceptions=True)
+        assert [type(r) for r in results if r is not None] in ([Busy], [])
+        await run_jobs(bot)
+        assert len([c for c in bot.telegram.calls if c.method == "createForumTopic"]) == 1
+        assert any("補充一句" in p["text"] for p in sends(bot, FORUM))

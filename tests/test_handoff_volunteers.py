@@ -176,3 +176,14 @@ def test_volunteers_cli_sets_up_and_refuses_bad_ids(tmp_path: Path) -> None:
         refused = run(*bad)
         assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
     assert "removed 1" in run("remove", "--platform", "telegram", "--user-id", "8101").stdout
+
+
+async def test_a_ticket_lease_is_held_by_one_worker_at_a_time(db: str) -> None:
+    from bot.storage import tickets_relay
+    row = await tickets.open_ticket("line", "U1", "U1", {"ref": "222222", "question": "q"})
+    taken = await asyncio.gather(*(tickets_relay.lease(row.id, tickets_relay.GROUP_LOCK)
+                                   for _ in range(4)))
+    assert sorted(taken) == [False, False, False, True]
+    assert await tickets_relay.lease(row.id, tickets_relay.RESIDENT_LOCK)  # other direction
+    await tickets_relay.release(row.id, tickets_relay.GROUP_LOCK)
+    assert await tickets_relay.lease(row.id, tickets_relay.GROUP_LOCK)
