@@ -75,6 +75,8 @@ async def test_end_closes_the_ticket_and_then_means_cancel_again(sqlite_db: str,
                                                                  deps: Deps) -> None:
     chat = _chat(deps)
     ticket = await _open(chat)
+    assert "還開著" in await chat.send("取消")  # 「取消」 leaves steps; it says how to end
+    assert (await Ticket.get(id=ticket.id)).status == "open"
     text = await chat.send("結束")
     assert "對話已結束" in text and ticket.ref in text
     closed = await Ticket.get(id=ticket.id)

@@ -53,7 +53,7 @@ async def begin(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
     if current is not None:
         data = {**ctx.data, TICKET: current.ref}
         reply = Text(t("handoff.already_open", lang, ref=current.ref),
-                     (_end_button(deps, current.ref, lang),))
+                     (end_button(deps, current.ref, lang),))
         return Turn(replace(ctx, data=data, locale=lang), (reply,), meta={"intent": "handoff"})
     intro = await _intro(deps, lang)
     asked = str(ctx.data.get("asked") or "").strip()
@@ -171,7 +171,7 @@ async def open_ticket(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
     else:
         wait = render.wait_text(deps.content, deps.handoff, deps.clock(), lang)
         text = t("handoff.opened", lang, ref=ref, wait=wait)
-    buttons = (_end_button(deps, ref, lang), choice(t("button.menu", lang), "menu"))
+    buttons = (end_button(deps, ref, lang), choice(t("button.menu", lang), "menu"))
     new = replace(ctx, state="idle", data={TICKET: ref}, locale=lang)
     return Turn(new, (Text(text, buttons),), (Effect("ticket_open", data),),
                 {"intent": "handoff", "ticket": ref})
@@ -208,7 +208,8 @@ def _never_mind(deps: Deps, lang: str) -> Choice:
     return choice(deps.content.t("handoff.button.never_mind", lang), "hn")
 
 
-def _end_button(deps: Deps, ref: str, lang: str) -> Choice:
+def end_button(deps: Deps, ref: str, lang: str) -> Choice:
+    """結束對話 for a ticket (valid whenever pressed)."""
     return choice(deps.content.t("handoff.button.end", lang), render.END, ref)
 
 

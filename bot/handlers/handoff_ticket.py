@@ -13,7 +13,7 @@ from bot.core.types import Context, Effect, Incoming, Reply, Text, Turn, Waiting
 from bot.handlers import menu
 from bot.handlers.buttons import Press
 from bot.handlers.deps import Deps
-from bot.handlers.handoff import TICKET, volunteer_button
+from bot.handlers.handoff import TICKET, end_button, volunteer_button
 from bot.proposals.fields import clean
 from bot.tickets.policy import utc
 from bot.tickets.scrub import mask_contact
@@ -80,6 +80,15 @@ async def end_command(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Tur
     """「結束」: close the open ticket; with none, what 「取消」 does."""
     if holds(ctx):
         return close(replace(ctx, locale=lang), deps, str(ctx.data[TICKET]), "resident")
+    return menu.cancel(msg, ctx, deps, lang)
+
+
+async def cancel_command(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
+    """「取消」: leaves a step as always; with only the open ticket left, says how to end it."""
+    if holds(ctx) and ctx.state == "idle":
+        text = deps.content.t("handoff.still_open", lang, ref=str(ctx.data[TICKET]))
+        reply = Text(text, (end_button(deps, str(ctx.data[TICKET]), lang),))
+        return Turn(replace(ctx, locale=lang), (reply,), meta={"intent": "cancel"})
     return menu.cancel(msg, ctx, deps, lang)
 
 

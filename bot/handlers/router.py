@@ -80,7 +80,7 @@ STATES: dict[str, StateHandler] = {propose.STATE: propose_review.on_text,
 
 # Commands whose handlers read the database (content/commands.yaml names them).
 ASYNC_COMMANDS = {"handoff": handoff.begin, "endchat": handoff_ticket.end_command,
-                  "tickets": volunteer_list.list_open}
+                  "cancel": handoff_ticket.cancel_command, "tickets": volunteer_list.list_open}
 
 
 async def route(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
