@@ -98,3 +98,6 @@ async def _proposal_status(msg: Incoming, data: dict[str, Any]) -> None:
                                        data["actor"])
     if not moved:
         raise Conflict(data["ref"])
+
+# Features that keep their appliers in their own home register them on import.
+from bot.tickets import effects as _ticket_effects  # noqa: E402,F401

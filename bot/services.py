@@ -11,7 +11,7 @@ from bot.adapters.line import LineAdapter
 from bot.adapters.local import LocalOutbox
 from bot.adapters.telegram import TelegramAdapter
 from bot.content import Content
-from bot.core.ports import Pusher
+from bot.core.ports import ForumTopics, Pusher, TokenReplier
 from bot.core.serialize import reply_from_dict
 from bot.dispatcher import Dispatcher
 from bot.handlers.deps import Deps
@@ -25,6 +25,11 @@ from bot.storage import people
 from bot.storage.models import Job, Member
 from bot.storage.readers import StoredProposals
 from bot.storage.recorder import GroupRecorder
+from bot.storage.tickets import StoredTickets
+from bot.tickets.effects import DELIVER as TICKET_DELIVER
+from bot.tickets.effects import SYNC as TICKET_SYNC
+from bot.tickets.relay import TicketRelay
+from bot.tickets.sweep import TicketSweep
 from bot.worker import Adapter, InboxWorker
 
 TELEGRAM_COMMANDS = ("start", "menu", "help", "cancel", "mydata", "whoami")
@@ -36,7 +41,7 @@ def build_deps(settings: Settings) -> Deps:
     nlp = Understander.from_content(settings.content_dir)
     return Deps(content=content, nlp=nlp, my_data=people.my_data,
                 spec=ProposalSpec.load(settings.content_dir), proposals=StoredProposals(),
-                public_url=settings.base_url)
+                public_url=settings.base_url, tickets=StoredTickets(), handoff=settings.handoff)
 
 
 @dataclass
@@ -50,6 +55,7 @@ class Services:
     telegram: TelegramAdapter | None = None
     worker: InboxWorker = field(init=False)
     jobs: JobRunner = field(init=False)
+    sweep: TicketSweep = field(init=False)
     local: LocalOutbox = field(default_factory=LocalOutbox)
     recorder: GroupRecorder = field(default_factory=GroupRecorder)
 
@@ -61,13 +67,24 @@ class Services:
             adapters["telegram"] = self.telegram
         self.worker = InboxWorker(self.dispatcher, adapters, batch=self.settings.worker_batch)
         notifier = StaffNotifier(self.deps, self.pusher)
-        self.jobs = JobRunner({"send": self.send_job, STAFF_NOTICE: notifier.run})
+        relay = TicketRelay(self.deps, self.pusher, self.topics, self.replier)
+        self.jobs = JobRunner({"send": self.send_job, STAFF_NOTICE: notifier.run,
+                               TICKET_SYNC: relay.sync, TICKET_DELIVER: relay.deliver})
+        self.sweep = TicketSweep(self.deps)
 
     def pusher(self, platform: str) -> Pusher | None:
         """What pushes to a platform's chats (None when the platform is not on here)."""
         pushers: dict[str, Pusher | None] = {"line": self.line, "telegram": self.telegram,
                                              "local": self.local}
         return pushers.get(platform)
+
+    def topics(self, platform: str) -> ForumTopics | None:
+        """Forum topics on a platform (Telegram), when it is on here."""
+        return self.telegram if platform == "telegram" else None
+
+    def replier(self, platform: str) -> TokenReplier | None:
+        """Answers by a kept reply token (LINE), when it is on here."""
+        return self.line if platform == "line" else None
 
     async def send_job(self, payload: dict[str, Any], job: Job) -> None:
         """Deliver a queued message; a user who unfollowed gets nothing."""

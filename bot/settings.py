@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.tickets.policy import HandoffPolicy, parse_hours
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +40,12 @@ class Settings(BaseSettings):
     # 64 gave about the same throughput with a p99 ack ~30 % higher (bench/webhook.py).
     worker_batch: int = Field(default=32, ge=1, le=1000)
     log_level: str = "INFO"
+    # Volunteer hand-off: duty hours (Taipei time), the usual wait, nudges and quiet close.
+    handoff_hours: str = "mon-fri 09:00-18:00"
+    handoff_wait_minutes: int = Field(default=60, ge=1, le=10_000)
+    handoff_nudge_unclaimed_minutes: int = Field(default=30, ge=1, le=100_000)
+    handoff_nudge_unanswered_minutes: int = Field(default=120, ge=1, le=100_000)
+    handoff_quiet_close_hours: int = Field(default=24, ge=1, le=10_000)
 
     @field_validator("database_url")
     @classmethod
@@ -60,6 +69,21 @@ class Settings(BaseSettings):
         if value and (len(value) > 256 or not all(c.isalnum() or c in "_-" for c in value)):
             raise ValueError("use 1-256 characters from A-Z, a-z, 0-9, _ and -")
         return value
+
+    @field_validator("handoff_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        parse_hours(value)  # raises ValueError saying what is wrong
+        return value
+
+    @property
+    def handoff(self) -> HandoffPolicy:
+        """The hand-off policy these settings describe."""
+        return HandoffPolicy(
+            hours=parse_hours(self.handoff_hours), wait_minutes=self.handoff_wait_minutes,
+            nudge_unclaimed=timedelta(minutes=self.handoff_nudge_unclaimed_minutes),
+            nudge_unanswered=timedelta(minutes=self.handoff_nudge_unanswered_minutes),
+            quiet_close=timedelta(hours=self.handoff_quiet_close_hours))
 
     @property
     def base_url(self) -> str:

@@ -56,13 +56,12 @@ async def test_page_in_headless_chromium(tmp_path: Path) -> None:
             await page.wait_for_selector(".msg.bot")  # the welcome after the follow event
             await page.fill("#text", "什麼是i-Voting")
             await page.click("#send")
-            await page.wait_for_function(
-                "document.querySelectorAll('.msg.bot').length >= 2")
+            # Locator waits, not wait_for_function: the page's CSP forbids evaluating strings.
+            await page.locator(".msg.bot").nth(1).wait_for()
             last = await page.locator(".msg.bot").last.text_content()
             assert last is not None and "i-Voting" in last
             await page.locator(".choices button", has_text="主選單").last.click()
-            await page.wait_for_function(
-                "document.querySelectorAll('.msg.bot').length >= 3")
+            await page.locator(".msg.bot").nth(2).wait_for()
             await page.screenshot(path=str(tmp_path / "chat.png"))
             await browser.close()
     finally:

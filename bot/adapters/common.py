@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.core.types import Card, Carousel, Choice, Reply
+from bot.core.types import Card, Carousel, Choice, Reply, Waiting
 
 
 def utf16_len(text: str) -> int:
@@ -40,7 +40,9 @@ def _cut(text: str, room: int, size: Callable[[str], int]) -> tuple[str, str]:
 
 def reply_text(reply: Reply) -> str:
     """A reply as plain text: a card's title line, rows, body, footer and link; a carousel's
-    introduction and its cards numbered."""
+    introduction and its cards numbered; "" for Waiting, which is no message."""
+    if isinstance(reply, Waiting):
+        return ""
     if isinstance(reply, Carousel):
         items = [f"{i}. {card_text(c, bracket=False)}" for i, c in enumerate(reply.cards, 1)]
         return "\n\n".join(p for p in (reply.text, *items) if p)
@@ -79,3 +81,13 @@ def numbered(text: str, choices: tuple[Choice, ...], limit: int) -> str:
         return text
     lines = [f"{i}. {c.label}" for i, c in enumerate(choices, 1)]
     return text + "\n" + "\n".join(lines)
+
+
+def messages_only(replies: list[Reply]) -> list[Reply]:
+    """The replies that are messages (Waiting is a chat action, not a message)."""
+    return [r for r in replies if not isinstance(r, Waiting)]
+
+
+def waiting_seconds(replies: list[Reply]) -> int:
+    """The longest wait any Waiting among replies asks for (0: none)."""
+    return max((r.seconds for r in replies if isinstance(r, Waiting)), default=0)

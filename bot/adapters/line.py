@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import ssl
 import time
 import uuid
@@ -25,10 +26,12 @@ from linebot.v3.messaging import (
     Configuration,
     PushMessageRequest,
     ReplyMessageRequest,
+    ShowLoadingAnimationRequest,
 )
 from linebot.v3.webhooks import MessageEvent, PostbackEvent, TextMessageContent
 from yarl import URL
 
+from bot.adapters.common import waiting_seconds
 from bot.adapters.errors import line_errors
 from bot.adapters.line_render import Message, batches, render
 from bot.core.errors import DeliveryError
@@ -38,6 +41,8 @@ from bot.storage.inbox import NewEvent
 HANDLED_TYPES = frozenset({"message", "postback", "follow", "unfollow"})
 RETRY_NAMESPACE = uuid.UUID("6f1c1a8e-5d0b-4a7e-9a43-2f6f0b9e1c11")
 REPLY_TOKEN_TTL_MS = 50_000  # tokens last about a minute; leave a margin
+LOADING_MIN, LOADING_MAX = 5, 60  # the loading animation: 5-60 s in steps of 5
+log = logging.getLogger("bot.line")
 
 
 class LineAdapter:
@@ -87,7 +92,7 @@ class LineAdapter:
         chat_id = source.get("groupId") or source.get("roomId") or user_id
         group = source.get("type") in ("group", "room")
         base = Incoming(platform="line", chat_id=chat_id, user_id=user_id, is_group=group,
-                        event_key=event_key)
+                        event_key=event_key, **_reply_handle(event))
         kind = event.get("type")
         if kind == "follow" or kind == "unfollow":
             return replace(base, kind=kind)
@@ -97,12 +102,16 @@ class LineAdapter:
         return _message_incoming(event, base)
 
     async def deliver(self, event: dict[str, Any], replies: list[Reply], event_key: str) -> None:
-        """Send replies: the reply token first, push (with a retry key) as the fallback."""
+        """Send replies: the reply token first, push (with a retry key) as the fallback.
+        A Waiting reply shows the loading animation (1:1 chats only, as the spec allows)."""
         assert self.api is not None, "start() first"
+        source = event.get("source") or {}
+        wait = waiting_seconds(replies)
+        if wait and source.get("type") == "user" and source.get("userId"):
+            await self.show_loading(str(source["userId"]), wait)
         groups = batches(render(replies))
         token = event.get("replyToken")
         fresh = time.time() * 1000 - float(event.get("timestamp", 0)) < REPLY_TOKEN_TTL_MS
-        source = event.get("source") or {}
         to = str(source.get("groupId") or source.get("roomId") or source.get("userId"))
         for i, batch in enumerate(groups):
             if i == 0 and token and fresh and await self._reply(token, batch):
@@ -116,6 +125,25 @@ class LineAdapter:
         for i, batch in enumerate(batches(render(replies))):
             ids += await self.push(to, batch, f"{seed}:{i}")
         return ids
+
+    async def reply_with_token(self, token: str, replies: list[Reply], /) -> bool:
+        """Answer with a kept reply token (free); False when LINE no longer takes it. Only
+        the first five messages fit one reply: the caller pushes longer answers."""
+        groups = batches(render(replies))
+        if len(groups) != 1:  # more than one request's worth: leave it all to push
+            return False
+        return await self._reply(token, groups[0])
+
+    async def show_loading(self, user_id: str, seconds: int) -> None:
+        """LINE's loading animation in a 1:1 chat; a failure only loses the animation."""
+        assert self.api is not None
+        rounded = max(LOADING_MIN, min(LOADING_MAX, -(-seconds // 5) * 5))
+        request = ShowLoadingAnimationRequest(chat_id=user_id, loading_seconds=rounded)
+        try:
+            async with line_errors():
+                await self.api.show_loading_animation(request)
+        except (DeliveryError, ApiException) as exc:
+            log.info("loading animation not shown: %s", getattr(exc, "reason", exc.status))
 
     async def _reply(self, token: str, batch: list[Message]) -> bool:
         assert self.api is not None
@@ -171,11 +199,20 @@ def _conv_key(event: dict[str, Any]) -> str:
     return f"line:{chat}:{source.get('userId') or '-'}"
 
 
+def _reply_handle(event: dict[str, Any]) -> dict[str, Any]:
+    """The event's reply token and until when it may be used (1:1 chats)."""
+    token = event.get("replyToken")
+    if not isinstance(token, str) or (event.get("source") or {}).get("type") != "user":
+        return {}
+    sent = float(event.get("timestamp", 0)) / 1000
+    return {"reply_token": token, "reply_until": sent + REPLY_TOKEN_TTL_MS / 1000}
+
+
 def _message_incoming(event: dict[str, Any], base: Incoming) -> Incoming | None:
     message = event.get("message") or {}
     if message.get("type") != "text":
         # A sticker or photo: in a 1:1 chat say we read text only; in a group stay quiet.
-        return None if base.is_group else base
+        return None if base.is_group else replace(base, attachment=str(message.get("type")))
     parsed = MessageEvent.from_dict(event).message
     assert isinstance(parsed, TextMessageContent)
     if base.is_group and not _mentions_bot(parsed):

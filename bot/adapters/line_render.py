@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from bot.adapters.common import numbered, reply_text, short_label, split_text
-from bot.core.types import Card, Carousel, Choice, Reply
+from bot.core.types import Card, Carousel, Choice, Reply, Waiting
 
 Message = dict[str, Any]
 MAX_TEXT, MAX_MESSAGES, MAX_QUICK, MAX_LABEL = 5000, 5, 13, 20
@@ -24,9 +24,11 @@ SEPARATOR = "#d9d9d9"  # a rule, not text
 
 
 def render(replies: list[Reply]) -> list[Message]:
-    """Replies as LINE messages, in order."""
+    """Replies as LINE messages, in order (Waiting is no message: see LineAdapter.deliver)."""
     messages: list[Message] = []
     for reply in replies:
+        if isinstance(reply, Waiting):
+            continue
         if isinstance(reply, Carousel):
             messages += _carousel(reply)
         elif isinstance(reply, Card) and _fits(bubble(reply)):

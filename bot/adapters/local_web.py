@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.adapters.common import flat_choices, reply_text
+from bot.adapters.common import flat_choices, messages_only, reply_text
 from bot.core.types import Card, Carousel, Choice, Incoming, Reply
 from bot.services import SERVICES, Services
 
@@ -64,7 +64,7 @@ async def chat(request: web.Request) -> web.Response:
                                   "and text, payload or event"}, status=400)
     services: Services = request.app[SERVICES]
     outcome = await services.dispatcher.turn(msg)
-    replies = [*services.local.take(msg.user_id), *outcome.replies]
+    replies = messages_only([*services.local.take(msg.user_id), *outcome.replies])
     return web.json_response({"replies": [_reply_json(r) for r in replies]})
 
 
@@ -73,7 +73,7 @@ async def poll(request: web.Request) -> web.Response:
     user = request.query.get("user", "")
     if not USER_ID.match(user):
         return web.json_response({"error": "need user"}, status=400)
-    waiting = request.app[SERVICES].local.take(user)
+    waiting = messages_only(request.app[SERVICES].local.take(user))
     return web.json_response({"replies": [_reply_json(r) for r in waiting]})
 
 

@@ -19,15 +19,26 @@ from telegram import (
     ReplyParameters,
     Update,
 )
+from telegram.constants import ChatAction
 from telegram.error import BadRequest
 
-from bot.adapters.common import flat_choices, reply_text, split_text
+from bot.adapters.common import (
+    flat_choices,
+    messages_only,
+    reply_text,
+    split_text,
+    waiting_seconds,
+)
 from bot.adapters.errors import telegram_errors
+from bot.core.errors import DeliveryError
 from bot.core.types import Choice, Incoming, Reply
 from bot.storage.inbox import NewEvent
 
 MAX_TEXT = 4096
+MAX_TOPIC_NAME = 128
 ALLOWED_UPDATES = ["message", "callback_query"]
+ATTACHMENTS = ("photo", "sticker", "animation", "video", "video_note", "voice", "audio",
+               "document", "location", "venue", "contact", "poll", "dice")
 
 
 class TelegramAdapter:
@@ -84,19 +95,31 @@ class TelegramAdapter:
 
     def _message_incoming(self, message: Message, event_key: str) -> Incoming | None:
         group = message.chat.type != "private"
-        text = message.text or ""
-        if group and not self._addressed(message):
+        text = message.text or message.caption or ""
+        addressed = not group or self._addressed(message)
+        if not addressed and not message.is_topic_message:
             return None
         text = text.replace(f"@{self.bot.username}", "").strip() if self.bot.username else text
         assert message.from_user is not None
+        message_id, thread_id, reply_to = _ids(message)
         return Incoming(platform="telegram", chat_id=str(message.chat.id),
                         user_id=str(message.from_user.id), kind="text", text=text,
-                        is_group=group, event_key=event_key, **_ids(message))
+                        is_group=group, event_key=event_key, message_id=message_id,
+                        thread_id=thread_id, reply_to=reply_to,
+                        addressed=addressed, name=message.from_user.full_name,
+                        attachment=_attachment(message))
 
     def _addressed(self, message: Message) -> bool:
+        """In a group: a command, a mention or a reply to the bot. Other messages in forum
+        topics pass too, marked not addressed (the bot sees them as a group admin; the router
+        only relays those in a volunteers' ticket topic and ignores the rest)."""
         text = message.text or ""
+        reply_to = _ids(message)[2]
         replied = message.reply_to_message
-        to_bot = bool(replied and replied.from_user and replied.from_user.id == self.bot.id)
+        # In a topic the bot created, every message "replies" to the topic's first message:
+        # only an explicit reply to one of the bot's messages addresses it.
+        to_bot = bool(reply_to and replied and replied.from_user
+                      and replied.from_user.id == self.bot.id)
         named = bool(self.bot.username) and f"@{self.bot.username}" in text
         return text.startswith("/") or named or to_bot
 
@@ -111,14 +134,21 @@ class TelegramAdapter:
         message = body.get("message") or (body.get("callback_query") or {}).get("message") or {}
         thread = str(message.get("message_thread_id") or "") if message.get(
             "is_topic_message") else ""
-        for reply in replies:  # in a forum topic, answer in that topic
+        if waiting_seconds(replies) and not query:
+            # "typing" lasts ~5 s or until our next message; a failure only loses the hint.
+            with contextlib.suppress(DeliveryError):
+                async with telegram_errors():
+                    await self.bot.send_chat_action(
+                        chat_id, ChatAction.TYPING,
+                        message_thread_id=int(thread) if thread else None)
+        for reply in messages_only(replies):  # in a forum topic, answer in that topic
             await self.send(chat_id, reply, thread_id=thread)
 
     async def push_replies(self, chat_id: str, replies: list[Reply], seed: str, /, *,
                            thread_id: str = "", reply_to: str = "") -> list[str]:
         """Send replies to a chat (not in answer to an update); return the message ids."""
         ids: list[str] = []
-        for reply in replies:  # only the first message is the reply; the rest follow it
+        for reply in messages_only(replies):  # only the first is the reply; the rest follow
             ids += await self.send(chat_id, reply, thread_id=thread_id,
                                    reply_to="" if ids else reply_to)
         return ids
@@ -142,6 +172,18 @@ class TelegramAdapter:
             ids.append(str(sent.message_id))
         return ids
 
+    async def is_forum(self, chat_id: str, /) -> bool:
+        """Whether the group has topics (getChat)."""
+        async with telegram_errors():
+            chat = await self.bot.get_chat(int(chat_id))
+        return bool(chat.is_forum)
+
+    async def create_topic(self, chat_id: str, name: str, /) -> str:
+        """createForumTopic (the bot needs can_manage_topics); the new thread's id."""
+        async with telegram_errors():
+            topic = await self.bot.create_forum_topic(int(chat_id), name[:MAX_TOPIC_NAME])
+        return str(topic.message_thread_id)
+
     @staticmethod
     def _chat_of(body: dict[str, Any]) -> int:
         message = body.get("message") or (body.get("callback_query") or {}).get("message") or {}
@@ -151,14 +193,18 @@ class TelegramAdapter:
         return int(((body.get("callback_query") or {}).get("from") or {})["id"])
 
 
-def _ids(message: Message) -> dict[str, str]:
+def _ids(message: Message) -> tuple[str, str, str]:
     """message_id, thread_id (a forum topic) and reply_to (an explicit reply) of a message."""
     thread = message.message_thread_id if message.is_topic_message else None
     replied = message.reply_to_message
     # In a forum topic every message "replies" to the topic's first message: not a reply.
     reply_to = replied.message_id if replied and replied.message_id != thread else None
-    return {"message_id": str(message.message_id), "thread_id": str(thread or ""),
-            "reply_to": str(reply_to or "")}
+    return str(message.message_id), str(thread or ""), str(reply_to or "")
+
+
+def _attachment(message: Message) -> str:
+    """The kind of non-text content a message carries ("" for plain text)."""
+    return next((name for name in ATTACHMENTS if getattr(message, name, None)), "")
 
 
 def _keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup:

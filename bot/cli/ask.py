@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Iterable
 
-from bot.adapters.common import reply_text
+from bot.adapters.common import messages_only, reply_text
 from bot.content import Content
 from bot.core.types import Context, Incoming
 from bot.handlers.deps import Deps
@@ -39,7 +39,7 @@ async def answer(deps: Deps, question: str) -> dict[str, object]:
     msg = Incoming(platform="local", chat_id="ask", user_id="ask", text=question)
     turn = await route(msg, Context(), deps)
     return {
-        "answer": "\n".join(reply_text(r) for r in turn.replies),
+        "answer": "\n".join(reply_text(r) for r in messages_only(list(turn.replies))),
         "intent": turn.meta.get("intent", "unknown"),
         "faq_id": turn.meta.get("faq_id"),
         "score": round(float(turn.meta.get("score", 0.0)), 4),

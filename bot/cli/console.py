@@ -7,7 +7,7 @@ import contextlib
 import getpass
 import logging
 
-from bot.adapters.common import flat_choices, reply_text
+from bot.adapters.common import flat_choices, messages_only, reply_text
 from bot.core.types import Choice, Incoming, Reply
 from bot.dispatcher import Dispatcher
 from bot.services import build_deps
@@ -58,7 +58,7 @@ def show(replies: tuple[Reply, ...], hint: str = "") -> list[Choice]:
     """Print replies; return the choices of the last one that had any, numbered from 1.
     Here buttons are typed, not tapped: the hint under them says to type the number."""
     choices: list[Choice] = []
-    for reply in replies:
+    for reply in messages_only(list(replies)):
         print(reply_text(reply))
         if flat_choices(reply):
             choices = list(flat_choices(reply))

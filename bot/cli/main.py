@@ -8,6 +8,7 @@ import logging
 import sys
 
 from bot.cli import line
+from bot.cli.handoff_args import suggestion_parsers, volunteer_parsers
 from bot.cli.staff_args import add_parsers
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -27,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--limit", type=int, default=30)
     add_parsers(sub)
     line.add_parsers(sub)
+    volunteer_parsers(sub)
+    suggestion_parsers(sub)
     return p
 
 
@@ -75,4 +78,10 @@ def _run(command: str, args: argparse.Namespace, settings: Settings) -> int:
     if command in ("staff", "proposals"):
         from bot.cli.staff import run_staff_cli
         return asyncio.run(run_staff_cli(settings, args))
+    if command == "volunteers":
+        from bot.cli.volunteers import run_volunteers
+        return asyncio.run(run_volunteers(settings, args))
+    if command == "faq-suggestions":
+        from bot.cli.faq_suggestions import run_suggestions
+        return asyncio.run(run_suggestions(settings, args))
     raise AssertionError(command)

@@ -26,11 +26,13 @@ async def run_polling(settings: Settings) -> int:
     assert services.telegram is not None
     await open_db(settings.database_url, migrate_first=settings.database_url.startswith("sqlite"))
     await services.start()
-    worker = asyncio.create_task(services.worker.run())
+    tasks = [asyncio.create_task(services.worker.run()), asyncio.create_task(services.jobs.run()),
+             asyncio.create_task(services.sweep.run())]
     try:
         await poll(services)
     finally:
-        worker.cancel()
+        for task in tasks:
+            task.cancel()
         await services.close()
         await close_db()
     return 0

@@ -18,3 +18,25 @@ class Pusher(Protocol):
 
     async def push_replies(self, chat_id: str, replies: list[Reply], seed: str, /, *,
                            thread_id: str = "", reply_to: str = "") -> list[str]: ...
+
+
+class TokenReplier(Protocol):
+    """Answers with a reply handle an event carried (Incoming.reply_token: LINE's reply token,
+    free where pushes cost quota)."""
+
+    async def reply_with_token(self, token: str, replies: list[Reply], /) -> bool:
+        """Send replies with the token; False when the platform no longer takes it (used or
+        expired: push instead). Other failures raise DeliveryError."""
+        ...
+
+
+class ForumTopics(Protocol):
+    """Forum groups (Telegram): one topic per conversation with a group."""
+
+    async def is_forum(self, chat_id: str, /) -> bool:
+        """Whether the group is a forum (has topics)."""
+        ...
+
+    async def create_topic(self, chat_id: str, name: str, /) -> str:
+        """Create a topic (name cut to the platform's limit); return its thread id."""
+        ...

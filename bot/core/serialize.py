@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.types import Card, Carousel, Choice, Reply, Text
+from bot.core.types import Card, Carousel, Choice, Reply, Text, Waiting
 
 
 def reply_to_dict(reply: Reply) -> dict[str, Any]:
     """A reply as a JSON-able dict."""
+    if isinstance(reply, Waiting):
+        return {"type": "waiting", "seconds": reply.seconds}
     choices = _choices_out(reply.choices)
     if isinstance(reply, Carousel):
         return {"type": "carousel", "text": reply.text, "choices": choices,
@@ -22,6 +24,8 @@ def reply_to_dict(reply: Reply) -> dict[str, Any]:
 
 def reply_from_dict(data: dict[str, Any]) -> Reply:
     """The reply a dict from reply_to_dict describes."""
+    if data.get("type") == "waiting":
+        return Waiting(int(data.get("seconds", 20)))
     choices = tuple(Choice(label, payload) for label, payload in data.get("choices", []))
     if data.get("type") == "carousel":
         cards = tuple(_card(c) for c in data.get("cards", []))

@@ -24,6 +24,15 @@ class Incoming:
     message_id: str = ""  # the platform's id of this message, where it has one
     thread_id: str = ""  # the forum topic it was written in (Telegram), else ""
     reply_to: str = ""  # the id of the message it answers (a Telegram reply), else ""
+    # False for a group message the bot sees without being addressed (a message in a forum
+    # topic: the router only relays those that belong to a volunteers' ticket).
+    addressed: bool = True
+    name: str = ""  # the sender's display name where the platform gives it (Telegram), else ""
+    attachment: str = ""  # non-text content it carries: "photo", "sticker", ... (text = caption)
+    # A handle to answer this event later for free (LINE's reply token) and until when it is
+    # valid (epoch seconds); "" and 0 where the platform has none.
+    reply_token: str = ""
+    reply_until: float = 0.0
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -76,7 +85,16 @@ class Carousel:
     choices: tuple[Choice, ...] = ()
 
 
-Reply = Text | Card | Carousel
+@dataclass(frozen=True)
+class Waiting:
+    """Not a message: "someone is on it" for up to `seconds` (LINE's loading animation in 1:1
+    chats, Telegram's typing action; nothing elsewhere). Carries no buttons."""
+
+    seconds: int = 20
+    choices: tuple[Choice, ...] = ()  # always empty; there so every reply has choices
+
+
+Reply = Text | Card | Carousel | Waiting
 
 
 def buttons_of(reply: Reply) -> tuple[Choice, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core.types import Context, Effect, Incoming, Text, Turn
-from bot.handlers import menu, qa
+from bot.handlers import handoff, menu, qa
 from bot.handlers.buttons import Press, choice, is_fresh
 from bot.handlers.deps import Deps
 from bot.nlp.kb import FaqEntry
@@ -76,7 +76,8 @@ def feedback(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
         effects.append(Effect("unanswered", {"text": asked, "reason": "thumbs_down",
                                              "lang": ctx.locale, "faq_id": faq_id}))
     key = "feedback.thanks_up" if helpful else "feedback.thanks_down"
-    return Turn(ctx, (Text(deps.content.t(key, ctx.locale)),), tuple(effects))
+    buttons = () if helpful else (handoff.volunteer_button(deps, ctx.locale),)
+    return Turn(ctx, (Text(deps.content.t(key, ctx.locale), buttons),), tuple(effects))
 
 
 def none_of_these(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:

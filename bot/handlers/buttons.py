@@ -18,7 +18,8 @@ from bot.core.types import Card, Carousel, Choice, Context, Reply, Turn, buttons
 # belongs to the pressed button: the press is fresh (`is_fresh`), or the data names the same
 # object (the FAQ entry a 👎 is about); otherwise it belongs to a later message.
 STATELESS = frozenset({"menu", "help", "faq", "more", "topic", "topics", "fb", "nomatch",
-                       "mydata", "propose", "myprops", "st"})
+                       "mydata", "propose", "myprops", "st",
+                       "handoff", "he", "hr", "tc", "tx", "tf", "ts"})  # hand-off, volunteers
 
 
 @dataclass(frozen=True)

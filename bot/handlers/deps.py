@@ -12,6 +12,8 @@ from bot.nlp.understander import Understander
 from bot.proposals.spec import ProposalSpec
 from bot.proposals.view import ProposalView
 from bot.settings import ROOT
+from bot.tickets.policy import HandoffPolicy
+from bot.tickets.view import NoTickets, TicketReader
 
 MyDataReader = Callable[[str, str], Awaitable[dict[str, Any] | None]]
 
@@ -71,3 +73,5 @@ class Deps:
     spec: ProposalSpec = field(default_factory=lambda: ProposalSpec.load(ROOT / "content"))
     proposals: ProposalReader = field(default_factory=NoProposals)
     public_url: str = "http://127.0.0.1:8080"
+    tickets: TicketReader = field(default_factory=NoTickets)
+    handoff: HandoffPolicy = field(default_factory=HandoffPolicy)

@@ -15,6 +15,7 @@ MAIN_MENU = (
     ("menu.faq", "topics", ""),
     ("menu.process", "faq", "pb-stages"),
     ("menu.counter", "faq", "counter-services"),
+    ("menu.handoff", "handoff", ""),
     ("menu.mydata", "mydata", ""),
     ("menu.help", "help", ""),
 )

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from bot.core.types import Card, Choice, Context, Effect, Incoming, Text, Turn
-from bot.handlers import menu, propose_review
+from bot.handlers import handoff, menu, propose_review
 from bot.handlers.buttons import choice
 from bot.handlers.deps import Deps
 from bot.nlp.kb import FaqEntry
@@ -78,7 +78,7 @@ FLOWS: dict[str, FlowStart] = {
 
     "register": _coming,
 
-    "handoff": _coming,
+    "handoff": handoff.start,
 
     "ivoting": _coming,
 }
@@ -140,6 +140,7 @@ def question_label(entry: FaqEntry, lang: str) -> str:
 def _unknown(msg: Incoming, ctx: Context, deps: Deps, lang: str, *, reason: str,
              score: float = 0.0) -> Turn:
     reply = Text(deps.content.t("faq.unknown", lang), menu.menu_choices(deps, lang))
+    reply = replace(reply, choices=handoff.with_volunteer_button(deps, lang, reply.choices))
     effects = (Effect("unanswered", {"text": msg.text, "reason": reason, "lang": lang}),)
     meta = {"intent": "unknown", "score": score}
     return Turn(replace(ctx, locale=lang), (reply,), effects, meta)

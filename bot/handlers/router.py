@@ -2,8 +2,12 @@
 
 Order of a turn (first match wins):
 1. follow / unfollow;  2. button presses (stale ones get a polite answer);
-3. global commands typed as text (menu, help, cancel, mydata, whoami);
-4. the handler of the current flow state;  5. the fallback: understand and answer.
+3. in a group: a volunteer's answer in a ticket's topic or reply (other messages the bot sees
+   without being addressed are ignored);
+4. global commands typed as text (menu, help, cancel, mydata, whoami, 結束, 找真人, /tickets);
+5. the handler of the current flow state;  6. the resident's open ticket (their messages go
+   to the volunteers);  7. the fallback: understand and answer.
+An open ticket's number rides in ctx.data["ticket"] through every turn until it closes.
 """
 
 from __future__ import annotations
@@ -12,9 +16,22 @@ import inspect
 from collections.abc import Awaitable, Callable
 
 from bot.core.types import Context, Effect, Incoming, Text, Turn
-from bot.handlers import actions, menu, privacy, propose, propose_review, qa, staff
+from bot.handlers import (
+    actions,
+    handoff,
+    handoff_ticket,
+    menu,
+    privacy,
+    propose,
+    propose_review,
+    qa,
+    staff,
+    volunteer,
+    volunteer_list,
+)
 from bot.handlers.buttons import Press, is_stale, parse, stamp
 from bot.handlers.deps import Deps
+from bot.tickets import render
 
 ActionHandler = Callable[[Incoming, Press, Context, Deps], Turn | Awaitable[Turn]]
 StateHandler = Callable[[Incoming, Context, Deps], Awaitable[Turn]]
@@ -41,17 +58,37 @@ ACTIONS: dict[str, ActionHandler] = {
     "pp": propose_review.press_preview,
     "pe": propose_review.press_edit,
     "st": staff.press_status,
+    handoff.ACTION: handoff.press_start,
+    "hq": handoff.press_use_asked,
+    "hd": handoff.press_district,
+    "hy": handoff.press_agree,
+    "hn": handoff.press_never_mind,
+    render.END: handoff_ticket.press_end,
+    render.RATE: handoff_ticket.press_rate,
+    render.CLAIM: volunteer.press_claim,
+    render.CLOSE: volunteer.press_close,
+    render.TO_FAQ: volunteer.press_to_faq,
+    render.SEND: volunteer.press_send,
 }
 
 # Flow states that read typed text; every other state falls through to the fallback.
 STATES: dict[str, StateHandler] = {propose.STATE: propose_review.on_text,
-                                   staff.NOTE_STATE: staff.on_note}
+                                   staff.NOTE_STATE: staff.on_note,
+                                   handoff.QUESTION: handoff.on_question,
+                                   handoff.DISTRICT: handoff.on_district,
+                                   handoff.CONSENT: handoff.on_consent}
+
+
+# Commands whose handlers read the database (content/commands.yaml names them).
+ASYNC_COMMANDS = {"handoff": handoff.begin, "endchat": handoff_ticket.end_command,
+                  "cancel": handoff_ticket.cancel_command, "tickets": volunteer_list.list_open}
 
 
 async def route(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
     """Run one turn: pick the handler, then stamp a fresh nonce on any buttons."""
+    ctx = await handoff_ticket.checked(msg, ctx, deps)
     turn = await _pick(msg, ctx, deps)
-    return stamp(turn)
+    return stamp(handoff_ticket.keep_marker(ctx, turn))
 
 
 async def _pick(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
@@ -61,14 +98,22 @@ async def _pick(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
         return Turn(ctx, (), (Effect("unfollow"),), {"intent": "unfollow"})
     if msg.kind == "postback":
         return await _press(msg, ctx, deps)
+    if msg.is_group:
+        turn = await volunteer.on_group_message(msg, ctx, deps)
+        if turn is not None or not msg.addressed:
+            return turn or Turn(ctx, meta={"intent": "ignored"})
+    state_handler = STATES.get(ctx.state)
     if not msg.text.strip():
+        if handoff_ticket.holds(ctx) and state_handler is None:
+            return await handoff_ticket.on_text(msg, ctx, deps)
         return Turn(ctx, (Text(deps.content.t("unsupported", ctx.locale)),))
     command = deps.content.command_for(msg.text)
     if command is not None:
         return await _command(command, msg, ctx, deps)
-    state_handler = STATES.get(ctx.state)
     if state_handler is not None:
         return await state_handler(msg, ctx, deps)
+    if handoff_ticket.holds(ctx):
+        return await handoff_ticket.on_text(msg, ctx, deps)
     return await qa.answer_text(msg, ctx, deps)
 
 
@@ -91,6 +136,9 @@ async def _command(name: str, msg: Incoming, ctx: Context, deps: Deps) -> Turn:
         return await privacy.show(msg, ctx, deps, lang)
     if name == "myprops":
         return await propose_review.my_proposals(msg, ctx, deps, lang)
+    if name in ASYNC_COMMANDS:
+        turn = await ASYNC_COMMANDS[name](msg, ctx, deps, lang)
+        return Turn(turn.context, turn.replies, turn.effects, {"intent": name})
     handlers = {"menu": menu.show_menu, "help": menu.show_help, "cancel": menu.cancel,
                 "whoami": staff.whoami, "topics": actions.show_topics}
     turn = handlers[name](msg, ctx, deps, lang)

@@ -126,6 +126,8 @@ class FakeLineApi:
             self._retry_keys.add(key)
         self.requests.append(Recorded(method, path, headers, body))
         self._arrived.set()
+        if path == "/v2/bot/chat/loading/start":
+            return web.json_response({}, status=202)
         if path.startswith("/v2/bot/profile/"):
             return web.json_response({"userId": path.rsplit("/", 1)[1], "displayName": "測試"})
         sent = [{"id": str(len(self.requests)), "quoteToken": "q"}
@@ -142,6 +144,19 @@ class FakeLineApi:
                 continue
             texts += [message_text(m) for m in (req.json or {}).get("messages", [])]
         return texts
+
+    def loading(self) -> list[dict[str, Any]]:
+        """The bodies of accepted loading-animation requests, in order."""
+        return [r.json for r in self.requests if r.path == "/v2/bot/chat/loading/start"]
+
+    def replies(self) -> list[Recorded]:
+        """Accepted reply requests (free), in order."""
+        return [r for r in self.requests if r.path == "/v2/bot/message/reply"]
+
+    def pushes(self, to: str | None = None) -> list[Recorded]:
+        """Accepted push requests (they cost quota), optionally to one user."""
+        return [r for r in self.requests if r.path == "/v2/bot/message/push"
+                and (to is None or r.json["to"] == to)]
 
     def actions(self, index: int = -1) -> list[dict[str, Any]]:
         """Every action of one accepted request (the last by default): quick replies and

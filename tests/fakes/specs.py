@@ -72,6 +72,11 @@ def _check_scalar(schema: dict[str, Any], value: Any, path: str, errors: list[st
         return
     if "enum" in schema and value not in schema["enum"]:
         errors.append(f"{path}: {value!r} not in {schema['enum']}")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "maximum" in schema and value > schema["maximum"]:
+            errors.append(f"{path}: over {schema['maximum']}")
+        if "minimum" in schema and value < schema["minimum"]:
+            errors.append(f"{path}: under {schema['minimum']}")
     if isinstance(value, (str, list)):
         if "maxLength" in schema and len(value) > schema["maxLength"]:
             errors.append(f"{path}: longer than {schema['maxLength']}")
@@ -172,6 +177,17 @@ def _line_limits(body: dict[str, Any]) -> list[str]:
     for i, msg in enumerate(messages):
         if msg.get("type") == "flex":
             errors += _flex_limits(msg, f"body.messages[{i}]")
+    return errors + _loading_limits(body)
+
+
+def _loading_limits(body: dict[str, Any]) -> list[str]:
+    """The loading animation: 1:1 chats only (a user id), seconds in multiples of 5."""
+    errors = []
+    seconds = body.get("loadingSeconds")
+    if isinstance(seconds, int) and seconds % 5:
+        errors.append("body.loadingSeconds: not a multiple of 5")
+    if "loadingSeconds" in body and not re.fullmatch(r"U[0-9a-f]{32}", str(body.get("chatId"))):
+        errors.append("body.chatId: the loading animation works in 1:1 chats (a user id) only")
     return errors
 
 

@@ -29,9 +29,13 @@ class Call:
 
 @dataclass
 class FakeTelegramApi:
-    """getMe, webhooks, getUpdates (from a queue), sendMessage and friends."""
+    """getMe, webhooks, getUpdates (from a queue), sendMessage and friends; forum groups
+    (getChat says is_forum, createForumTopic) with topics a volunteer may close (closed_threads:
+    sending there fails like Telegram: "message thread not found")."""
 
     calls: list[Call] = field(default_factory=list)
+    forums: set[int] = field(default_factory=set)
+    closed_threads: set[int] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
     fail_next: list[dict[str, Any]] = field(default_factory=list)
     base_url: str = ""
@@ -40,6 +44,8 @@ class FakeTelegramApi:
     _runner: web.AppRunner | None = None
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _message_id: int = 100
+    _thread_id: int = 5000
+    topics: dict[int, tuple[int, str]] = field(default_factory=dict)  # thread -> (chat, name)
 
     async def __aenter__(self) -> FakeTelegramApi:
         await self.start()
@@ -82,7 +88,7 @@ class FakeTelegramApi:
         method = request.match_info["method"]
         params = await self._params(request)
         # Text fields PTB form-encodes may look like numbers: keep strings where the spec says.
-        for name in ("text", "callback_query_id", "secret_token", "url"):
+        for name in ("text", "callback_query_id", "secret_token", "url", "name"):
             if name in params and not isinstance(params[name], str):
                 params[name] = json.dumps(params[name])
         problems = validate_telegram_call(method, params)
@@ -93,21 +99,56 @@ class FakeTelegramApi:
         if self.fail_next:
             fail = self.fail_next.pop(0)
             return web.json_response({"ok": False, **fail}, status=fail.get("error_code", 500))
+        refusal = self._refusal(method, params)
+        if refusal:
+            return web.json_response({"ok": False, "error_code": 400,
+                                      "description": f"Bad Request: {refusal}"}, status=400)
         self.calls.append(Call(method, params))
         self._arrived.set()
         return web.json_response({"ok": True, "result": await self._result(method, params)})
 
+    def _refusal(self, method: str, params: dict[str, Any]) -> str:
+        """What Telegram refuses about forums: topics in a plain group, gone topics."""
+        chat = int(params.get("chat_id", 0)) if str(params.get("chat_id", "")).lstrip(
+            "-").isdigit() else 0
+        if method == "createForumTopic" and chat not in self.forums:
+            return "the chat is not a forum"
+        thread = params.get("message_thread_id")
+        if method == "sendMessage" and thread is not None and chat in self.forums and (
+                thread in self.closed_threads or thread not in self.topics):
+            return "message thread not found"
+        return ""
+
     async def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
+        if method == "getChat":
+            chat = int(params["chat_id"])
+            return {"id": chat, "type": "supergroup" if chat < 0 else "private",
+                    "title": "志工群組", "is_forum": chat in self.forums,
+                    "accent_color_id": 0, "max_reaction_count": 11,
+                    "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
+                                            "unique_gifts": False,
+                                            "premium_subscription": False,
+                                            "gifts_from_channels": False}}
+        if method == "createForumTopic":
+            self._thread_id += 1
+            self.topics[self._thread_id] = (int(params["chat_id"]), str(params["name"]))
+            return {"message_thread_id": self._thread_id, "name": params["name"],
+                    "icon_color": 7322096}
         if method == "getUpdates":
             updates, self._updates = self._updates, []
             return updates
         if method in ("sendMessage", "editMessageText"):
             self._message_id += 1
-            return {"message_id": self._message_id, "date": int(time.time()),
-                    "chat": {"id": params.get("chat_id"), "type": "private"},
+            to = params.get("chat_id")
+            sent = {"message_id": self._message_id, "date": int(time.time()),
+                    "chat": {"id": to, "type": "supergroup" if str(to).startswith("-")
+                             else "private"},
                     "from": BOT_USER, "text": params.get("text", "")}
+            if params.get("message_thread_id"):
+                sent.update(message_thread_id=params["message_thread_id"], is_topic_message=True)
+            return sent
         return True
 
     def sent_texts(self, chat_id: int | str | None = None) -> list[str]:
