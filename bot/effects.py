@@ -98,3 +98,7 @@ async def _proposal_status(msg: Incoming, data: dict[str, Any]) -> None:
                                        data["actor"])
     if not moved:
         raise Conflict(data["ref"])
+
+
+# Features that keep their appliers in their own package register them on import.
+from bot.events import effects as _event_effects  # noqa: E402, F401

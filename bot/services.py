@@ -14,6 +14,8 @@ from bot.content import Content
 from bot.core.ports import Pusher
 from bot.core.serialize import reply_from_dict
 from bot.dispatcher import Dispatcher
+from bot.events.filters import FilterWords
+from bot.events.jobs import EventJobs
 from bot.handlers.deps import Deps
 from bot.jobs_runner import JobRunner, PermanentError
 from bot.nlp.understander import Understander
@@ -22,12 +24,13 @@ from bot.settings import Settings
 from bot.staff_notice import KIND as STAFF_NOTICE
 from bot.staff_notice import StaffNotifier
 from bot.storage import people
+from bot.storage.events import StoredEvents
 from bot.storage.models import Job, Member
 from bot.storage.readers import StoredProposals
 from bot.storage.recorder import GroupRecorder
 from bot.worker import Adapter, InboxWorker
 
-TELEGRAM_COMMANDS = ("start", "menu", "help", "cancel", "mydata", "whoami")
+TELEGRAM_COMMANDS = ("start", "menu", "help", "cancel", "mydata", "myevents", "whoami")
 
 
 def build_deps(settings: Settings) -> Deps:
@@ -36,7 +39,8 @@ def build_deps(settings: Settings) -> Deps:
     nlp = Understander.from_content(settings.content_dir)
     return Deps(content=content, nlp=nlp, my_data=people.my_data,
                 spec=ProposalSpec.load(settings.content_dir), proposals=StoredProposals(),
-                public_url=settings.base_url)
+                public_url=settings.base_url, events=StoredEvents(),
+                event_words=FilterWords.load(settings.content_dir))
 
 
 @dataclass
@@ -61,7 +65,9 @@ class Services:
             adapters["telegram"] = self.telegram
         self.worker = InboxWorker(self.dispatcher, adapters, batch=self.settings.worker_batch)
         notifier = StaffNotifier(self.deps, self.pusher)
-        self.jobs = JobRunner({"send": self.send_job, STAFF_NOTICE: notifier.run})
+        self.jobs = JobRunner({"send": self.send_job, STAFF_NOTICE: notifier.run,
+                               **EventJobs(self.deps, self.pusher).handlers()},
+                              clock=self.deps.clock)
 
     def pusher(self, platform: str) -> Pusher | None:
         """What pushes to a platform's chats (None when the platform is not on here)."""

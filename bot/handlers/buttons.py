@@ -10,7 +10,9 @@ from bot.core.types import Card, Carousel, Choice, Context, Reply, Turn, buttons
 
 # Actions that make sense whenever pressed; anything else needs the current nonce.
 STATELESS = frozenset({"menu", "help", "faq", "more", "topic", "topics", "fb", "mydata",
-                       "propose", "myprops", "st"})
+                       "propose", "myprops", "st",
+                       # events: cards, pushed offers and reminders, staff lists
+                       "events", "evp", "evr", "myevents", "evx", "evoa", "evor", "eva", "evi"})
 
 
 @dataclass(frozen=True)

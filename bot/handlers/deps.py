@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.content import Content
+from bot.events.filters import FilterWords
+from bot.events.reader import EventReader, NoEvents
 from bot.nlp.understander import Understander
 from bot.proposals.spec import ProposalSpec
 from bot.proposals.view import ProposalView
@@ -71,3 +73,5 @@ class Deps:
     spec: ProposalSpec = field(default_factory=lambda: ProposalSpec.load(ROOT / "content"))
     proposals: ProposalReader = field(default_factory=NoProposals)
     public_url: str = "http://127.0.0.1:8080"
+    events: EventReader = field(default_factory=NoEvents)
+    event_words: FilterWords = field(default_factory=lambda: FilterWords.load(ROOT / "content"))

@@ -12,7 +12,19 @@ import inspect
 from collections.abc import Awaitable, Callable
 
 from bot.core.types import Context, Effect, Incoming, Text, Turn
-from bot.handlers import actions, menu, privacy, propose, propose_review, qa, staff
+from bot.handlers import (
+    actions,
+    events,
+    events_mine,
+    events_signup,
+    events_staff,
+    menu,
+    privacy,
+    propose,
+    propose_review,
+    qa,
+    staff,
+)
 from bot.handlers.buttons import Press, is_stale, parse, stamp
 from bot.handlers.deps import Deps
 
@@ -40,11 +52,31 @@ ACTIONS: dict[str, ActionHandler] = {
     "pp": propose_review.press_preview,
     "pe": propose_review.press_edit,
     "st": staff.press_status,
+    "events": events.press_browse,
+    "evp": events.press_more,
+    "evr": events_signup.press_register,
+    "evc": events_signup.press_consent,
+    "evn": events_signup.press_name,
+    "myevents": events_mine.press_mine,
+    "evx": events_mine.press_cancel,
+    "evy": events_mine.press_confirm,
+    "evk": events_mine.press_keep,
+    "evoa": events_mine.press_accept,
+    "evor": events_mine.press_refuse,
+    "eva": events_staff.press_list,
+    "evi": events_staff.press_pick,
 }
 
 # Flow states that read typed text; every other state falls through to the fallback.
 STATES: dict[str, StateHandler] = {propose.STATE: propose_review.on_text,
-                                   staff.NOTE_STATE: staff.on_note}
+                                   staff.NOTE_STATE: staff.on_note,
+                                   events_signup.STATE: events_signup.on_text,
+                                   events_staff.CHECKIN_STATE: events_staff.on_text}
+
+
+# Global commands of the events feature (content/commands.yaml).
+EVENT_COMMANDS = {"events": events.browse, "myevents": events_mine.my_events,
+                  "staff_events": events_staff.list_events}
 
 
 async def route(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
@@ -62,6 +94,9 @@ async def _pick(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
         return await _press(msg, ctx, deps)
     if not msg.text.strip():
         return Turn(ctx, (Text(deps.content.t("unsupported", ctx.locale)),))
+    checkin = await events_staff.intercept(msg, ctx, deps)  # /checkin CODE, a code from staff
+    if checkin is not None:
+        return checkin
     command = deps.content.command_for(msg.text)
     if command is not None:
         return await _command(command, msg, ctx, deps)
@@ -90,6 +125,8 @@ async def _command(name: str, msg: Incoming, ctx: Context, deps: Deps) -> Turn:
         return await privacy.show(msg, ctx, deps, lang)
     if name == "myprops":
         return await propose_review.my_proposals(msg, ctx, deps, lang)
+    if name in EVENT_COMMANDS:
+        return await EVENT_COMMANDS[name](msg, ctx, deps, lang)
     handlers = {"menu": menu.show_menu, "help": menu.show_help, "cancel": menu.cancel,
                 "whoami": staff.whoami}
     turn = handlers[name](msg, ctx, deps, lang)
