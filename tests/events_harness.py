@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.dispatcher import Dispatcher
 from bot.events.importer import import_events
 from bot.events.policy import TAIPEI
 from bot.events.spec import EventSpec

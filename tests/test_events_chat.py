@@ -246,7 +246,8 @@ async def test_refused_offer_goes_to_the_next(world: World) -> None:
     await run_jobs(services)
     assert "有名額了" in pushed(services, people[1])
     # The pushed buttons carry no nonce: they work whenever pressed.
-    await people[1].press_payload(f"|evor|{(await EventRegistration.get(user_id='resident02')).id}")
+    second = await EventRegistration.get(user_id="resident02")
+    await people[1].press_payload(f"|evor|{second.id}")
     assert "名額已讓給下一位" in people[1].text
     assert await statuses("shilin-walk") == {"resident03": "offered"}
     await run_jobs(services)

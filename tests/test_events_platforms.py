@@ -53,7 +53,8 @@ async def test_line_carousel_sign_up_and_calendar_file(tmp_path: Path) -> None:
         assert carousel["type"] == "flex" and carousel["contents"]["type"] == "carousel"
         bubbles = carousel["contents"]["contents"]
         assert len(bubbles) == 2 and "額滿" not in message_text(carousel)
-        assert "3/13（六）" in message_text(carousel) and "剩 2 位（共 2 位）" in message_text(carousel)
+        shown = message_text(carousel)
+        assert "3/13（六）" in shown and "剩 2 位（共 2 位）" in shown
         labels = [a["label"] for a in bot.line.actions()]
         assert labels.count("報名") == 2 and "活動網頁" in labels
         await _line(bot, USERS[0], "press", "|evr|shilin-walk")
