@@ -5,16 +5,22 @@ and many sign-ups in one batch for the last seat."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
 import icalendar
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 
 from bot.events.policy import TAIPEI
+from bot.services import build_services
+from bot.settings import load_settings
 from bot.storage import events_seats
 from bot.storage.models import EventRegistration
+from bot.web import build_app
 from tests.bot_harness import Bot, running_bot
+from tests.chat import shared_deps
 from tests.events_harness import FakeClock, clocked_deps, load, run_jobs, spec, statuses
 from tests.fakes.line_api import message_text
 from tests.fakes.webhooks import (
@@ -26,6 +32,7 @@ from tests.fakes.webhooks import (
 )
 from tests.staff_harness import services_of
 
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 USERS = ["U" + f"{n:x}" * 32 for n in range(1, 5)]
 
 
@@ -175,3 +182,44 @@ async def test_telegram_list_with_inline_buttons_and_sign_up(tmp_path: Path) -> 
         assert "報名成功" in bot.telegram.sent_texts(chat)[-1]
         assert (await EventRegistration.get()).platform == "telegram"
         assert bot.telegram.errors == []
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+async def test_web_chat_sign_up_in_headless_chromium(tmp_path: Path) -> None:
+    from playwright.async_api import async_playwright
+
+    settings = load_settings(database_url=f"sqlite://{tmp_path / 'web.sqlite3'}")
+    client = TestClient(TestServer(build_app(settings, build_services(settings, shared_deps()))))
+    await client.start_server()
+    try:
+        await load(spec(), spec("course", kind="course-basic", title="初階課程測試",
+                                district="全市"))
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=[
+                "--no-sandbox", "--disable-gpu", "--no-first-run"])
+            page = await browser.new_page()
+            await page.goto(str(client.make_url("/")))
+            await page.wait_for_selector(".msg.bot")
+
+            async def bot_says(n: int) -> str:
+                await page.wait_for_function(
+                    f"document.querySelectorAll('.msg.bot').length >= {n}")
+                return str(await page.locator(".msg.bot").last.text_content())
+
+            await page.fill("#text", "活動報名")
+            await page.click("#send")
+            listed = await bot_says(2)
+            assert "1. 初階課程測試" in listed and "2. 士林走讀測試場" in listed
+            await page.locator(".choices button", has_text="2. 報名").last.click()
+            assert "同意嗎" in await bot_says(3)
+            await page.locator(".choices button", has_text="同意並報名").last.click()
+            assert "姓名" in await bot_says(4)
+            await page.fill("#text", "網頁住民")
+            await page.click("#send")
+            done = await bot_says(5)
+            row = await EventRegistration.get()
+            assert "報名成功" in done and row.code in done and f"/e/{row.token}.ics" in done
+            await page.screenshot(path=str(tmp_path / "events.png"), full_page=True)
+            await browser.close()
+    finally:
+        await client.close()
