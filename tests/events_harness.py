@@ -48,6 +48,14 @@ def spec(event_id: str = "shilin-walk", **changes: Any) -> EventSpec:
     return EventSpec(**values)
 
 
+def far(event_id: str = "shilin-walk", **changes: Any) -> EventSpec:
+    """spec() on Saturday 2099-03-14: for tests that run on the real clock (running bots,
+    `run.py` subprocesses, 「我的資料」 deletion), which must not depend on today's date."""
+    moved = {"starts": datetime(2099, 3, 14, 9, 30, tzinfo=TAIPEI),
+             "ends": datetime(2099, 3, 14, 11, 30, tzinfo=TAIPEI)}
+    return spec(event_id, **{**moved, **changes})
+
+
 async def load(*specs: EventSpec, now: datetime = NOW) -> None:
     """Import events as `run.py events import` does."""
     await import_events(list(specs), now)

@@ -21,6 +21,7 @@ from tests.chat import Chat
 from tests.events_harness import (
     FakeClock,
     clocked_deps,
+    far,
     load,
     pending,
     press_for,
@@ -319,7 +320,8 @@ async def test_an_offer_for_an_event_moved_closer_expires_two_hours_before(
 async def test_my_data_shows_and_deletes_registrations_and_frees_the_seat(
         world: World) -> None:
     services, _ = world
-    await load(spec(capacity=1), spec("other", title="另一場"))
+    # Deleting uses the real time to offer the freed seat on: an event far ahead.
+    await load(far(capacity=1), far("other", title="另一場"))
     first, second = resident(services, 1), resident(services, 2)
     await sign_up(first)
     await sign_up(first, event_id="other")
@@ -347,3 +349,21 @@ async def test_buttons_for_someone_else_s_registration_change_nothing(world: Wor
     await other.press_payload("|evr|no-such-event")
     assert "找不到這個活動" in other.text
     assert await statuses("shilin-walk") == {"resident01": "registered"}
+
+
+async def test_an_offer_cannot_be_taken_once_a_moved_event_is_near(world: World) -> None:
+    services, clock = world
+    await load(spec(capacity=1))
+    first, second = resident(services, 1), resident(services, 2)
+    await sign_up(first)
+    await sign_up(second)
+    await first.send("我的報名")
+    await first.press("取消報名")
+    await first.press("確定取消")  # held for the second until 3/2 10:00
+    await load(spec(capacity=1, starts=tp(2027, 3, 1, 13), ends=tp(2027, 3, 1, 15)),
+               now=clock())  # moved to this afternoon
+    clock.at(2027, 3, 1, 11, 30)  # 90 minutes before the new start
+    second_id = (await EventRegistration.get(user_id="resident02")).id
+    await second.press_payload(f"|evoa|{second_id}")
+    assert "已經過期" in second.text
+    assert (await statuses("shilin-walk"))["resident02"] == "offered"  # not promoted

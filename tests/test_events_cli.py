@@ -15,7 +15,7 @@ from bot.content import Content
 from bot.events.export import to_csv
 from bot.events.view import RegistrationView
 from bot.storage.models import Event, EventRegistration
-from tests.events_harness import load, spec
+from tests.events_harness import far, load
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = Content.load(ROOT / "content")
@@ -24,8 +24,8 @@ SEASON = """\
   kind: walk
   title: 士林走讀
   district: 士林區
-  starts: 2027-03-13T09:30:00+08:00
-  ends: 2027-03-13T11:30:00+08:00
+  starts: 2099-03-14T09:30:00+08:00
+  ends: 2099-03-14T11:30:00+08:00
   place: 士林區公所前
   capacity: 20
   host: 士林區公所
@@ -74,7 +74,7 @@ def test_a_bad_file_imports_nothing_and_says_why(tmp_path: Path) -> None:
 
 
 async def test_attendees_csv_for_excel_and_json(sqlite_db: str, tmp_path: Path) -> None:
-    await load(spec(needs_phone=True))
+    await load(far(needs_phone=True))
     await EventRegistration.create(event_id="shilin-walk", platform="line", user_id="U1",
                                    chat_id="U1", status="registered", code="ABCD2345",
                                    token="t" * 22, name="=HYPERLINK(\"x\")", phone="0912345678")
@@ -88,7 +88,7 @@ async def test_attendees_csv_for_excel_and_json(sqlite_db: str, tmp_path: Path) 
     assert row["姓名"].startswith("'=") and row["狀態"] == "已報名"
     data = json.loads(_run(sqlite_db, "events", "attendees", "shilin-walk", "--format",
                            "json").stdout)
-    assert data["attendees"][0]["code"] == "ABCD2345" and data["date"] == "2027-03-13"
+    assert data["attendees"][0]["code"] == "ABCD2345" and data["date"] == "2099-03-14"
 
 
 def test_csv_guard_and_quoting_of_waiting_places() -> None:

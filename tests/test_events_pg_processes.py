@@ -24,7 +24,7 @@ from bot.storage.db import apply_migrations, close_db, open_db
 from bot.storage.models import EventRegistration
 from tests.bot_harness import LINE_SECRET
 from tests.conftest import _drop_pg_database, _new_pg_database, _pg_reachable
-from tests.events_harness import load, spec
+from tests.events_harness import far, load
 from tests.fakes.line_api import FakeLineApi, message_text
 from tests.fakes.webhooks import line_body, line_postback_event, line_signature, line_text_event
 
@@ -146,7 +146,7 @@ async def test_fifty_sign_ups_from_two_processes_for_ten_seats(tmp_path: Path) -
     try:
         await apply_migrations(db_url)
         await open_db(db_url)
-        await load(spec(capacity=SEATS))
+        await load(far(capacity=SEATS))
         users = [_user(n) for n in range(1, RESIDENTS + 1)]
         async with FakeLineApi() as line, _bots(db_url, line.base_url, 2) as urls, \
                 ClientSession() as http:

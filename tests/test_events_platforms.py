@@ -21,7 +21,7 @@ from bot.storage.models import EventRegistration
 from bot.web import build_app
 from tests.bot_harness import Bot, running_bot
 from tests.chat import shared_deps
-from tests.events_harness import FakeClock, clocked_deps, load, run_jobs, spec, statuses
+from tests.events_harness import FakeClock, clocked_deps, far, load, run_jobs, spec, statuses
 from tests.fakes.line_api import message_text
 from tests.fakes.webhooks import (
     line_body,
@@ -54,14 +54,14 @@ async def _line(bot: Bot, user: str, kind: str, value: str) -> list[dict[str, An
 
 async def test_line_carousel_sign_up_and_calendar_file(tmp_path: Path) -> None:
     async with running_bot(tmp_path) as bot:
-        await load(spec(url="https://example.org/walk"),
-                   spec("course", kind="course-basic", title="初階課程測試", district="全市"))
+        await load(far(url="https://example.org/walk"),
+                   far("course", kind="course-basic", title="初階課程測試", district="全市"))
         [carousel] = await _line(bot, USERS[0], "text", "活動報名")
         assert carousel["type"] == "flex" and carousel["contents"]["type"] == "carousel"
         bubbles = carousel["contents"]["contents"]
         assert len(bubbles) == 2 and "額滿" not in message_text(carousel)
         shown = message_text(carousel)
-        assert "3/13（六）" in shown and "剩 2 位（共 2 位）" in shown
+        assert "3/14（六）" in shown and "剩 2 位（共 2 位）" in shown
         labels = [a["label"] for a in bot.line.actions()]
         assert labels.count("報名") == 2 and "活動網頁" in labels
         await _line(bot, USERS[0], "press", "|evr|shilin-walk")
@@ -102,7 +102,7 @@ async def test_line_the_last_seat_pressed_by_three_at_once(
 
     monkeypatch.setattr(events_seats, "register", counting)
     async with running_bot(tmp_path) as bot:
-        await load(spec(capacity=1))
+        await load(far(capacity=1))
         for user in USERS[:3]:
             await _line(bot, user, "text", "活動報名")
             await _line(bot, user, "press", "|evr|shilin-walk")
@@ -160,8 +160,8 @@ async def test_line_reminder_and_seat_offer_are_pushed_and_pressed(tmp_path: Pat
 
 async def test_telegram_list_with_inline_buttons_and_sign_up(tmp_path: Path) -> None:
     async with running_bot(tmp_path) as bot:
-        await load(spec(), spec("course", kind="course-basic", title="初階課程測試",
-                                district="全市"))
+        await load(far(), far("course", kind="course-basic", title="初階課程測試",
+                              district="全市"))
         chat = 5550009
         await bot.post_telegram(telegram_message_update(1, chat, chat, "活動報名"))
         await bot.settle()
@@ -192,8 +192,8 @@ async def test_web_chat_sign_up_in_headless_chromium(tmp_path: Path) -> None:
     client = TestClient(TestServer(build_app(settings, build_services(settings, shared_deps()))))
     await client.start_server()
     try:
-        await load(spec(), spec("course", kind="course-basic", title="初階課程測試",
-                                district="全市"))
+        await load(far(), far("course", kind="course-basic", title="初階課程測試",
+                              district="全市"))
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=[
                 "--no-sandbox", "--disable-gpu", "--no-first-run"])

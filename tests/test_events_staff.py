@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.storage.models import EventRegistration
 from tests.bot_harness import Bot, running_bot
 from tests.chat import Chat
-from tests.events_harness import load, sign_up, spec
+from tests.events_harness import far, load, sign_up
 from tests.staff_harness import (
     BEITOU_CLERK,
     CLERK,
@@ -36,10 +36,10 @@ async def _say(bot: Bot, update: dict[str, object]) -> str:
 async def _office(bot: Bot) -> tuple[str, str]:
     """士林區's office, a walk with two residents (one gave a phone), and their codes."""
     await set_up_office()
-    later = {"starts": spec().starts.replace(day=20), "ends": spec().ends.replace(day=20)}
-    await load(spec(capacity=3), spec("phones", title="需要電話的課", kind="course-basic",
-                                      needs_phone=True, **later),
-               spec("beitou", district="北投區", title="北投走讀"))
+    later = {"starts": far().starts.replace(day=21), "ends": far().ends.replace(day=21)}
+    await load(far(capacity=3), far("phones", title="需要電話的課", kind="course-basic",
+                                    needs_phone=True, **later),
+               far("beitou", district="北投區", title="北投走讀"))
     services = services_of(bot)
     await sign_up(Chat(services.dispatcher, user="resident01"), name="王小明")
     await sign_up(Chat(services.dispatcher, user="resident02"), event_id="phones",

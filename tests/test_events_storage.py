@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 from bot.events import codes, policy
 from bot.storage import events, events_seats, people
 from bot.storage.models import EventRegistration
-from tests.events_harness import NOW, load, spec
+from tests.events_harness import NOW, far, load, spec
 
 
 async def _sign_up(n: int, event_id: str = "shilin-walk") -> str:
@@ -89,7 +89,7 @@ async def test_recipients_for_district_broadcasts(db: str) -> None:
 
 
 async def test_my_data_counts_and_deletes(db: str) -> None:
-    await load(spec(capacity=1))
+    await load(far(capacity=1))  # deleting offers the seat on at the real time
     await _sign_up(0)
     await _sign_up(1)
     await people.ensure_member("line", "U0")

@@ -65,8 +65,7 @@ class EventJobs:
         """Tell the first in line that a seat is held for them, while the offer stands."""
         reg = await events.registration(int(payload["reg"]))
         ev = await events.get(reg.event_id) if reg else None
-        if (reg is None or ev is None or reg.status != "offered" or ev.status != "scheduled"
-                or reg.offer_until is None or aware(reg.offer_until) <= self._now()):
+        if reg is None or ev is None or not policy.offer_stands(ev, reg, self._now()):
             return
         await self._push(reg, [offer_text(self.deps, ev, reg, reg.locale)], job.dedupe_key)
 

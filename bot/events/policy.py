@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.events.view import EventView
+from bot.events.view import EventView, RegistrationView
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 OFFER_HOURS = 24  # a freed seat is held this long for the first person in line ...
@@ -48,6 +48,14 @@ def offer_deadline(ev: EventView, now: datetime) -> datetime | None:
         return None
     until = min(aware(now) + timedelta(hours=OFFER_HOURS), aware(ev.starts) - OFFER_STOP)
     return until if until > aware(now) else None
+
+
+def offer_stands(ev: EventView, reg: RegistrationView, now: datetime) -> bool:
+    """True while a held seat may still be taken: before its deadline, and (should the event
+    have moved earlier since) more than OFFER_STOP before the start."""
+    return (reg.status == "offered" and ev.status == "scheduled" and reg.offer_until is not None
+            and aware(now) < aware(reg.offer_until)
+            and aware(now) < aware(ev.starts) - OFFER_STOP)
 
 
 def outcome(ev: EventView, now: datetime) -> str:

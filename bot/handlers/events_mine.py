@@ -115,8 +115,7 @@ async def press_accept(msg: Incoming, press: Press, ctx: Context, deps: Deps) ->
     now = deps.clock()
     if reg.status == "registered":
         return Turn(ctx, (registered_card(deps, ev, reg, lang),), meta={"intent": "myevents"})
-    if (reg.status != "offered" or ev.status != "scheduled" or reg.offer_until is None
-            or policy.aware(reg.offer_until) <= policy.aware(now)):
+    if not policy.offer_stands(ev, reg, now):
         return _say(ctx, deps, "events.offer.expired")
     effect = Effect("event_accept", {"reg": reg.id, "now": policy.aware(now).isoformat()})
     card = registered_card(deps, ev, replace(reg, status="registered"), lang)

@@ -86,8 +86,8 @@ async def accept_offer(reg_id: int, platform: str, user_id: str, now: datetime) 
     row = await EventRegistration.get_or_none(id=reg_id, platform=platform, user_id=user_id)
     ev = await lock(row.event_id) if row else None
     row = await EventRegistration.get_or_none(id=reg_id, status="offered")
-    if (ev is None or row is None or ev.status != "scheduled" or row.offer_until is None
-            or aware(row.offer_until) <= aware(now)):
+    if ev is None or row is None or not policy.offer_stands(event_view(ev),
+                                                            registration_view(row), now):
         raise EventConflict(reg_id)
     await EventRegistration.filter(id=reg_id).update(status="registered", offer_until=None)
     await schedule_reminders(reg_id, ev, now)
