@@ -44,12 +44,17 @@ def _free_port() -> int:
     raise RuntimeError("no free port in 18000-18999")
 
 
-def _start(db_url: str, line_url: str, port: int) -> subprocess.Popen[bytes]:
+def _start(db_url: str, line_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DATABASE_URL": db_url, "PORT": str(port), "HOST": "127.0.0.1",
            "LINE_CHANNEL_SECRET": LINE_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": "line-token",
            "LINE_API_BASE_URL": line_url, "LOCAL_CHAT": "false", "LOG_LEVEL": "WARNING"}
-    return subprocess.Popen([sys.executable, "run.py", "serve"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with log.open("wb") as out:  # a file, not a pipe: a chatty process never blocks
+        return subprocess.Popen([sys.executable, "run.py", "serve"], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=out)
+
+
+def _tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-2000:]
 
 
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
@@ -64,25 +69,26 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
 
 
 @contextlib.asynccontextmanager
-async def _bots(db_url: str, line_url: str, count: int) -> AsyncIterator[list[str]]:
+async def _bots(db_url: str, line_url: str, count: int, logs: Path
+                ) -> AsyncIterator[list[str]]:
     """count `run.py serve` processes on the database; their base URLs."""
     ports = [_free_port() for _ in range(count)]
-    procs = [_start(db_url, line_url, port) for port in ports]
+    procs = [_start(db_url, line_url, port, logs / f"bot-{port}.log") for port in ports]
     urls = [f"http://127.0.0.1:{port}" for port in ports]
     try:
         async with ClientSession() as http:
-            for url, proc in zip(urls, procs, strict=True):
-                await _wait_up(http, url, proc)
+            for url, proc, port in zip(urls, procs, ports, strict=True):
+                await _wait_up(http, url, proc, logs / f"bot-{port}.log")
         yield urls
     finally:
         _stop(procs)
 
 
-async def _wait_up(http: ClientSession, url: str, proc: subprocess.Popen[bytes]) -> None:
+async def _wait_up(http: ClientSession, url: str, proc: subprocess.Popen[bytes],
+                   log: Path) -> None:
     for _ in range(600):
         if proc.poll() is not None:
-            err = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
-            raise AssertionError(f"bot exited: {err}")
+            raise AssertionError(f"bot exited: {_tail(log)}")
         with contextlib.suppress(OSError):
             async with http.get(f"{url}/healthz") as resp:
                 if resp.status == 200:
@@ -148,7 +154,7 @@ async def test_fifty_sign_ups_from_two_processes_for_ten_seats(tmp_path: Path) -
         await open_db(db_url)
         await load(far(capacity=SEATS))
         users = [_user(n) for n in range(1, RESIDENTS + 1)]
-        async with FakeLineApi() as line, _bots(db_url, line.base_url, 2) as urls, \
+        async with FakeLineApi() as line, _bots(db_url, line.base_url, 2, tmp_path) as urls, \
                 ClientSession() as http:
             asked = await _step(http, urls, line, [
                 _event(u, f"press-{u}", press="|evr|shilin-walk") for u in users])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -240,3 +241,17 @@ def test_ics_parses_back_with_taipei_times_and_the_link_in_the_description(deps:
     assert "https://example.org/walk" in description and "ABCD2345" in description
     assert int(item["sequence"]) == 3 and str(item["status"]) == "CONFIRMED"
     assert any(c.name == "VTIMEZONE" for c in cal.subcomponents)
+
+
+def test_check_content_finds_a_bad_event_file_and_ids_in_two_files(tmp_path: Path,
+                                                                     deps: Deps) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "events" / "season.yaml").write_text(
+        "- id: sample-shilin-walk-1\n  kind: walk\n  title: t\n  district: 士林區\n"
+        "  starts: 2027-03-13T09:30:00+08:00\n  ends: 2027-03-13T11:30:00+08:00\n"
+        "  place: p\n  capacity: 5\n  host: h\n  summary: s\n  for_whom: f\n"
+        "  status: scheduled\n- id: broken\n  kind: walk\n", encoding="utf-8")
+    errors = check_events(content, deps.content, deps.spec)
+    assert any("sample-shilin-walk-1: id also in samples.yaml" in e for e in errors)
+    assert any("events/season.yaml event broken: title is missing" in e for e in errors)

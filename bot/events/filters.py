@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from bot.content import ContentError
-from bot.events.policy import local
+from bot.events.policy import TAIPEI, local
 from bot.events.spec import KINDS
 
 COURSES = tuple(k for k in KINDS if k.startswith("course-"))
@@ -199,6 +199,4 @@ def _month_end(year: int, month: int) -> date:
 
 def day_start(day: date) -> datetime:
     """Midnight at the start of a Taipei calendar day."""
-    from bot.events.policy import TAIPEI
-
     return datetime.combine(day, datetime.min.time(), TAIPEI)

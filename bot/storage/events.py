@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from tortoise.functions import Count
 
-from bot.events.filters import Filter
-from bot.events.policy import TAIPEI, aware
+from bot.events.filters import Filter, day_start
+from bot.events.policy import aware
 from bot.events.reader import Mine
 from bot.events.spec import CITYWIDE
 from bot.events.view import EventView, RegistrationView
@@ -71,10 +71,6 @@ async def get(event_id: str) -> EventView | None:
     return (await _views([row]))[0] if row else None
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time(0), TAIPEI).astimezone(UTC)
-
-
 async def upcoming(now: datetime, wanted: Filter, limit: int,
                    offset: int = 0) -> tuple[list[EventView], int]:
     """Scheduled events not yet started that match the filter, soonest first; and how many
@@ -85,9 +81,9 @@ async def upcoming(now: datetime, wanted: Filter, limit: int,
     if wanted.district:
         query = query.filter(district__in=(wanted.district, CITYWIDE))
     if wanted.first:
-        query = query.filter(starts__gte=_day_start(wanted.first))
+        query = query.filter(starts__gte=day_start(wanted.first))
     if wanted.last:
-        query = query.filter(starts__lt=_day_start(wanted.last) + timedelta(days=1))
+        query = query.filter(starts__lt=day_start(wanted.last) + timedelta(days=1))
     total = await query.count()
     rows = await query.order_by("starts", "id").offset(offset).limit(limit)
     return await _views(rows), total
