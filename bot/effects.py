@@ -100,4 +100,5 @@ async def _proposal_status(msg: Incoming, data: dict[str, Any]) -> None:
         raise Conflict(data["ref"])
 
 # Features that keep their appliers in their own home register them on import.
+from bot.events import effects as _event_effects  # noqa: E402,F401
 from bot.tickets import effects as _ticket_effects  # noqa: E402,F401

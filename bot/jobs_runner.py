@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from bot.core.errors import DeliveryError
@@ -25,10 +26,11 @@ class JobRunner:
     """Claims due jobs and runs the handler registered for each kind."""
 
     def __init__(self, handlers: dict[str, JobHandler], batch: int = 32,
-                 poll: float = 1.0) -> None:
+                 poll: float = 1.0, clock: Callable[[], datetime] | None = None) -> None:
         self.handlers = handlers
         self.batch = batch
         self.poll = poll
+        self.clock = clock  # what "due" means (tests pass a fake clock); None: real time
 
     async def run(self) -> None:
         """Run until cancelled."""
@@ -36,7 +38,7 @@ class JobRunner:
 
     async def run_once(self) -> bool:
         """Run one batch of due jobs; False when none were due."""
-        due = await jobs.claim_due(self.batch)
+        due = await jobs.claim_due(self.batch, now=self.clock() if self.clock else None)
         for job in due:
             await self._run(job)
         return bool(due)

@@ -14,6 +14,8 @@ from bot.content import Content
 from bot.core.ports import ForumTopics, Pusher, TokenReplier
 from bot.core.serialize import reply_from_dict
 from bot.dispatcher import Dispatcher
+from bot.events.filters import FilterWords
+from bot.events.jobs import EventJobs
 from bot.handlers.deps import Deps
 from bot.jobs_runner import JobRunner, PermanentError
 from bot.nlp.understander import Understander
@@ -22,6 +24,7 @@ from bot.settings import Settings
 from bot.staff_notice import KIND as STAFF_NOTICE
 from bot.staff_notice import StaffNotifier
 from bot.storage import people
+from bot.storage.events import StoredEvents
 from bot.storage.models import Job, Member
 from bot.storage.readers import StoredProposals
 from bot.storage.recorder import GroupRecorder
@@ -32,7 +35,7 @@ from bot.tickets.relay import TicketRelay
 from bot.tickets.sweep import TicketSweep
 from bot.worker import Adapter, InboxWorker
 
-TELEGRAM_COMMANDS = ("start", "menu", "help", "cancel", "mydata", "whoami")
+TELEGRAM_COMMANDS = ("start", "menu", "help", "cancel", "mydata", "myevents", "whoami")
 
 
 def build_deps(settings: Settings) -> Deps:
@@ -41,7 +44,8 @@ def build_deps(settings: Settings) -> Deps:
     nlp = Understander.from_content(settings.content_dir)
     return Deps(content=content, nlp=nlp, my_data=people.my_data,
                 spec=ProposalSpec.load(settings.content_dir), proposals=StoredProposals(),
-                public_url=settings.base_url, tickets=StoredTickets(), handoff=settings.handoff)
+                public_url=settings.base_url, tickets=StoredTickets(), handoff=settings.handoff,
+                events=StoredEvents(), event_words=FilterWords.load(settings.content_dir))
 
 
 @dataclass
@@ -69,7 +73,9 @@ class Services:
         notifier = StaffNotifier(self.deps, self.pusher)
         relay = TicketRelay(self.deps, self.pusher, self.topics, self.replier)
         self.jobs = JobRunner({"send": self.send_job, STAFF_NOTICE: notifier.run,
-                               TICKET_SYNC: relay.sync, TICKET_DELIVER: relay.deliver})
+                               TICKET_SYNC: relay.sync, TICKET_DELIVER: relay.deliver,
+                               **EventJobs(self.deps, self.pusher).handlers()},
+                              clock=self.deps.clock)
         self.sweep = TicketSweep(self.deps)
 
     def pusher(self, platform: str) -> Pusher | None:

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from bot.adapters import local_web
 from bot.adapters.line import parse_body
+from bot.events import web as events_web
 from bot.proposals import page
 from bot.services import SERVICES, Services, build_services
 from bot.settings import Settings
@@ -31,6 +32,7 @@ def build_app(settings: Settings, services: Services | None = None) -> web.Appli
     app.cleanup_ctx.append(_platforms_and_worker)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/p/{token}", printable)
+    events_web.add_routes(app)
     if services.line is not None:
         app.router.add_post("/webhook/line", line_webhook)
     if services.telegram is not None:

@@ -13,6 +13,7 @@ from typing import Any
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.handlers.deps import Deps
 from bot.services import build_services
 from bot.settings import Settings, load_settings
 from bot.storage import inbox
@@ -69,8 +70,10 @@ class Bot:
 
 
 @asynccontextmanager
-async def running_bot(tmp_path: Path, **overrides: Any) -> AsyncIterator[Bot]:
-    """The app with LINE and Telegram on, backed by fakes, on a fresh SQLite file."""
+async def running_bot(tmp_path: Path, deps: Deps | None = None,
+                      **overrides: Any) -> AsyncIterator[Bot]:
+    """The app with LINE and Telegram on, backed by fakes, on a fresh SQLite file (deps: e.g.
+    the shared ones with a fake clock)."""
     async with FakeLineApi() as line, FakeTelegramApi() as telegram:
         values: dict[str, Any] = {
             "database_url": f"sqlite://{tmp_path / 'bot.sqlite3'}",
@@ -83,7 +86,7 @@ async def running_bot(tmp_path: Path, **overrides: Any) -> AsyncIterator[Bot]:
         }
         values.update(overrides)
         settings = load_settings(**values)
-        app = build_app(settings, build_services(settings, shared_deps()))
+        app = build_app(settings, build_services(settings, deps or shared_deps()))
         client = TestClient(TestServer(app))
         try:  # a failed start-up still runs the app's clean-up (database, clients)
             await client.start_server()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.content import Content, ContentError, check_strings
+from bot.events.checks import check_events
 from bot.handlers.menu import MAIN_MENU
 from bot.nlp.kb import load_faq, validate_faq
 from bot.proposals.checks import check_spec
@@ -35,6 +36,7 @@ def collect_errors(settings: Settings) -> list[str]:
         return [f"cannot load content: {exc}"]
     errors = check_strings(content) + check_spec(spec, content) + check_richmenu(menu)
     errors += validate_faq(entries, set(content.topics))
+    errors += check_events(settings.content_dir, content, spec)
     for key, _, _ in MAIN_MENU:
         if key not in content.strings:
             errors.append(f"ui.yaml: menu key {key} missing")

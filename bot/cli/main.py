@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 
+from bot.cli import events as events_cli
 from bot.cli import line
 from bot.cli.handoff_args import suggestion_parsers, volunteer_parsers
 from bot.cli.staff_args import add_parsers
@@ -30,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     line.add_parsers(sub)
     volunteer_parsers(sub)
     suggestion_parsers(sub)
+    events_cli.add_parsers(sub)
     return p
 
 
@@ -84,4 +86,6 @@ def _run(command: str, args: argparse.Namespace, settings: Settings) -> int:
     if command == "faq-suggestions":
         from bot.cli.faq_suggestions import run_suggestions
         return asyncio.run(run_suggestions(settings, args))
+    if command == "events":
+        return events_cli.run_events_cli(settings, args)
     raise AssertionError(command)

@@ -19,7 +19,9 @@ from bot.core.types import Card, Carousel, Choice, Context, Reply, Turn, buttons
 # object (the FAQ entry a 👎 is about); otherwise it belongs to a later message.
 STATELESS = frozenset({"menu", "help", "faq", "more", "topic", "topics", "fb", "nomatch",
                        "mydata", "propose", "myprops", "st",
-                       "handoff", "he", "hr", "tc", "tx", "tf", "ts"})  # hand-off, volunteers
+                       "handoff", "he", "hr", "tc", "tx", "tf", "ts",  # hand-off, volunteers
+                       # events: cards, pushed offers and reminders, staff lists
+                       "events", "evp", "evr", "myevents", "evx", "evoa", "evor", "eva", "evi"})
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.content import Content
+from bot.events.filters import FilterWords
+from bot.events.reader import EventReader, NoEvents
 from bot.nlp.understander import Understander
 from bot.proposals.spec import ProposalSpec
 from bot.proposals.view import ProposalView
@@ -75,3 +77,5 @@ class Deps:
     public_url: str = "http://127.0.0.1:8080"
     tickets: TicketReader = field(default_factory=NoTickets)
     handoff: HandoffPolicy = field(default_factory=HandoffPolicy)
+    events: EventReader = field(default_factory=NoEvents)
+    event_words: FilterWords = field(default_factory=lambda: FilterWords.load(ROOT / "content"))

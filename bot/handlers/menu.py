@@ -12,6 +12,8 @@ from bot.handlers.deps import Deps
 MAIN_MENU = (
     ("menu.propose", "propose", ""),
     ("menu.myprops", "myprops", ""),
+    ("menu.events", "events", ""),
+    ("menu.myevents", "myevents", ""),
     ("menu.faq", "topics", ""),
     ("menu.process", "faq", "pb-stages"),
     ("menu.counter", "faq", "counter-services"),

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from bot.core.types import Card, Choice, Context, Effect, Incoming, Text, Turn
-from bot.handlers import handoff, menu, propose_review
+from bot.handlers import events, handoff, menu, propose_review
 from bot.handlers.buttons import choice
 from bot.handlers.deps import Deps
 from bot.nlp.kb import FaqEntry
@@ -76,7 +76,7 @@ async def _coming(msg: Incoming, u: Understanding, ctx: Context, deps: Deps,
 FLOWS: dict[str, FlowStart] = {
     "propose": _propose,
 
-    "register": _coming,
+    "register": events.start,
 
     "handoff": handoff.start,
 

@@ -18,6 +18,10 @@ from collections.abc import Awaitable, Callable
 from bot.core.types import Context, Effect, Incoming, Text, Turn
 from bot.handlers import (
     actions,
+    events,
+    events_mine,
+    events_signup,
+    events_staff,
     handoff,
     handoff_ticket,
     menu,
@@ -69,6 +73,19 @@ ACTIONS: dict[str, ActionHandler] = {
     render.CLOSE: volunteer.press_close,
     render.TO_FAQ: volunteer.press_to_faq,
     render.SEND: volunteer.press_send,
+    "events": events.press_browse,
+    "evp": events.press_more,
+    "evr": events_signup.press_register,
+    "evc": events_signup.press_consent,
+    "evn": events_signup.press_name,
+    "myevents": events_mine.press_mine,
+    "evx": events_mine.press_cancel,
+    "evy": events_mine.press_confirm,
+    "evk": events_mine.press_keep,
+    "evoa": events_mine.press_accept,
+    "evor": events_mine.press_refuse,
+    "eva": events_staff.press_list,
+    "evi": events_staff.press_pick,
 }
 
 # Flow states that read typed text; every other state falls through to the fallback.
@@ -76,12 +93,16 @@ STATES: dict[str, StateHandler] = {propose.STATE: propose_review.on_text,
                                    staff.NOTE_STATE: staff.on_note,
                                    handoff.QUESTION: handoff.on_question,
                                    handoff.DISTRICT: handoff.on_district,
-                                   handoff.CONSENT: handoff.on_consent}
+                                   handoff.CONSENT: handoff.on_consent,
+                                   events_signup.STATE: events_signup.on_text,
+                                   events_staff.CHECKIN_STATE: events_staff.on_text}
 
 
 # Commands whose handlers read the database (content/commands.yaml names them).
 ASYNC_COMMANDS = {"handoff": handoff.begin, "endchat": handoff_ticket.end_command,
-                  "cancel": handoff_ticket.cancel_command, "tickets": volunteer_list.list_open}
+                  "cancel": handoff_ticket.cancel_command, "tickets": volunteer_list.list_open,
+                  "events": events.browse, "myevents": events_mine.my_events,
+                  "staff_events": events_staff.list_events}
 
 
 async def route(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
@@ -107,6 +128,9 @@ async def _pick(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
         if handoff_ticket.holds(ctx) and state_handler is None:
             return await handoff_ticket.on_text(msg, ctx, deps)
         return Turn(ctx, (Text(deps.content.t("unsupported", ctx.locale)),))
+    checkin = await events_staff.intercept(msg, ctx, deps)  # /checkin CODE, a code from staff
+    if checkin is not None:
+        return checkin
     command = deps.content.command_for(msg.text)
     if command is not None:
         return await _command(command, msg, ctx, deps)

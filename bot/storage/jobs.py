@@ -34,9 +34,10 @@ async def enqueue_send(platform: str, chat_id: str, replies: list[dict[str, Any]
     await enqueue("send", payload, dedupe_key=dedupe_key, run_at=run_at)
 
 
-async def claim_due(limit: int, lease_seconds: float = 120.0) -> list[Job]:
-    """Lease up to limit due jobs to this worker, oldest run_at first."""
-    now = _now()
+async def claim_due(limit: int, lease_seconds: float = 120.0,
+                    now: datetime | None = None) -> list[Job]:
+    """Lease up to limit jobs due at now (default: the real time), oldest run_at first."""
+    now = _now() if now is None else (now if now.tzinfo else now.astimezone()).astimezone(UTC)
     async with in_transaction() as conn:
         rows = (
             await Job.filter(status="pending", run_at__lte=now)

@@ -9,7 +9,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from bot.storage import conversations, proposals, tickets
+from bot.storage import conversations, events, events_seats, proposals, tickets
 from bot.storage.models import Feedback, Member, Unanswered
 from bot.text import scrub
 
@@ -72,6 +72,7 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
     PersonalData(_feedback_count, _feedback_delete),
     PersonalData(proposals.count_of_user, proposals.forget_user),
     PersonalData(tickets.count_of_user, tickets.forget_user),
+    PersonalData(events.count_of_user, events_seats.forget_user),
 )
 
 

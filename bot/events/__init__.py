@@ -1,0 +1,1 @@
+"""Cultural walks (走讀) and courses: event files, filters, dates, codes, calendar files, jobs."""
