@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.broadcasts.readers import BroadcastReader, NoBroadcasts
 from bot.content import Content
+from bot.ivoting.readers import IVotingReader, NoIVoting
 from bot.nlp.understander import Understander
 from bot.proposals.spec import ProposalSpec
 from bot.proposals.view import ProposalView
@@ -71,3 +73,5 @@ class Deps:
     spec: ProposalSpec = field(default_factory=lambda: ProposalSpec.load(ROOT / "content"))
     proposals: ProposalReader = field(default_factory=NoProposals)
     public_url: str = "http://127.0.0.1:8080"
+    ivoting: IVotingReader = field(default_factory=NoIVoting)
+    broadcasts: BroadcastReader = field(default_factory=NoBroadcasts)
