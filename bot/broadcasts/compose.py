@@ -11,28 +11,16 @@ from typing import Any
 
 from bot.broadcasts import audiences
 from bot.broadcasts.readers import Preview
-from bot.content import Content
 from bot.core.errors import DeliveryError
 from bot.core.serialize import reply_to_dict
-from bot.core.types import Choice, Reply, Text
+from bot.core.types import Reply
 from bot.delivery.ports import Multicaster
+from bot.delivery.quiet import QuietHours
 from bot.storage import broadcasts as store
 from bot.storage import jobs
 from bot.storage.models import DistrictChat
 
-MAX_TEXT = 1000  # within LINE's 5,000 and Telegram's 4,096, and short enough to be read
 START = "broadcast_start"
-
-
-def replies_for(content: Content, text: str, audience: str) -> list[Reply]:
-    """The message as recipients get it, with a way to stop such messages where there is one."""
-    prefix, arg = audiences.parse(audience)
-    stop: tuple[Choice, ...] = ()
-    if prefix == "district" and arg:
-        stop = (Choice(content.t("broadcast.stop_news", district=arg), f"|news_off|{arg}"),)
-    elif prefix == "ivoting":
-        stop = (Choice(content.t("ivoting.button.stop"), "|iv_off|"),)
-    return [Text(text.strip(), stop)]
 
 
 def messages_of(replies: list[Reply]) -> dict[str, list[dict[str, Any]]]:
@@ -58,16 +46,6 @@ async def preview(audience: str, replies: list[Reply],
     return Preview(audience, sizes, cost, quota)
 
 
-def check_text(text: str) -> str | None:
-    """A content key for what is wrong with a broadcast's text, else None."""
-    text = text.strip()
-    if not text:
-        return "broadcast.error.empty"
-    if len(text) > MAX_TEXT:
-        return "broadcast.error.too_long"
-    return None
-
-
 async def schedule(*, audience: str, replies: list[Reply], run_at: datetime, district: str,
                    sender: tuple[str, str, str], urgent: bool) -> int:
     """Create the broadcast and its start job (run at run_at); its id."""
@@ -82,8 +60,9 @@ async def schedule(*, audience: str, replies: list[Reply], run_at: datetime, dis
 class StoredBroadcasts:
     """BroadcastReader over the database and LINE's quota endpoints."""
 
-    def __init__(self, multicaster: Multicaster | None) -> None:
+    def __init__(self, multicaster: Multicaster | None, quiet: QuietHours) -> None:
         self.multicaster = multicaster
+        self.quiet = quiet
 
     async def district_of_chat(self, platform: str, chat_id: str) -> str | None:
         """The district whose staff chat this is, if any."""

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from bot.core.types import Reply
 from bot.delivery.ports import Quota
+from bot.delivery.quiet import QuietHours
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,9 @@ class Preview:
 
 
 class BroadcastReader(Protocol):
-    """Read-only look-ups for composing a broadcast."""
+    """Read-only look-ups for composing a broadcast, and the quiet hours in force."""
+
+    quiet: QuietHours
 
     async def district_of_chat(self, platform: str, chat_id: str) -> str | None: ...
 
@@ -47,6 +50,8 @@ class BroadcastReader(Protocol):
 
 class NoBroadcasts:
     """No staff chats and nobody to send to (for `run.py ask`)."""
+
+    quiet = QuietHours()
 
     async def district_of_chat(self, platform: str, chat_id: str) -> str | None:
         """None."""

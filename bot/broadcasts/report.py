@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.broadcasts.message import audience_label
 from bot.content import Content
 from bot.core.serialize import reply_to_dict
 from bot.core.types import Text
@@ -9,15 +10,6 @@ from bot.proposals.dates import TAIPEI
 from bot.storage import broadcasts as store
 from bot.storage import jobs
 from bot.storage.models import Broadcast
-
-
-def audience_label(content: Content, audience: str, lang: str = "zh-TW") -> str:
-    """An audience in words (「士林區活動通知訂閱者」), or its code when content has no words."""
-    prefix, _, arg = audience.partition(":")
-    key = f"broadcast.audience.{prefix}" + ("" if arg or prefix == "all" else "_all")
-    if key not in content.strings:
-        return audience
-    return content.t(key, lang, arg=arg)
 
 
 def reasons_text(content: Content, reasons: dict[str, int], lang: str = "zh-TW") -> str:

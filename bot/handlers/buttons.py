@@ -10,7 +10,8 @@ from bot.core.types import Card, Carousel, Choice, Context, Reply, Turn, buttons
 
 # Actions that make sense whenever pressed; anything else needs the current nonce.
 STATELESS = frozenset({"menu", "help", "faq", "more", "topic", "topics", "fb", "mydata",
-                       "propose", "myprops", "st"})
+                       "propose", "myprops", "st",
+                       "iv_menu", "iv_pick", "iv_sub", "iv_off", "nw_menu", "nw_sub", "news_off"})
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from bot.handlers.deps import Deps
 MAIN_MENU = (
     ("menu.propose", "propose", ""),
     ("menu.myprops", "myprops", ""),
+    ("menu.ivoting", "iv_menu", ""),
     ("menu.faq", "topics", ""),
     ("menu.process", "faq", "pb-stages"),
     ("menu.counter", "faq", "counter-services"),

@@ -12,7 +12,18 @@ import inspect
 from collections.abc import Awaitable, Callable
 
 from bot.core.types import Context, Effect, Incoming, Text, Turn
-from bot.handlers import actions, menu, privacy, propose, propose_review, qa, staff
+from bot.handlers import (
+    actions,
+    broadcast,
+    broadcast_news,
+    ivoting,
+    menu,
+    privacy,
+    propose,
+    propose_review,
+    qa,
+    staff,
+)
 from bot.handlers.buttons import Press, is_stale, parse, stamp
 from bot.handlers.deps import Deps
 
@@ -22,7 +33,7 @@ StateHandler = Callable[[Incoming, Context, Deps], Awaitable[Turn]]
 ACTIONS: dict[str, ActionHandler] = {
     "topics": actions.topics,
     "topic": actions.topic,
-    "faq": actions.faq,
+    "faq": ivoting.faq_press,
     "more": actions.more,
     "fb": actions.feedback,
     "nomatch": actions.none_of_these,
@@ -40,11 +51,25 @@ ACTIONS: dict[str, ActionHandler] = {
     "pp": propose_review.press_preview,
     "pe": propose_review.press_edit,
     "st": staff.press_status,
+    "iv_menu": ivoting.press_menu,
+    "iv_pick": ivoting.press_pick,
+    "iv_sub": ivoting.press_sub,
+    "iv_off": ivoting.press_off,
+    "nw_menu": broadcast_news.press_menu,
+    "nw_sub": broadcast_news.press_sub,
+    "news_off": broadcast_news.press_off,
+    "bc_aud": broadcast.press_audience,
+    "bc_now": broadcast.press_when,
+    "bc_at": broadcast.press_when,
+    "bc_ok": broadcast.press_confirm,
+    "bc_urgent": broadcast.press_urgent,
+    "bc_no": broadcast.press_drop,
 }
 
 # Flow states that read typed text; every other state falls through to the fallback.
 STATES: dict[str, StateHandler] = {propose.STATE: propose_review.on_text,
-                                   staff.NOTE_STATE: staff.on_note}
+                                   staff.NOTE_STATE: staff.on_note,
+                                   **{state: broadcast.on_text for state in broadcast.STATES}}
 
 
 async def route(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
@@ -90,6 +115,9 @@ async def _command(name: str, msg: Incoming, ctx: Context, deps: Deps) -> Turn:
         return await privacy.show(msg, ctx, deps, lang)
     if name == "myprops":
         return await propose_review.my_proposals(msg, ctx, deps, lang)
+    if name in ("ivoting", "broadcast"):
+        start = ivoting.menu_turn if name == "ivoting" else broadcast.start
+        return await start(msg, ctx, deps, lang)
     handlers = {"menu": menu.show_menu, "help": menu.show_help, "cancel": menu.cancel,
                 "whoami": staff.whoami}
     turn = handlers[name](msg, ctx, deps, lang)

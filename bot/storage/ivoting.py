@@ -27,9 +27,10 @@ async def get(key: str) -> Period | None:
 
 async def upsert(p: Period) -> str:
     """Store a period: 'added', 'changed' (dates or text), or 'same'."""
-    values: dict[str, Any] = {"title": p.title, "scope": p.scope, "opens": p.opens, "closes": p.closes,
-              "how_to_vote": p.how_to_vote, "eligibility": p.eligibility, "url": p.url,
-              "sample": p.sample}
+    values: dict[str, Any] = {
+        "title": p.title, "scope": p.scope, "opens": p.opens, "closes": p.closes,
+        "how_to_vote": p.how_to_vote, "eligibility": p.eligibility, "url": p.url,
+        "sample": p.sample}
     row = await IVotingPeriod.get_or_none(key=p.id)
     if row is None:
         await IVotingPeriod.create(key=p.id, **values)

@@ -9,7 +9,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from bot.storage import conversations, proposals
+from bot.storage import conversations, proposals, subscriptions
 from bot.storage.models import Feedback, Member, Unanswered
 from bot.text import scrub
 
@@ -71,6 +71,7 @@ async def _feedback_delete(platform: str, user_id: str) -> None:
 PERSONAL_DATA: tuple[PersonalData, ...] = (
     PersonalData(_feedback_count, _feedback_delete),
     PersonalData(proposals.count_of_user, proposals.forget_user),
+    PersonalData(subscriptions.count_of_user, subscriptions.forget_user),
 )
 
 
