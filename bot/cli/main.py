@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 
+from bot.cli import broadcast, ivoting
 from bot.cli.staff_args import add_parsers
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -25,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("faq-report", help="most frequent unanswered questions, feedback")
     report.add_argument("--limit", type=int, default=30)
     add_parsers(sub)
+    broadcast.add_parsers(sub)
+    ivoting.add_parsers(sub)
     return p
 
 
@@ -71,4 +74,7 @@ def _run(command: str, args: argparse.Namespace, settings: Settings) -> int:
     if command in ("staff", "proposals"):
         from bot.cli.staff import run_staff_cli
         return asyncio.run(run_staff_cli(settings, args))
+    if command in ("broadcast", "ivoting"):
+        run = broadcast.run_broadcast_cli if command == "broadcast" else ivoting.run_ivoting_cli
+        return asyncio.run(run(settings, args))
     raise AssertionError(command)

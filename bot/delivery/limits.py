@@ -40,15 +40,18 @@ Sleep = Callable[[float], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Limit:
-    """A platform limit: `count` calls per `seconds`."""
+    """A platform limit: `count` calls per `seconds`; `burst` calls may go at once (default
+    3 % of count), the rest spread evenly, never more than count in any window."""
 
     count: int
     seconds: float
+    burst: int = 0
 
     def rate(self) -> Rate:
         """The token-bucket rate that never exceeds count in any window of seconds."""
         interval = int(self.seconds * 1000)
-        burst = max(1, round(self.count * HEADROOM))
+        burst = min(self.burst, self.count - 1) if self.burst else 0
+        burst = burst or max(1, round(self.count * HEADROOM))
         if self.count - burst >= 1:
             return Rate(self.count - burst, interval, burst=burst)
         return Rate(1, int(interval * (1 + HEADROOM * 2)), burst=1)

@@ -13,7 +13,9 @@ def limits_from(settings: Settings) -> RateLimits:
         "line_multicast": Limit(settings.line_multicast_per_second, 1),
         "tg_all": Limit(settings.telegram_per_second, 1),
         "tg_chat": Limit(settings.telegram_chat_per_second, 1),
-        "tg_group": Limit(settings.telegram_group_per_minute, 60),
+        # A staff group talks in bursts (a card, answers to clerks): up to half at once.
+        "tg_group": Limit(settings.telegram_group_per_minute, 60,
+                          burst=max(1, settings.telegram_group_per_minute // 2)),
     }, redis_url=settings.redis_url, prefix=settings.redis_key_prefix)
 
 

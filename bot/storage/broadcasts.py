@@ -89,12 +89,13 @@ async def start(broadcast_id: int, batches: list[NewBatch], line_cost: int,
 async def set_status(broadcast_id: int, status: str, error: str = "",
                      only_from: tuple[str, ...] = ACTIVE) -> bool:
     """Move a broadcast that is in only_from to status (refused, cancelled, stopped, done);
-    its open batches follow when it stops sending."""
+    its batches not yet sent follow when it stops sending."""
     async with in_transaction() as conn:
         moved = await Broadcast.filter(id=broadcast_id, status__in=only_from).using_db(
             conn).update(status=status, error=error[:300], finished_at=now())
         if moved and status in ("cancelled", "stopped"):
-            await DeliveryBatch.filter(broadcast_id=broadcast_id, status__in=OPEN).using_db(
+            # Batches in flight finish as they went; the rest will not be sent.
+            await DeliveryBatch.filter(broadcast_id=broadcast_id, status="pending").using_db(
                 conn).update(status=status, error=status, finished_at=now())
     return bool(moved)
 
