@@ -129,7 +129,8 @@ class RateLimits:
         return max(decision.retry_after_ms or 10, 1) / 1000
 
     async def _try_local(self, name: str, rate: Rate) -> float:
-        bucket = StateBucket([rate], TokenBucket(), InMemoryStateStore(), self._clock)
+        bucket = self._buckets.get(f"local:{name}") or StateBucket(
+            [rate], TokenBucket(), InMemoryStateStore(), self._clock)
         self._remember(f"local:{name}", bucket)
         decision = bucket.put_decision(RateItem(name, self._clock.now()))
         assert isinstance(decision, Decision)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.broadcasts.compose import START
@@ -45,7 +45,7 @@ async def schedule(p: Period, open_reminder: bool, closing_hours: int) -> int:
     for which, when in times.items():
         payload = {"period": p.id, "which": which, "opens": p.opens.isoformat(),
                    "closes": p.closes.isoformat(), "hours": closing_hours}
-        key = f"ivoting:{p.id}:{which}:{p.opens:%Y%m%d%H%M}:{p.closes:%Y%m%d%H%M}"
+        key = f"ivoting:{p.id}:{which}:{_stamp(p)}"
         await jobs.enqueue(KIND, payload, dedupe_key=key, run_at=when)
     return len(times)
 
@@ -60,8 +60,7 @@ class Reminders:
     async def run(self, payload: dict[str, Any], job: Job) -> None:
         """Send one reminder, unless the period is gone, moved or closed."""
         p = await ivoting.get(str(payload.get("period", "")))
-        if p is None or p.opens.isoformat() != payload.get("opens") \
-                or p.closes.isoformat() != payload.get("closes"):
+        if p is None or (p.opens, p.closes) != (_when(payload, "opens"), _when(payload, "closes")):
             log.info("ivoting reminder job %s: the period changed or was removed", job.id)
             return
         now = self.now()
@@ -73,8 +72,20 @@ class Reminders:
         messages = {lang: [reply_to_dict(reminder_card(self.content, p, which, hours, lang))]
                     for lang in LOCALES}
         audience = "ivoting" if p.scope == CITYWIDE else f"ivoting:{p.scope}"
-        key = f"ivoting:{p.id}:{which}:{p.opens:%Y%m%d%H%M}:{p.closes:%Y%m%d%H%M}"
+        key = f"ivoting:{p.id}:{which}:{_stamp(p)}"
         cast = await store.create(audience=audience, messages=messages, run_at=now,
                                   district=p.scope, expires_at=p.closes, kind="ivoting", key=key)
         if cast is not None:
             await jobs.enqueue(START, {"id": cast.id}, dedupe_key=f"broadcast:{cast.id}:start")
+
+
+def _when(payload: dict[str, Any], name: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(payload.get(name)))
+    except ValueError:
+        return None
+
+
+def _stamp(p: Period) -> str:
+    """The period's dates in one key part (UTC, however they were written)."""
+    return f"{p.opens.astimezone(UTC):%Y%m%d%H%M}:{p.closes.astimezone(UTC):%Y%m%d%H%M}"
