@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
-NEUTRAL = ["core", "handlers", "nlp", "storage"]
+NEUTRAL = ["core", "handlers", "nlp", "storage", "delivery", "broadcasts", "ivoting"]
 PLATFORM_PACKAGES = ("linebot", "telegram")
 
 
