@@ -6,7 +6,11 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from bot.core.errors import DeliveryError
 from bot.core.serialize import reply_from_dict
+from bot.core.types import Text
 from bot.storage import broadcasts as store
 from bot.storage import people
 from bot.storage.models import Broadcast, DeliveryBatch, Job, Member
@@ -163,3 +167,26 @@ async def test_progress_is_reported_every_tenth_and_expired_ones_are_skipped(db:
         await rig.drain()
         assert await store.reasons(expired.id) == {"expired": 1}
         assert rig.telegram.received[ids[0]] == 1  # only the first broadcast's message
+
+
+async def test_single_pushes_go_through_the_engine(db: str) -> None:
+    """Other features' pushes (Services.pusher): paced, paused by a 429, blocked users marked
+    and never pushed to again, all without changing how they call it."""
+    await people.ensure_members({("telegram", "9001"), ("telegram", "9002")})
+    async with delivering(db) as rig:
+        pusher = rig.services.pusher("telegram")
+        assert pusher is not None
+        rig.telegram.blocked.add("9001")
+        with pytest.raises(DeliveryError) as blocked:
+            await pusher.push_replies("9001", [Text("活動提醒")], "remind:1")
+        assert blocked.value.permanent
+        assert (await Member.get(platform="telegram", user_id="9001")).followed is False
+        calls = len(rig.telegram.calls)
+        with pytest.raises(DeliveryError):  # known gone: not even tried
+            await pusher.push_replies("9001", [Text("活動提醒")], "remind:2")
+        assert len(rig.telegram.calls) == calls
+        rig.telegram.fail_next = [{"error_code": 429, "description": "Too Many Requests",
+                                   "parameters": {"retry_after": 9}}]
+        with pytest.raises(DeliveryError):
+            await pusher.push_replies("9002", [Text("活動提醒")], "remind:3")
+        assert await rig.services.limits.paused_for("telegram") > 8
