@@ -6,10 +6,13 @@ Each feature registers its appliers here (name -> coroutine), so the dispatcher 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
+from bot.broadcasts.compose import schedule
+from bot.core.serialize import reply_from_dict
 from bot.core.types import Effect, Incoming
-from bot.storage import jobs, people, proposals
+from bot.storage import jobs, people, proposals, subscriptions
 from bot.storage.conversations import Conflict
 
 Applier = Callable[[Incoming, dict[str, Any]], Awaitable[None]]
@@ -98,6 +101,29 @@ async def _proposal_status(msg: Incoming, data: dict[str, Any]) -> None:
                                        data["actor"])
     if not moved:
         raise Conflict(data["ref"])
+
+
+@effect("subscribe")
+async def _subscribe(msg: Incoming, data: dict[str, Any]) -> None:
+    """Opt in: {topic: ivoting | news, scope: 全市 or a district, locale}."""
+    await subscriptions.add(msg.platform, msg.user_id, data["topic"], data["scope"],
+                            data.get("locale", "zh-TW"))
+
+
+@effect("unsubscribe")
+async def _unsubscribe(msg: Incoming, data: dict[str, Any]) -> None:
+    """Opt out: {topic, scope} (scope None: every scope of the topic)."""
+    await subscriptions.remove(msg.platform, msg.user_id, data["topic"], data.get("scope"))
+
+
+@effect("broadcast_create")
+async def _broadcast_create(msg: Incoming, data: dict[str, Any]) -> None:
+    """Staff confirmed a broadcast: {audience, replies, run_at, district, urgent, sender}."""
+    replies = [reply_from_dict(r) for r in data["replies"]]
+    await schedule(audience=data["audience"], replies=replies,
+                   run_at=datetime.fromisoformat(data["run_at"]), district=data["district"],
+                   sender=tuple(data["sender"]), urgent=bool(data["urgent"]))
+
 
 # Features that keep their appliers in their own home register them on import.
 from bot.events import effects as _event_effects  # noqa: E402,F401

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -10,13 +11,25 @@ from aiohttp import web
 from bot.adapters.line import LineAdapter
 from bot.adapters.local import LocalOutbox
 from bot.adapters.telegram import TelegramAdapter
+from bot.broadcasts.compose import START as BROADCAST_START
+from bot.broadcasts.compose import StoredBroadcasts
+from bot.broadcasts.report import SenderReports
+from bot.broadcasts.start import Starter
 from bot.content import Content
 from bot.core.ports import ForumTopics, Pusher, TokenReplier
 from bot.core.serialize import reply_from_dict
+from bot.delivery.engine import DeliveryEngine
+from bot.delivery.limits import RateLimits
+from bot.delivery.pacing import Pacer, limits_from
+from bot.delivery.pusher import EnginePusher
+from bot.delivery.quiet import QuietHours
 from bot.dispatcher import Dispatcher
 from bot.events.filters import FilterWords
 from bot.events.jobs import EventJobs
 from bot.handlers.deps import Deps
+from bot.ivoting.calendar import load_calendar
+from bot.ivoting.reminders import KIND as IVOTING_REMIND
+from bot.ivoting.reminders import Reminders
 from bot.jobs_runner import JobRunner, PermanentError
 from bot.nlp.understander import Understander
 from bot.proposals.spec import ProposalSpec
@@ -25,6 +38,7 @@ from bot.staff_notice import KIND as STAFF_NOTICE
 from bot.staff_notice import StaffNotifier
 from bot.storage import people
 from bot.storage.events import StoredEvents
+from bot.storage.ivoting import StoredIVoting
 from bot.storage.models import Job, Member
 from bot.storage.readers import StoredProposals
 from bot.storage.recorder import GroupRecorder
@@ -42,10 +56,18 @@ def build_deps(settings: Settings) -> Deps:
     """Content and the understander, loaded once per process."""
     content = Content.load(settings.content_dir)
     nlp = Understander.from_content(settings.content_dir)
-    return Deps(content=content, nlp=nlp, my_data=people.my_data,
-                spec=ProposalSpec.load(settings.content_dir), proposals=StoredProposals(),
-                public_url=settings.base_url, tickets=StoredTickets(), handoff=settings.handoff,
-                events=StoredEvents(), event_words=FilterWords.load(settings.content_dir))
+    spec = ProposalSpec.load(settings.content_dir)
+    calendar = load_calendar(settings.content_dir / "ivoting.yaml",
+                             tuple(d.id for d in spec.districts))
+    return Deps(content=content, nlp=nlp, my_data=people.my_data, spec=spec,
+                proposals=StoredProposals(), public_url=settings.base_url,
+                ivoting=StoredIVoting(calendar.replaces_faq), tickets=StoredTickets(),
+                handoff=settings.handoff, events=StoredEvents(),
+                event_words=FilterWords.load(settings.content_dir))
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -60,6 +82,8 @@ class Services:
     worker: InboxWorker = field(init=False)
     jobs: JobRunner = field(init=False)
     sweep: TicketSweep = field(init=False)
+    limits: RateLimits = field(init=False)
+    engine: DeliveryEngine = field(init=False)
     local: LocalOutbox = field(default_factory=LocalOutbox)
     recorder: GroupRecorder = field(default_factory=GroupRecorder)
 
@@ -70,19 +94,45 @@ class Services:
         if self.telegram is not None:
             adapters["telegram"] = self.telegram
         self.worker = InboxWorker(self.dispatcher, adapters, batch=self.settings.worker_batch)
+        self._delivery()
         notifier = StaffNotifier(self.deps, self.pusher)
         relay = TicketRelay(self.deps, self.pusher, self.topics, self.replier)
         self.jobs = JobRunner({"send": self.send_job, STAFF_NOTICE: notifier.run,
                                TICKET_SYNC: relay.sync, TICKET_DELIVER: relay.deliver,
+                               BROADCAST_START: self._starter.run,
+                               IVOTING_REMIND: Reminders(self.deps.content, _utcnow).run,
                                **EventJobs(self.deps, self.pusher).handlers()},
                               clock=self.deps.clock)
         self.sweep = TicketSweep(self.deps)
 
-    def pusher(self, platform: str) -> Pusher | None:
-        """What pushes to a platform's chats (None when the platform is not on here)."""
+    def _delivery(self) -> None:
+        """The delivery engine: shared limits on every send, batches for broadcasts."""
+        self.limits = limits_from(self.settings)
+        pacer = Pacer(self.limits)
+        if self.line is not None:
+            self.line.throttle = pacer
+        if self.telegram is not None:
+            self.telegram.throttle = pacer
+        served = [p for p, on in (("line", self.line), ("telegram", self.telegram),
+                                  ("local", self.settings.local_chat_enabled)) if on]
+        reports = SenderReports(self.deps.content)
+        quiet = QuietHours.parse(self.settings.quiet_hours)
+        self.engine = DeliveryEngine(limits=self.limits, pushers=self._platform_pusher,
+                                     multicaster=self.line, platforms=served, reporter=reports,
+                                     quiet=quiet, lease=self.settings.delivery_lease_seconds)
+        self._starter = Starter(multicaster=self.line, served=served, reporter=reports,
+                                quiet=quiet, wake=self.engine.notify, now=_utcnow)
+
+    def _platform_pusher(self, platform: str) -> Pusher | None:
         pushers: dict[str, Pusher | None] = {"line": self.line, "telegram": self.telegram,
                                              "local": self.local}
         return pushers.get(platform)
+
+    def pusher(self, platform: str) -> Pusher | None:
+        """What pushes to a platform's chats (None when the platform is not on here): the
+        adapter, paced by the shared rate limits, with the engine's error handling."""
+        raw = self._platform_pusher(platform)
+        return None if raw is None else EnginePusher(platform, raw, self.limits)
 
     def topics(self, platform: str) -> ForumTopics | None:
         """Forum topics on a platform (Telegram), when it is on here."""
@@ -104,7 +154,8 @@ class Services:
         await pusher.push_replies(chat_id, replies, job.dedupe_key)
 
     async def start(self) -> None:
-        """Open the platform clients (inside the running loop)."""
+        """Open the platform clients and the shared limits (inside the running loop)."""
+        await self.limits.start()
         if self.line is not None:
             await self.line.start()
         if self.telegram is not None:
@@ -116,6 +167,7 @@ class Services:
             await self.line.close()
         if self.telegram is not None:
             await self.telegram.close()
+        await self.limits.close()
 
 
 def telegram_commands(content: Content) -> list[tuple[str, str]]:
@@ -133,6 +185,7 @@ def build_services(settings: Settings, deps: Deps | None = None) -> Services:
     if settings.telegram_enabled:
         telegram = TelegramAdapter(settings.telegram_bot_token, settings.telegram_webhook_secret,
                                    settings.telegram_api_base_url, settings.telegram_webhook_url)
+    deps = replace(deps, broadcasts=StoredBroadcasts(line, QuietHours.parse(settings.quiet_hours)))
     return Services(settings, deps, Dispatcher(deps), line, telegram)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -46,6 +47,18 @@ class Settings(BaseSettings):
     handoff_nudge_unclaimed_minutes: int = Field(default=30, ge=1, le=100_000)
     handoff_nudge_unanswered_minutes: int = Field(default=120, ge=1, le=100_000)
     handoff_quiet_close_hours: int = Field(default=24, ge=1, le=10_000)
+    # Delivery engine (bot/delivery): limits shared by every process through Redis when set.
+    redis_url: str = ""
+    redis_key_prefix: str = "civicbot:"
+    line_push_per_second: int = Field(default=2000, ge=1, le=100_000)
+    line_multicast_per_second: int = Field(default=200, ge=1, le=10_000)
+    telegram_per_second: int = Field(default=30, ge=1, le=1000)
+    telegram_chat_per_second: int = Field(default=1, ge=1, le=100)
+    telegram_group_per_minute: int = Field(default=20, ge=1, le=1000)
+    delivery_lease_seconds: float = Field(default=30.0, gt=0, le=3600)
+    quiet_hours: str = "22:00-08:00"  # Asia/Taipei; "" or "off": no quiet hours
+    ivoting_open_reminder: bool = True
+    ivoting_closing_reminder_hours: int = Field(default=24, ge=0, le=24 * 30)  # 0: none
 
     @field_validator("database_url")
     @classmethod
@@ -61,6 +74,23 @@ class Settings(BaseSettings):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL")
         return value.rstrip("/")
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_window(cls, value: str) -> str:
+        value = value.strip()
+        if value.lower() in ("", "off", "none"):
+            return ""
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError("use HH:MM-HH:MM (e.g. 22:00-08:00), or off")
+        return value
 
     @field_validator("telegram_webhook_secret")
     @classmethod

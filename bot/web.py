@@ -54,7 +54,8 @@ async def _platforms_and_worker(app: web.Application) -> AsyncIterator[None]:
     await services.start()
     tasks = [asyncio.create_task(services.worker.run(), name="inbox-worker"),
              asyncio.create_task(services.jobs.run(), name="job-runner"),
-             asyncio.create_task(services.sweep.run(), name="ticket-sweep")]
+             asyncio.create_task(services.sweep.run(), name="ticket-sweep"),
+             asyncio.create_task(services.engine.run(), name="delivery")]
     yield
     await services.recorder.close()
     for task in tasks:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
-NEUTRAL = ["core", "handlers", "nlp", "storage", "richmenu"]
+NEUTRAL = ["core", "handlers", "nlp", "storage", "richmenu", "delivery", "broadcasts", "ivoting",
+           "events", "tickets"]
 PLATFORM_PACKAGES = ("linebot", "telegram")
 
 

@@ -98,3 +98,24 @@ async def test_my_data_counts_and_deletes(db: str) -> None:
         await people.delete_user("line", "U0")
     assert not await EventRegistration.filter(user_id="U0").exists()
     assert (await EventRegistration.get(user_id="U1")).status == "offered"
+
+
+async def test_event_audiences_for_broadcasts_and_whose_district_they_are(db: str) -> None:
+    from bot.broadcasts import audiences
+
+    await load(spec(capacity=2))
+    for n in range(3):
+        await _sign_up(n)
+    await people.ensure_members({("line", f"U{n}") for n in range(3)})
+    await people.set_followed("line", "U1", False)  # unfollowed: never messaged
+    seated = await audiences.resolve("event:shilin-walk")
+    assert [(r.platform, r.user_id) for r in seated] == [("line", "U0")]
+    waiting = await audiences.resolve("event:shilin-walk:waiting")
+    assert [r.user_id for r in waiting] == ["U2"]
+    assert await audiences.district_of("event:shilin-walk") == "士林區"
+    assert await audiences.district_of("district:北投區") == "北投區"
+    assert await audiences.district_of("all") == "全市"
+    assert await audiences.district_of("event:no-such") is None
+    for bad in ("event:no-such", "event:", "event:shilin-walk:everyone"):
+        with pytest.raises(audiences.UnknownAudience):
+            await audiences.resolve(bad)

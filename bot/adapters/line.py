@@ -24,6 +24,7 @@ from linebot.v3.messaging import (
     AsyncApiClient,
     AsyncMessagingApi,
     Configuration,
+    MulticastRequest,
     PushMessageRequest,
     ReplyMessageRequest,
     ShowLoadingAnimationRequest,
@@ -36,6 +37,7 @@ from bot.adapters.errors import line_errors
 from bot.adapters.line_render import Message, batches, render
 from bot.core.errors import DeliveryError
 from bot.core.types import Incoming, Reply
+from bot.delivery.ports import Quota, Throttle, no_throttle
 from bot.storage.inbox import NewEvent
 
 HANDLED_TYPES = frozenset({"message", "postback", "follow", "unfollow"})
@@ -55,6 +57,7 @@ class LineAdapter:
         self._config = Configuration(access_token=access_token, host=api_base)
         self._client: AsyncApiClient | None = None
         self.api: AsyncMessagingApi | None = None
+        self.throttle: Throttle = no_throttle  # the delivery engine's shared rate limits
 
     async def start(self) -> None:
         """Create the SDK client inside the running loop."""
@@ -163,6 +166,7 @@ class LineAdapter:
         assert self.api is not None
         key = str(uuid.uuid5(RETRY_NAMESPACE, retry_seed))
         request = PushMessageRequest.from_dict({"to": to, "messages": batch})
+        await self.throttle("line_push", to)
         try:
             async with line_errors():
                 sent = await self.api.push_message(request, x_line_retry_key=key)
@@ -170,6 +174,34 @@ class LineAdapter:
             assert exc.status == 409
             return []
         return [str(m.id) for m in sent.sent_messages or []]
+
+    def requests_for(self, replies: list[Reply]) -> int:
+        """How many requests (each up to 5 messages) the replies take; LINE counts one
+        message per recipient per request against the monthly quota."""
+        return len(batches(render(replies)))
+
+    async def multicast(self, user_ids: list[str], replies: list[Reply], retry_key: str) -> None:
+        """Send replies to up to 500 users; retry_key (a UUID kept with the batch) makes a
+        repeat after a crash harmless (409: already accepted)."""
+        assert self.api is not None, "start() first"
+        for i, batch in enumerate(batches(render(replies))):
+            key = retry_key if i == 0 else str(uuid.uuid5(uuid.UUID(retry_key), str(i)))
+            request = MulticastRequest.from_dict({"to": user_ids, "messages": batch})
+            await self.throttle("line_multicast", "")
+            try:
+                async with line_errors():
+                    await self.api.multicast(request, x_line_retry_key=key)
+            except ApiException as exc:  # only 409 gets here: sent before a crash
+                assert exc.status == 409
+
+    async def quota(self) -> Quota:
+        """This month's message quota and how much of it is used."""
+        assert self.api is not None, "start() first"
+        async with line_errors():
+            limit = await self.api.get_message_quota()
+            used = await self.api.get_message_quota_consumption()
+        value = limit.value if limit.type == "limited" else None
+        return Quota(None if value is None else int(value), int(used.total_usage or 0))
 
 
 def _env_proxy(url: str) -> str | None:

@@ -32,6 +32,7 @@ from bot.adapters.common import (
 from bot.adapters.errors import telegram_errors
 from bot.core.errors import DeliveryError
 from bot.core.types import Choice, Incoming, Reply
+from bot.delivery.ports import Throttle, no_throttle
 from bot.storage.inbox import NewEvent
 
 MAX_TEXT = 4096
@@ -50,6 +51,7 @@ class TelegramAdapter:
         self._secret = secret
         self._webhook_url = webhook_url
         self.bot = TgBot(token, base_url=f"{api_root}/bot")
+        self.throttle: Throttle = no_throttle  # the delivery engine's shared rate limits
 
     async def start(self, commands: list[tuple[str, str]] | None = None) -> None:
         """getMe, then register commands and (when configured) the webhook."""
@@ -142,7 +144,7 @@ class TelegramAdapter:
                         chat_id, ChatAction.TYPING,
                         message_thread_id=int(thread) if thread else None)
         for reply in messages_only(replies):  # in a forum topic, answer in that topic
-            await self.send(chat_id, reply, thread_id=thread)
+            await self.send(chat_id, reply, thread_id=thread, pace="tg_answer")
 
     async def push_replies(self, chat_id: str, replies: list[Reply], seed: str, /, *,
                            thread_id: str = "", reply_to: str = "") -> list[str]:
@@ -154,14 +156,16 @@ class TelegramAdapter:
         return ids
 
     async def send(self, chat_id: int | str, reply: Reply, *, thread_id: str = "",
-                   reply_to: str = "") -> list[str]:
-        """Send one reply; buttons go on its last chunk as an inline keyboard."""
+                   reply_to: str = "", pace: str = "tg_push") -> list[str]:
+        """Send one reply; buttons go on its last chunk as an inline keyboard. pace: tg_push
+        for messages nobody just asked for (stricter per-chat limit), tg_answer for replies."""
         chunks = split_text(reply_text(reply), MAX_TEXT, size=len)
         choices = flat_choices(reply)
         ids: list[str] = []
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
             markup = _keyboard(choices) if last and choices else None
+            await self.throttle(pace, str(chat_id))
             async with telegram_errors():
                 sent = await self.bot.send_message(
                     chat_id, chunk, reply_markup=markup,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.content import Content, ContentError, check_strings
 from bot.events.checks import check_events
 from bot.handlers.menu import MAIN_MENU
+from bot.ivoting.calendar import load_calendar
 from bot.nlp.kb import load_faq, validate_faq
 from bot.proposals.checks import check_spec
 from bot.proposals.spec import ProposalSpec
@@ -37,6 +38,11 @@ def collect_errors(settings: Settings) -> list[str]:
     errors = check_strings(content) + check_spec(spec, content) + check_richmenu(menu)
     errors += validate_faq(entries, set(content.topics))
     errors += check_events(settings.content_dir, content, spec)
+    calendar = load_calendar(settings.content_dir / "ivoting.yaml",
+                             tuple(d.id for d in spec.districts))
+    errors += list(calendar.problems)
+    errors += [f"ivoting.yaml replaces_faq: no FAQ entry {i}" for i in calendar.replaces_faq
+               if i not in {e.id for e in entries}]
     for key, _, _ in MAIN_MENU:
         if key not in content.strings:
             errors.append(f"ui.yaml: menu key {key} missing")

@@ -7,8 +7,8 @@ import asyncio
 import logging
 import sys
 
+from bot.cli import broadcast, ivoting, line
 from bot.cli import events as events_cli
-from bot.cli import line
 from bot.cli.handoff_args import suggestion_parsers, volunteer_parsers
 from bot.cli.staff_args import add_parsers
 from bot.settings import Settings, SettingsError, load_settings
@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     volunteer_parsers(sub)
     suggestion_parsers(sub)
     events_cli.add_parsers(sub)
+    broadcast.add_parsers(sub)
+    ivoting.add_parsers(sub)
     return p
 
 
@@ -88,4 +90,7 @@ def _run(command: str, args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(run_suggestions(settings, args))
     if command == "events":
         return events_cli.run_events_cli(settings, args)
+    if command in ("broadcast", "ivoting"):
+        run = broadcast.run_broadcast_cli if command == "broadcast" else ivoting.run_ivoting_cli
+        return asyncio.run(run(settings, args))
     raise AssertionError(command)

@@ -21,7 +21,9 @@ STATELESS = frozenset({"menu", "help", "faq", "more", "topic", "topics", "fb", "
                        "mydata", "propose", "myprops", "st",
                        "handoff", "he", "hr", "tc", "tx", "tf", "ts",  # hand-off, volunteers
                        # events: cards, pushed offers and reminders, staff lists
-                       "events", "evp", "evr", "myevents", "evx", "evoa", "evor", "eva", "evi"})
+                       "events", "evp", "evr", "myevents", "evx", "evoa", "evor", "eva", "evi",
+                       # i-Voting reminders and district news settings
+                       "iv_menu", "iv_pick", "iv_sub", "iv_off", "nw_menu", "nw_sub", "news_off"})
 
 
 @dataclass(frozen=True)

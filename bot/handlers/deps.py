@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.broadcasts.readers import BroadcastReader, NoBroadcasts
 from bot.content import Content
 from bot.events.filters import FilterWords
 from bot.events.reader import EventReader, NoEvents
+from bot.ivoting.readers import IVotingReader, NoIVoting
 from bot.nlp.understander import Understander
 from bot.proposals.spec import ProposalSpec
 from bot.proposals.view import ProposalView
@@ -79,3 +81,5 @@ class Deps:
     handoff: HandoffPolicy = field(default_factory=HandoffPolicy)
     events: EventReader = field(default_factory=NoEvents)
     event_words: FilterWords = field(default_factory=lambda: FilterWords.load(ROOT / "content"))
+    ivoting: IVotingReader = field(default_factory=NoIVoting)
+    broadcasts: BroadcastReader = field(default_factory=NoBroadcasts)

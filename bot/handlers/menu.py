@@ -14,6 +14,7 @@ MAIN_MENU = (
     ("menu.myprops", "myprops", ""),
     ("menu.events", "events", ""),
     ("menu.myevents", "myevents", ""),
+    ("menu.ivoting", "iv_menu", ""),
     ("menu.faq", "topics", ""),
     ("menu.process", "faq", "pb-stages"),
     ("menu.counter", "faq", "counter-services"),

@@ -20,7 +20,8 @@ async def show(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
         return Turn(replace(ctx, locale=lang), (reply,))
     text = _summary(data, msg, ctx, deps, lang)
     buttons = (choice(deps.content.t("mydata.delete", lang), "mydata_delete"),
-               choice(deps.content.t("mydata.keep", lang), "mydata_keep"))
+               choice(deps.content.t("mydata.keep", lang), "mydata_keep"),
+               choice(deps.content.t("mydata.button.news", lang), "nw_menu"))
     return Turn(replace(ctx, locale=lang), (Text(text, buttons),))
 
 

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from bot.core.types import Card, Choice, Context, Effect, Incoming, Text, Turn
-from bot.handlers import events, handoff, menu, propose_review
+from bot.handlers import broadcast_news, events, handoff, ivoting, menu, propose_review
 from bot.handlers.buttons import choice
 from bot.handlers.deps import Deps
 from bot.nlp.kb import FaqEntry
@@ -30,6 +30,10 @@ async def answer_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
     flow = FLOWS.get(u.intent)
     if flow is not None:
         return await flow(msg, u, ctx, deps, lang)
+    if u.confidence == "high" and u.matches and u.matches[0].faq_id in deps.ivoting.replaces_faq:
+        calendar = await ivoting.calendar_instead(msg, ctx, deps, lang)  # dates, once loaded
+        if calendar is not None:
+            return calendar
     turn = _by_intent(msg, u, ctx, deps, lang)
     if turn.meta.get("faq_id"):
         # Kept (scrubbed) so a 👎 on this answer can log what was asked.
@@ -80,7 +84,9 @@ FLOWS: dict[str, FlowStart] = {
 
     "handoff": handoff.start,
 
-    "ivoting": _coming,
+    "ivoting": ivoting.flow,
+
+    "news": broadcast_news.flow,
 }
 
 

@@ -18,12 +18,15 @@ from collections.abc import Awaitable, Callable
 from bot.core.types import Context, Effect, Incoming, Text, Turn
 from bot.handlers import (
     actions,
+    broadcast,
+    broadcast_news,
     events,
     events_mine,
     events_signup,
     events_staff,
     handoff,
     handoff_ticket,
+    ivoting,
     menu,
     privacy,
     propose,
@@ -43,7 +46,7 @@ StateHandler = Callable[[Incoming, Context, Deps], Awaitable[Turn]]
 ACTIONS: dict[str, ActionHandler] = {
     "topics": actions.topics,
     "topic": actions.topic,
-    "faq": actions.faq,
+    "faq": ivoting.faq_press,
     "more": actions.more,
     "fb": actions.feedback,
     "nomatch": actions.none_of_these,
@@ -86,6 +89,19 @@ ACTIONS: dict[str, ActionHandler] = {
     "evor": events_mine.press_refuse,
     "eva": events_staff.press_list,
     "evi": events_staff.press_pick,
+    "iv_menu": ivoting.press_menu,
+    "iv_pick": ivoting.press_pick,
+    "iv_sub": ivoting.press_sub,
+    "iv_off": ivoting.press_off,
+    "nw_menu": broadcast_news.press_menu,
+    "nw_sub": broadcast_news.press_sub,
+    "news_off": broadcast_news.press_off,
+    "bc_aud": broadcast.press_audience,
+    "bc_now": broadcast.press_when,
+    "bc_at": broadcast.press_when,
+    "bc_ok": broadcast.press_confirm,
+    "bc_urgent": broadcast.press_urgent,
+    "bc_no": broadcast.press_drop,
 }
 
 # Flow states that read typed text; every other state falls through to the fallback.
@@ -95,14 +111,16 @@ STATES: dict[str, StateHandler] = {propose.STATE: propose_review.on_text,
                                    handoff.DISTRICT: handoff.on_district,
                                    handoff.CONSENT: handoff.on_consent,
                                    events_signup.STATE: events_signup.on_text,
-                                   events_staff.CHECKIN_STATE: events_staff.on_text}
+                                   events_staff.CHECKIN_STATE: events_staff.on_text,
+                                   **{state: broadcast.on_text for state in broadcast.STATES}}
 
 
 # Commands whose handlers read the database (content/commands.yaml names them).
 ASYNC_COMMANDS = {"handoff": handoff.begin, "endchat": handoff_ticket.end_command,
                   "cancel": handoff_ticket.cancel_command, "tickets": volunteer_list.list_open,
                   "events": events.browse, "myevents": events_mine.my_events,
-                  "staff_events": events_staff.list_events}
+                  "staff_events": events_staff.list_events, "ivoting": ivoting.menu_turn,
+                  "broadcast": broadcast.start}
 
 
 async def route(msg: Incoming, ctx: Context, deps: Deps) -> Turn:

@@ -16,9 +16,10 @@ import yaml
 
 from bot.nlp.normalize import Normalizer, Synonyms, to_simplified
 
-INTENTS = frozenset({"propose", "register", "ivoting", "handoff", "greeting", "thanks",
+INTENTS = frozenset({"propose", "register", "ivoting", "news", "handoff", "greeting", "thanks",
                      "menu", "help", "cancel"})
-ACTIONS = {"ivoting": {"subscribe", "unsubscribe"}, "register": {"walk", "course"}}
+ACTIONS = {"ivoting": {"subscribe", "unsubscribe", "when"}, "news": {"subscribe", "unsubscribe"},
+           "register": {"walk", "course"}}
 
 
 @dataclass(frozen=True)

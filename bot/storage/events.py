@@ -166,10 +166,10 @@ async def by_code(code: str, now: datetime) -> Mine:
 
 
 async def recipients(event_id: str, which: str) -> list[tuple[str, str]]:
-    """(platform, user_id) of an event's `registered` or `waiting` residents (for district
-    broadcasts), in sign-up order."""
-    if which not in ("registered", "waiting"):
-        raise ValueError(f"which must be registered or waiting, not {which!r}")
+    """(platform, user_id) of an event's `registered`, `waiting` or `offered` (a seat held
+    for them) residents (for district broadcasts), in sign-up order."""
+    if which not in ("registered", "waiting", "offered"):
+        raise ValueError(f"which must be registered, waiting or offered, not {which!r}")
     rows = await EventRegistration.filter(event_id=event_id, status=which).order_by("id") \
         .values_list("platform", "user_id")
     return [(str(p), str(u)) for p, u in rows]

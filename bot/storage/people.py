@@ -9,7 +9,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from bot.storage import conversations, events, events_seats, proposals, tickets
+from bot.storage import conversations, events, events_seats, proposals, subscriptions, tickets
 from bot.storage.models import Feedback, Member, Unanswered
 from bot.text import scrub
 
@@ -73,6 +73,7 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
     PersonalData(proposals.count_of_user, proposals.forget_user),
     PersonalData(tickets.count_of_user, tickets.forget_user),
     PersonalData(events.count_of_user, events_seats.forget_user),
+    PersonalData(subscriptions.count_of_user, subscriptions.forget_user),
 )
 
 

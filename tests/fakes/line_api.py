@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections import Counter
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.limits import Windows
 from tests.fakes.line_richmenus import RichMenus
 from tests.fakes.server import serve
 from tests.fakes.specs import validate_line_data_request, validate_line_request
@@ -33,8 +35,8 @@ class Recorded:
 
 @dataclass
 class FakeLineApi:
-    """reply / push / multicast / profile / loading / rich menus; knobs for failures and
-    expired tokens."""
+    """reply / push / multicast / quota / profile / loading / rich menus; knobs for failures,
+    expired tokens, rate limits (429), the month's quota (429 "monthly limit") and slowness."""
 
     requests: list[Recorded] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -44,6 +46,13 @@ class FakeLineApi:
     base_url: str = ""
     data_base_url: str = ""
     richmenus: RichMenus = field(default_factory=RichMenus)
+    quota: int | None = None  # the month's message limit (None: no limit set)
+    used: int = 0  # messages counted this month (pushes and multicasts, per recipient)
+    limits: dict[str, tuple[int, float]] = field(default_factory=dict)  # path -> (n, seconds)
+    delay: float = 0.0  # seconds before answering a send
+    received: Counter[str] = field(default_factory=Counter)  # user id -> messages accepted
+    conflicts: int = 0  # 409s answered (a retry key used again)
+    windows: Windows = field(default_factory=Windows)
     _retry_keys: set[str] = field(default_factory=set)
     _runners: list[web.AppRunner] = field(default_factory=list)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
@@ -86,6 +95,11 @@ class FakeLineApi:
             self.requests.append(Recorded(request.method, request.path, headers, body))
             return self.richmenus.answer(request.method, request.path, body,
                                          lambda: f"richmenu-{next(self._ids):032x}")
+        if self.delay and request.method == "POST":
+            await asyncio.sleep(self.delay)
+        limit = self.limits.get(request.path)
+        if limit is not None and self.windows.over(request.path, *limit):
+            return web.json_response({"message": "Too many requests"}, status=429)
         return self._answer(request.method, request.path, headers, body)
 
     async def _handle_data(self, request: web.Request) -> web.Response:
@@ -113,17 +127,30 @@ class FakeLineApi:
 
     def _answer(self, method: str, path: str, headers: dict[str, str], body: Any
                 ) -> web.Response:
+        if path == "/v2/bot/message/quota":
+            limited = {"type": "limited", "value": self.quota}
+            return web.json_response(limited if self.quota is not None else {"type": "none"})
+        if path == "/v2/bot/message/quota/consumption":
+            return web.json_response({"totalUsage": self.used})
         if path == "/v2/bot/message/reply":
             token = body["replyToken"]
             if self.expire_all_reply_tokens or token in self.invalid_reply_tokens:
                 return web.json_response({"message": "Invalid reply token"}, status=400)
             self.invalid_reply_tokens.add(token)  # single use
         key = headers.get("X-Line-Retry-Key")
+        if key is not None and key in self._retry_keys:
+            self.conflicts += 1
+            return web.json_response({"message": "The retry key is already accepted"},
+                                     status=409, headers={"x-line-accepted-request-id": "r"})
+        to = (body or {}).get("to") if path != "/v2/bot/message/reply" else None
+        users = [] if to is None else (to if isinstance(to, list) else [to])
+        if self.quota is not None and self.used + len(users) > self.quota:
+            return web.json_response({"message": "You have reached your monthly limit."},
+                                     status=429)
         if key is not None:
-            if key in self._retry_keys:
-                return web.json_response({"message": "The retry key is already accepted"},
-                                         status=409, headers={"x-line-accepted-request-id": "r"})
             self._retry_keys.add(key)
+        self.used += len(users)
+        self.received.update(users)
         self.requests.append(Recorded(method, path, headers, body))
         self._arrived.set()
         if path == "/v2/bot/chat/loading/start":

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.limits import Windows, retry_after
 from tests.fakes.server import serve
 from tests.fakes.specs import validate_telegram_call
 
@@ -31,7 +33,8 @@ class Call:
 class FakeTelegramApi:
     """getMe, webhooks, getUpdates (from a queue), sendMessage and friends; forum groups
     (getChat says is_forum, createForumTopic) with topics a volunteer may close (closed_threads:
-    sending there fails like Telegram: "message thread not found")."""
+    sending there fails like Telegram: "message thread not found"); knobs for failures, rate
+    limits (429 with retry_after), blocked and missing chats, slowness."""
 
     calls: list[Call] = field(default_factory=list)
     forums: set[int] = field(default_factory=set)
@@ -40,6 +43,13 @@ class FakeTelegramApi:
     fail_next: list[dict[str, Any]] = field(default_factory=list)
     base_url: str = ""
     token: str = ""
+    # sendMessage limits: "all", "chat" (a private chat), "group" -> (n, seconds)
+    limits: dict[str, tuple[int, float]] = field(default_factory=dict)
+    blocked: set[str] = field(default_factory=set)  # chats whose user blocked the bot
+    missing: set[str] = field(default_factory=set)  # chats that do not exist
+    delay: float = 0.0  # seconds before answering a sendMessage
+    received: Counter[str] = field(default_factory=Counter)  # chat id -> messages accepted
+    windows: Windows = field(default_factory=Windows)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
@@ -99,15 +109,20 @@ class FakeTelegramApi:
         if self.fail_next:
             fail = self.fail_next.pop(0)
             return web.json_response({"ok": False, **fail}, status=fail.get("error_code", 500))
-        refusal = self._refusal(method, params)
-        if refusal:
+        forum = self._forum_refusal(method, params)
+        if forum:
             return web.json_response({"ok": False, "error_code": 400,
-                                      "description": f"Bad Request: {refusal}"}, status=400)
+                                      "description": f"Bad Request: {forum}"}, status=400)
+        if method == "sendMessage":
+            refusal = await self._refusal(str(params["chat_id"]))
+            if refusal is not None:
+                return refusal
+            self.received[str(params["chat_id"])] += 1
         self.calls.append(Call(method, params))
         self._arrived.set()
         return web.json_response({"ok": True, "result": await self._result(method, params)})
 
-    def _refusal(self, method: str, params: dict[str, Any]) -> str:
+    def _forum_refusal(self, method: str, params: dict[str, Any]) -> str:
         """What Telegram refuses about forums: topics in a plain group, gone topics."""
         chat = int(params.get("chat_id", 0)) if str(params.get("chat_id", "")).lstrip(
             "-").isdigit() else 0
@@ -118,6 +133,24 @@ class FakeTelegramApi:
                 thread in self.closed_threads or thread not in self.topics):
             return "message thread not found"
         return ""
+
+    async def _refusal(self, chat: str) -> web.Response | None:
+        """A sendMessage the real API would refuse: blocked, missing, or over a limit."""
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if chat in self.blocked:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        if chat in self.missing:
+            return _error(400, "Bad Request: chat not found")
+        scope = "group" if chat.startswith("-") else "chat"
+        rules = [(key, *self.limits[name]) for key, name in ((f"{scope}:{chat}", scope),
+                                                            ("all", "all"))
+                 if name in self.limits]
+        wait = self.windows.admit(rules)
+        if wait:
+            return _error(429, f"Too Many Requests: retry after {retry_after(wait)}",
+                          {"retry_after": retry_after(wait)})
+        return None
 
     async def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
@@ -162,3 +195,11 @@ class FakeTelegramApi:
             while sum(1 for c in self.calls if c.method == method) < n:
                 self._arrived.clear()
                 await self._arrived.wait()
+
+
+def _error(code: int, description: str,
+           parameters: dict[str, Any] | None = None) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return web.json_response(body, status=code)

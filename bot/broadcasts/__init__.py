@@ -1,0 +1,1 @@
+"""District broadcasts: audiences, composing with a preview, starting, reports."""

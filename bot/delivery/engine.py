@@ -1,0 +1,189 @@
+"""The batch engine: every process claims due batches per platform (SKIP LOCKED + lease),
+sends them within the shared rate limits, records each outcome where it claimed it, and
+reports progress and the end of each broadcast.
+
+No duplicates: a LINE batch's retry key is written with the batch, before any call, so a
+repeat after a crash is answered 409; a one-chat batch is marked `sending` before the call
+and `sent` after it (with the replies already delivered counted), so a crash can resend at
+most what was in flight. A claim token fences a batch whose lease passed to another worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from bot.core.errors import DeliveryError
+from bot.core.ports import Pusher
+from bot.core.serialize import reply_from_dict
+from bot.core.types import Reply
+from bot.delivery.limits import RateLimits
+from bot.delivery.outcomes import after_failure, unreachable
+from bot.delivery.ports import Multicaster
+from bot.delivery.quiet import QuietHours
+from bot.loop import forever
+from bot.storage import broadcasts as store
+from bot.storage.models import Broadcast, DeliveryBatch, Member
+
+log = logging.getLogger("bot.delivery")
+STOPPED = ("cancelled", "stopped", "refused")
+NO_QUIET = QuietHours()
+
+
+class Reporter(Protocol):
+    """Tells a broadcast's sender how it goes."""
+
+    async def progress(self, broadcast_id: int, tenths: int) -> None: ...
+
+    async def finished(self, broadcast_id: int) -> None: ...
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class DeliveryEngine:
+    """One per process; wake it with notify() after starting a broadcast."""
+
+    def __init__(self, *, limits: RateLimits, pushers: Callable[[str], Pusher | None],
+                 multicaster: Multicaster | None, platforms: list[str], reporter: Reporter,
+                 quiet: QuietHours = NO_QUIET, lease: float = 30.0,
+                 progress_min: int = 1000, poll: float = 1.0,
+                 now: Callable[[], datetime] = _utcnow) -> None:
+        self.limits, self.pushers, self.multicaster = limits, pushers, multicaster
+        self.platforms, self.reporter, self.quiet = platforms, reporter, quiet
+        self.lease, self.progress_min, self.poll, self.now = lease, progress_min, poll, now
+        self.concurrency = {"line": 16, "telegram": 8}
+        self.claim_size = {"line": 64, "telegram": 32}
+        self._wake = asyncio.Event()
+
+    def notify(self) -> None:
+        """New batches were written: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Deliver until cancelled: one loop per platform, side by side."""
+        await asyncio.gather(*(forever(functools.partial(self.run_once, p), self._rest, log)
+                               for p in self.platforms))
+
+    async def _rest(self) -> None:
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), self.poll)
+
+    async def run_once(self, platform: str) -> bool:
+        """Claim and send one round of a platform's due batches; False when none were due."""
+        _, rows = await store.claim(platform, self.claim_size.get(platform, 32), self.lease,
+                                    urgent_only=self.quiet.active(self.now()))
+        if not rows:
+            return False
+        ids = {r.broadcast_id for r in rows}
+        casts = {b.id: b for b in await Broadcast.filter(id__in=ids)}
+        gate = asyncio.Semaphore(self.concurrency.get(platform, 8))
+
+        async def one(batch: DeliveryBatch) -> None:
+            async with gate:
+                await self._one(batch, casts.get(batch.broadcast_id))
+
+        await asyncio.gather(*(one(r) for r in rows))
+        for broadcast_id in sorted(ids):
+            await self._after(broadcast_id)
+        return True
+
+    async def _one(self, batch: DeliveryBatch, cast: Broadcast | None) -> None:
+        if cast is None or cast.status != "sending":
+            status = cast.status if cast is not None and cast.status in STOPPED else "cancelled"
+            await store.finish(batch, status, error=status)
+            return
+        if cast.expires_at is not None and self.now() >= cast.expires_at:
+            await store.finish(batch, "skipped", skipped=batch.size, error="expired")
+            return
+        replies = _replies(cast, batch.locale)
+        try:
+            if batch.platform == "line":
+                await self._multicast(batch, replies)
+            else:
+                await self._chat(batch, replies)
+        except DeliveryError as exc:
+            await self._failed(batch, exc)
+        except Exception as exc:  # a bug or a network oddity: try again later, then give up
+            log.warning("batch %s failed: %s", batch.id, type(exc).__name__)
+            if not await store.release(batch, min(2 ** batch.attempts, 300), type(exc).__name__):
+                await store.finish(batch, "failed", failed=batch.size, error=type(exc).__name__)
+
+    async def _multicast(self, batch: DeliveryBatch, replies: list[Reply]) -> None:
+        ids = [str(i) for i in batch.recipients]
+        gone = {str(u) for u in await Member.filter(platform="line", user_id__in=ids,
+                                                    followed=False).values_list("user_id",
+                                                                                flat=True)}
+        live = [i for i in ids if i not in gone]
+        if not live or self.multicaster is None:
+            reason = "unfollowed" if not live else "platform_off"
+            await store.finish(batch, "skipped", skipped=len(ids), error=reason)
+            return
+        if not await store.begin_send(batch, self.lease):
+            return
+        await self.multicaster.multicast(live, replies, batch.retry_key)
+        await store.finish(batch, "sent", sent=len(live), skipped=len(gone),
+                           error="unfollowed" if gone else "")
+
+    async def _chat(self, batch: DeliveryBatch, replies: list[Reply]) -> None:
+        chat = str(batch.recipients[0])
+        pusher = self.pushers(batch.platform)
+        if pusher is None or await unreachable(batch.platform, chat):
+            reason = "platform_off" if pusher is None else "unfollowed"
+            await store.finish(batch, "skipped", skipped=1, error=reason)
+            return
+        if not await store.begin_send(batch, self.lease):
+            return
+        for i in range(batch.parts_done, len(replies)):
+            await pusher.push_replies(chat, [replies[i]], f"{batch.retry_key}:{i}")
+            if i + 1 < len(replies):
+                await store.part_done(batch, i + 1)
+        await store.finish(batch, "sent", sent=1)
+
+    async def _failed(self, batch: DeliveryBatch, exc: DeliveryError) -> None:
+        chat = str(batch.recipients[0]) if batch.platform != "line" else ""
+        gone = await after_failure(batch.platform, chat, exc, self.limits)
+        if exc.quota:  # the month's LINE messages are spent: stop, do not retry
+            await store.finish(batch, "stopped", error="quota")
+            if await store.set_status(batch.broadcast_id, "stopped", "quota",
+                                      only_from=("sending",)):
+                await self.reporter.finished(batch.broadcast_id)
+        elif gone is not None:
+            await store.finish(batch, "skipped", skipped=batch.size, error=gone)
+        elif exc.permanent:
+            await store.finish(batch, "failed", failed=batch.size, error=exc.reason)
+        else:
+            limited = exc.status == 429
+            delay = exc.retry_after or (1.0 if limited else min(2 ** batch.attempts, 300))
+            if not await store.release(batch, delay, exc.reason, count_attempt=not limited):
+                await store.finish(batch, "failed", failed=batch.size, error=exc.reason)
+
+    async def _after(self, broadcast_id: int) -> None:
+        """Finish a broadcast with no batch left, or report another tenth of it."""
+        cast = await store.get(broadcast_id)
+        if cast is None or cast.status != "sending":
+            return
+        if await store.open_batches(broadcast_id) == 0:
+            if await store.set_status(broadcast_id, "done", only_from=("sending",)):
+                await self.reporter.finished(broadcast_id)
+            return
+        if cast.total < self.progress_min or cast.total == 0:
+            return
+        tenths = (cast.sent + cast.failed + cast.skipped) * 10 // cast.total
+        if cast.progress_step < tenths < 10 and await store.advance_progress(broadcast_id,
+                                                                             tenths):
+            await self.reporter.progress(broadcast_id, tenths)
+
+
+def _replies(cast: Broadcast, locale: str) -> list[Reply]:
+    """The broadcast's replies in a recipient's language (zh-TW when it has none in it)."""
+    messages: dict[str, list[dict[str, Any]]] = cast.messages or {}
+    chosen = messages.get(locale) or messages.get("zh-TW") or next(iter(messages.values()), [])
+    return [reply_from_dict(r) for r in chosen]
