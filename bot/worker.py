@@ -56,10 +56,15 @@ class InboxWorker:
 
     async def run(self) -> None:
         """Process events until cancelled."""
-        await forever(self.run_once, self._rest, log)
+        await forever(self._pass, self._rest, log)
+
+    async def _pass(self) -> bool:
+        # Cleared before the pass, never after it: a notify() that arrives while the pass
+        # runs (its claim may already have missed those events) must wake the next rest.
+        self._wake.clear()
+        return await self.run_once()
 
     async def _rest(self) -> None:
-        self._wake.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), self.idle_poll)
 
