@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import ssl
 import time
 import uuid
@@ -29,6 +28,7 @@ from linebot.v3.messaging import (
 from linebot.v3.webhooks import MessageEvent, PostbackEvent, TextMessageContent
 from yarl import URL
 
+from bot.adapters.body import is_id, need, optional
 from bot.adapters.errors import line_errors
 from bot.adapters.line_render import Message, batches, render
 from bot.core.errors import DeliveryError
@@ -38,6 +38,8 @@ from bot.storage.inbox import NewEvent
 HANDLED_TYPES = frozenset({"message", "postback", "follow", "unfollow"})
 RETRY_NAMESPACE = uuid.UUID("6f1c1a8e-5d0b-4a7e-9a43-2f6f0b9e1c11")
 REPLY_TOKEN_TTL_MS = 50_000  # tokens last about a minute; leave a margin
+MAX_TEXT = 5000  # LINE's own limit for a text message; anything longer is cut, not refused
+MAX_POSTBACK = 300
 
 
 class LineAdapter:
@@ -66,18 +68,21 @@ class LineAdapter:
     def verify(self, body: bytes, signature: str) -> bool:
         """True when X-Line-Signature matches HMAC-SHA256 of the raw body."""
         digest = hmac.new(self._secret, body, hashlib.sha256).digest()
-        return hmac.compare_digest(base64.b64encode(digest).decode(), signature or "")
+        # Bytes, not str: compare_digest refuses non-ASCII str (a forged header is no 500).
+        given = (signature or "").encode("utf-8", "replace")
+        return hmac.compare_digest(base64.b64encode(digest), given)
 
     def events(self, body: dict[str, Any]) -> list[NewEvent]:
-        """The events worth recording; other event types are ignored."""
+        """The events worth recording (other event types are ignored); BadBody when the
+        body breaks the shapes webhook.yml allows for what the bot reads."""
+        events = body.get("events")
+        need(isinstance(events, list), "events is not a list")
+        assert isinstance(events, list)
         found = []
-        for event in body.get("events") or []:
-            if not isinstance(event, dict) or event.get("type") not in HANDLED_TYPES:
-                continue
-            key = event.get("webhookEventId")
-            if not isinstance(key, str) or not key:
-                continue
-            found.append(NewEvent(key, _conv_key(event), event))
+        for event in events:
+            _check_event(event)
+            if event["type"] in HANDLED_TYPES:
+                found.append(NewEvent(event["webhookEventId"], _conv_key(event), event))
         return found
 
     def to_incoming(self, event: dict[str, Any], event_key: str) -> Incoming | None:
@@ -93,7 +98,7 @@ class LineAdapter:
             return replace(base, kind=kind)
         if kind == "postback":
             data = str(PostbackEvent.from_dict(event).postback.data)
-            return replace(base, kind="postback", payload=data)
+            return replace(base, kind="postback", payload=data[:MAX_POSTBACK])
         return _message_incoming(event, base)
 
     async def deliver(self, event: dict[str, Any], replies: list[Reply], event_key: str) -> None:
@@ -180,7 +185,7 @@ def _message_incoming(event: dict[str, Any], base: Incoming) -> Incoming | None:
     assert isinstance(parsed, TextMessageContent)
     if base.is_group and not _mentions_bot(parsed):
         return None  # in groups the bot speaks only when addressed
-    return replace(base, text=_strip_mentions(parsed), message_id=str(parsed.id))
+    return replace(base, text=_strip_mentions(parsed)[:MAX_TEXT], message_id=str(parsed.id))
 
 
 def _mentions_bot(message: TextMessageContent) -> bool:
@@ -197,10 +202,20 @@ def _strip_mentions(message: TextMessageContent) -> str:
     return text.strip()
 
 
-def parse_body(body: bytes) -> dict[str, Any] | None:
-    """The webhook JSON body, or None when it is not a JSON object."""
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return data if isinstance(data, dict) else None
+def _check_event(event: Any) -> None:
+    """BadBody unless event has the shape the bot relies on (ids short enough to store)."""
+    need(isinstance(event, dict), "an event is not an object")
+    need(isinstance(event.get("type"), str), "an event has no type")
+    need(is_id(event.get("webhookEventId")), "an event has no usable webhookEventId")
+    need(optional(event, "timestamp", int), "timestamp is not an integer")
+    need(optional(event, "replyToken", str), "replyToken is not a string")
+    source = event.get("source")
+    if source is not None:
+        need(isinstance(source, dict), "source is not an object")
+        for name in ("userId", "groupId", "roomId"):
+            need(source.get(name) is None or is_id(source[name]), f"source.{name} is not an id")
+    for name in ("message", "postback"):
+        part = event.get(name)
+        need(part is None or isinstance(part, dict), f"{name} is not an object")
+    need(optional(event.get("message") or {}, "text", str), "message.text is not a string")
+    need(optional(event.get("postback") or {}, "data", str), "postback.data is not a string")

@@ -21,6 +21,7 @@ from telegram import (
 )
 from telegram.error import BadRequest
 
+from bot.adapters.body import is_int, need, optional
 from bot.adapters.common import flat_choices, reply_text, split_text
 from bot.adapters.errors import telegram_errors
 from bot.core.types import Choice, Incoming, Reply
@@ -55,16 +56,25 @@ class TelegramAdapter:
 
     def verify(self, header: str | None) -> bool:
         """True when X-Telegram-Bot-Api-Secret-Token matches our secret."""
-        return hmac.compare_digest((header or "").encode(), self._secret.encode())
+        given = (header or "").encode("utf-8", "replace")  # a forged header is no 500
+        return hmac.compare_digest(given, self._secret.encode())
 
     def events(self, body: dict[str, Any]) -> list[NewEvent]:
-        """The update as an event to record (one update per webhook call)."""
-        update_id = body.get("update_id")
-        if not isinstance(update_id, int):
+        """The update as an event to record (one update per webhook call; kinds the bot
+        does not read are not recorded); BadBody when its shape is not the Bot API's."""
+        update_id: Any = body.get("update_id")
+        need(is_int(update_id) and update_id >= 0, "update_id is not an integer")
+        message: Any = body.get("message")
+        query: Any = body.get("callback_query")
+        if message is not None:
+            _check_message(message)
+        if query is not None:
+            _check_query(query)
+        if message is None and query is None:
             return []
-        message = body.get("message") or (body.get("callback_query") or {}).get("message") or {}
-        chat = (message.get("chat") or {}).get("id", "-")
-        sender = (body.get("message") or body.get("callback_query") or {}).get("from") or {}
+        where = message or query.get("message") or {}
+        chat = where.get("chat", {}).get("id", "-")
+        sender = (message or query).get("from") or {}
         return [NewEvent(str(update_id), f"telegram:{chat}:{sender.get('id', '-')}", body)]
 
     def to_incoming(self, body: dict[str, Any], event_key: str) -> Incoming | None:
@@ -149,6 +159,34 @@ class TelegramAdapter:
         if "id" in chat:
             return int(chat["id"])
         return int(((body.get("callback_query") or {}).get("from") or {})["id"])
+
+
+def _check_message(message: Any, what: str = "message") -> None:
+    """BadBody unless message has the Message fields the bot reads, of the right types."""
+    need(isinstance(message, dict), f"{what} is not an object")
+    need(is_int(message.get("message_id")), f"{what}.message_id is not an integer")
+    chat = message.get("chat")
+    need(isinstance(chat, dict) and is_int(chat.get("id")) and isinstance(chat.get("type"), str),
+         f"{what}.chat is not a chat")
+    sender = message.get("from")
+    need(sender is None or (isinstance(sender, dict) and is_int(sender.get("id"))),
+         f"{what}.from is not a user")
+    need(optional(message, "text", str), f"{what}.text is not a string")
+    need(optional(message, "message_thread_id", int), f"{what}.message_thread_id is not an int")
+    replied = message.get("reply_to_message")
+    if replied is not None and what == "message":
+        _check_message(replied, "reply_to_message")
+
+
+def _check_query(query: Any) -> None:
+    need(isinstance(query, dict) and isinstance(query.get("id"), str),
+         "callback_query is not a callback query")
+    sender = query.get("from")
+    need(isinstance(sender, dict) and is_int(sender.get("id")),
+         "callback_query.from is not a user")
+    need(optional(query, "data", str), "callback_query.data is not a string")
+    if query.get("message") is not None:
+        _check_message(query["message"], "callback_query.message")
 
 
 def _ids(message: Message) -> dict[str, str]:
