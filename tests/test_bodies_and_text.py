@@ -88,7 +88,8 @@ def test_clean_replaces_lone_surrogates_and_drops_nul() -> None:
 
 def test_scrub_masks_personal_data_and_keeps_the_rest() -> None:
     assert scrub("電話 0912-345-678 或 02 2720 8889") == "電話 ＊ 或 ＊"
-    assert scrub("寄 test.user+pb@example.com.tw 或看 https://x.org/a?b=1 謝謝") == "寄 ＊ 或看 ＊ 謝謝"
+    assert scrub("寄 test.user+pb@example.com.tw 或看 https://x.org/a?b=1 謝謝") \
+        == "寄 ＊ 或看 ＊ 謝謝"
     assert scrub("2024年 預算 500,000 元 12 號") == "2024年 預算 500,000 元 12 號"
     assert scrub("字" * 500) == "字" * 200
 

@@ -42,11 +42,18 @@ async def test_a_notify_during_an_empty_pass_is_not_lost(
         return rows
 
     monkeypatch.setattr(inbox, "claim", claim_then_webhook)
+    done = asyncio.Event()
+    real_mark = inbox.mark_done
+
+    async def mark_then_signal(*args: Any, **kwargs: Any) -> None:
+        await real_mark(*args, **kwargs)
+        done.set()
+
+    monkeypatch.setattr(inbox, "mark_done", mark_then_signal)
     task = asyncio.create_task(worker.run())
     try:
-        async with asyncio.timeout(20):  # a guard, not a measurement: without the wake-up
-            while not adapter.sent:       # the worker would sleep for the full hour
-                await asyncio.sleep(0.01)
+        # A guard, not a measurement: without the wake-up the worker sleeps for the full hour.
+        await asyncio.wait_for(done.wait(), 20)
     finally:
         task.cancel()
     assert adapter.sent == [("a", "hello")] and calls >= 2
