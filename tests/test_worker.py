@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import pytest
@@ -50,10 +51,13 @@ async def test_a_notify_during_an_empty_pass_is_not_lost(
         done.set()
 
     monkeypatch.setattr(inbox, "mark_done", mark_then_signal)
+    await inbox.counts()  # connect here: a pool first opened inside the task would outlive it
     task = asyncio.create_task(worker.run())
     try:
         # A guard, not a measurement: without the wake-up the worker sleeps for the full hour.
         await asyncio.wait_for(done.wait(), 20)
     finally:
         task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
     assert adapter.sent == [("a", "hello")] and calls >= 2
