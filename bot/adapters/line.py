@@ -2,6 +2,7 @@
 
 Delivery uses the reply token while it is fresh, then push with an X-Line-Retry-Key derived
 from the event key, so a retried push after a crash is refused by LINE (409), not sent twice.
+A reply attempt is recorded before it leaves (Progress), so a retry knows it may have arrived.
 """
 
 from __future__ import annotations
@@ -32,12 +33,14 @@ from bot.adapters.body import is_id, need, optional
 from bot.adapters.errors import line_errors
 from bot.adapters.line_render import Message, batches, render
 from bot.core.errors import DeliveryError
+from bot.core.progress import Progress
 from bot.core.types import Incoming, Reply
 from bot.storage.inbox import NewEvent
 
 HANDLED_TYPES = frozenset({"message", "postback", "follow", "unfollow"})
 RETRY_NAMESPACE = uuid.UUID("6f1c1a8e-5d0b-4a7e-9a43-2f6f0b9e1c11")
 REPLY_TOKEN_TTL_MS = 50_000  # tokens last about a minute; leave a margin
+REQUEST_TIMEOUT = 10  # seconds; an outage must not hold a delivery slot for the SDK's 5 min
 MAX_TEXT = 5000  # LINE's own limit for a text message; anything longer is cut, not refused
 MAX_POSTBACK = 300
 
@@ -101,19 +104,43 @@ class LineAdapter:
             return replace(base, kind="postback", payload=data[:MAX_POSTBACK])
         return _message_incoming(event, base)
 
-    async def deliver(self, event: dict[str, Any], replies: list[Reply], event_key: str) -> None:
-        """Send replies: the reply token first, push (with a retry key) as the fallback."""
+    async def deliver(self, event: dict[str, Any], replies: list[Reply], event_key: str,
+                      progress: Progress) -> None:
+        """Send an event's answer: the reply token while it is fresh, push (with a retry key,
+        so a repeat is refused by LINE, not shown twice) for the rest or when it is stale.
+        Raises DeliveryError; messages confirmed by an earlier attempt are skipped."""
         assert self.api is not None, "start() first"
-        groups = batches(render(replies))
         token = event.get("replyToken")
         fresh = time.time() * 1000 - float(event.get("timestamp", 0)) < REPLY_TOKEN_TTL_MS
         source = event.get("source") or {}
         to = str(source.get("groupId") or source.get("roomId") or source.get("userId"))
+        groups = batches(render(replies))
         for i, batch in enumerate(groups):
-            if i == 0 and token and fresh and await self._reply(token, batch):
+            if i < progress.sent:
                 continue
-            await self.push(to, batch, f"{event_key}:{i}")
+            if not (i == 0 and token and await self._by_reply(str(token), fresh, batch,
+                                                               progress)):
+                await self.push(to, batch, f"{event_key}:{i}")
+            await progress.confirmed(i + 1, len(groups))
 
+    async def _by_reply(self, token: str, fresh: bool, batch: list[Message],
+                        progress: Progress) -> bool:
+        """True when the first batch went out with the reply token (now, or by an earlier
+        attempt whose process died before it could record the outcome)."""
+        earlier = progress.reply_unknown
+        if not fresh:
+            # The token is stale. An earlier attempt cut off by a crash was most likely
+            # received (the request was on its way); pushing again could answer twice.
+            return earlier
+        await progress.replying()
+        try:
+            await self._reply(token, batch)
+        except DeliveryError as exc:
+            await progress.reply_refused()  # LINE answered, or the request timed out
+            if exc.status == 400:  # token used (by that earlier attempt) or expired
+                return earlier
+            raise
+        return True
     async def push_replies(self, to: str, replies: list[Reply], seed: str, /, *,
                            thread_id: str = "", reply_to: str = "") -> list[str]:
         """Push replies to a user or group (not in answer to an event); LINE has no threads."""
@@ -122,17 +149,11 @@ class LineAdapter:
             ids += await self.push(to, batch, f"{seed}:{i}")
         return ids
 
-    async def _reply(self, token: str, batch: list[Message]) -> bool:
+    async def _reply(self, token: str, batch: list[Message]) -> None:
         assert self.api is not None
         request = ReplyMessageRequest.from_dict({"replyToken": token, "messages": batch})
-        try:
-            async with line_errors():
-                await self.api.reply_message(request)
-        except DeliveryError as exc:
-            if exc.status == 400:  # token used or expired: fall back to push
-                return False
-            raise
-        return True
+        async with line_errors():
+            await self.api.reply_message(request, _request_timeout=REQUEST_TIMEOUT)
 
     async def push(self, to: str, batch: list[Message], retry_seed: str) -> list[str]:
         """Push messages; the retry key makes a repeated push harmless (409 = already sent,
@@ -142,7 +163,8 @@ class LineAdapter:
         request = PushMessageRequest.from_dict({"to": to, "messages": batch})
         try:
             async with line_errors():
-                sent = await self.api.push_message(request, x_line_retry_key=key)
+                sent = await self.api.push_message(request, x_line_retry_key=key,
+                                                   _request_timeout=REQUEST_TIMEOUT)
         except ApiException as exc:  # only 409 gets here: this retry key was accepted before
             assert exc.status == 409
             return []

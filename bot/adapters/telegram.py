@@ -19,11 +19,12 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError
 
 from bot.adapters.body import is_int, need, optional
 from bot.adapters.common import flat_choices, reply_text, split_text
 from bot.adapters.errors import telegram_errors
+from bot.core.progress import Progress
 from bot.core.types import Choice, Incoming, Reply
 from bot.storage.inbox import NewEvent
 
@@ -110,19 +111,24 @@ class TelegramAdapter:
         named = bool(self.bot.username) and f"@{self.bot.username}" in text
         return text.startswith("/") or named or to_bot
 
-    async def deliver(self, body: dict[str, Any], replies: list[Reply], event_key: str) -> None:
-        """Answer a callback query, then send each reply (split within 4,096 characters)."""
+    async def deliver(self, body: dict[str, Any], replies: list[Reply], event_key: str,
+                      progress: Progress) -> None:
+        """Answer a callback query, then send each reply (split within 4,096 characters),
+        skipping replies confirmed by an earlier attempt. Raises DeliveryError."""
         query = body.get("callback_query")
-        if query:
+        if query and progress.sent == 0:
             # A query over 15 minutes old cannot be answered: the messages still go out.
-            with contextlib.suppress(BadRequest):
+            with contextlib.suppress(BadRequest, NetworkError):
                 await self.bot.answer_callback_query(query["id"])
         chat_id = self._chat_of(body)
         message = body.get("message") or (body.get("callback_query") or {}).get("message") or {}
         thread = str(message.get("message_thread_id") or "") if message.get(
             "is_topic_message") else ""
-        for reply in replies:  # in a forum topic, answer in that topic
+        for n, reply in enumerate(replies):  # in a forum topic, answer in that topic
+            if n < progress.sent:
+                continue
             await self.send(chat_id, reply, thread_id=thread)
+            await progress.confirmed(n + 1, len(replies))
 
     async def push_replies(self, chat_id: str, replies: list[Reply], seed: str, /, *,
                            thread_id: str = "", reply_to: str = "") -> list[str]:
