@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 
+from bot.cli import inbox as inbox_cli
 from bot.cli.staff_args import add_parsers
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -25,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("faq-report", help="most frequent unanswered questions, feedback")
     report.add_argument("--limit", type=int, default=30)
     add_parsers(sub)
+    inbox_cli.add_parsers(sub)
     return p
 
 
@@ -68,6 +70,8 @@ def _run(command: str, args: argparse.Namespace, settings: Settings) -> int:
     if command == "faq-report":
         from bot.cli.report import run_report
         return asyncio.run(run_report(settings, args.limit))
+    if command == "inbox":
+        return asyncio.run(inbox_cli.run_inbox_cli(settings, args))
     if command in ("staff", "proposals"):
         from bot.cli.staff import run_staff_cli
         return asyncio.run(run_staff_cli(settings, args))
