@@ -8,6 +8,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class SettingsError(Exception):
@@ -36,6 +37,8 @@ class Settings(BaseSettings):
     # 64 gave about the same throughput with a p99 ack ~30 % higher (bench/webhook.py).
     worker_batch: int = Field(default=32, ge=1, le=1000)
     log_level: str = "INFO"
+    # How long start-up keeps trying to reach the database (it may still be starting).
+    database_wait: float = Field(default=10.0, ge=0, le=600)
 
     @field_validator("database_url")
     @classmethod
@@ -43,6 +46,14 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite://", "postgres://", "postgresql://")):
             raise ValueError("must start with sqlite:// or postgres://")
         return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not a log level: use one of {', '.join(LOG_LEVELS)}")
+        return level
 
     @field_validator("line_api_base_url", "telegram_api_base_url", "telegram_webhook_url",
                      "public_url")
@@ -103,6 +114,7 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         err = exc.errors()[0]
         name = str(err["loc"][0]).upper() if err["loc"] else "setting"
-        raise SettingsError(f"{name}: {err['msg']} (check your environment or .env)") from None
+        message = str(err["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{name}: {message} (check your environment or .env)") from None
     settings.check_pairs()
     return settings

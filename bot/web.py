@@ -43,7 +43,8 @@ def build_app(settings: Settings, services: Services | None = None) -> web.Appli
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
     settings = app[SERVICES].settings
-    await open_db(settings.database_url, migrate_first=settings.database_url.startswith("sqlite"))
+    await open_db(settings.database_url, migrate_first=settings.database_url.startswith("sqlite"),
+                  wait=settings.database_wait)
     yield
     await close_db()
 
@@ -64,8 +65,13 @@ async def _platforms_and_worker(app: web.Application) -> AsyncIterator[None]:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """Liveness plus the inbox backlog."""
-    return web.json_response({"ok": True, "inbox": await inbox.counts()})
+    """Liveness plus the inbox backlog; 503 with the reason when the database does not answer."""
+    try:
+        counts = await inbox.counts()
+    except Exception as exc:  # the worker's loop logs the outage, once per retry period
+        reason = f"database unavailable ({type(exc).__name__})"
+        return web.json_response({"ok": False, "reason": reason}, status=503)
+    return web.json_response({"ok": True, "inbox": counts})
 
 
 async def printable(request: web.Request) -> web.Response:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
 from bot.cli import inbox as inbox_cli
 from bot.cli.staff_args import add_parsers
+from bot.logs import setup_logging
 from bot.settings import Settings, SettingsError, load_settings
 
 
@@ -39,11 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    for noisy in ("jieba", "httpx", "aiosqlite", "tortoise"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    return _run(command, args, settings)
+    setup_logging(settings.log_level)
+    try:
+        return _run(command, args, settings)
+    except SettingsError as exc:  # found at start-up: a busy PORT, an unreachable database
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
 
 
 def _run(command: str, args: argparse.Namespace, settings: Settings) -> int:
