@@ -22,7 +22,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     # ?user=<id> and friends in URLs (the local chat's poll, any future link).
     (re.compile(r"([?&](?:user|user_id|chat_id|token|key)=)[^&\s\"']+"), r"\1[redacted]"),
     # Telegram bot tokens (in API URLs of client errors).
-    (re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{8,}"), "[bot-token]"),
+    (re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{8,}"), "[bot-token]"),
     # Conversation keys: platform:chat:user, and their tuple form ('line', 'U…', 'U…').
     (re.compile(r"\b(line|telegram|local):[^\s:,)'\"]+:[^\s,)'\"]+"), r"\1:[chat]:[user]"),
     (re.compile(r"\(\s*'(line|telegram|local)',\s*'[^']*',\s*'[^']*'\s*\)"),
