@@ -11,7 +11,6 @@ import re
 import signal
 import socket
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -69,13 +68,14 @@ async def _full_run(tmp_path: Path) -> tuple[str, list[str]]:
                "TELEGRAM_API_BASE_URL": telegram.base_url, "LOG_LEVEL": "INFO"}
         log_path = tmp_path / "bot.log"
         with log_path.open("w") as out:
-            bot = subprocess.Popen([sys.executable, "run.py", "serve"], cwd=ROOT, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT)
+            bot = await asyncio.create_subprocess_exec(
+                sys.executable, "run.py", "serve", cwd=ROOT, env=env, stdout=out,
+                stderr=asyncio.subprocess.STDOUT)
             try:
                 secrets = await _drive(f"http://127.0.0.1:{port}", line, db)
             finally:
                 bot.send_signal(signal.SIGINT)
-                await asyncio.to_thread(bot.wait, 30)
+                await asyncio.wait_for(bot.wait(), 30)
     return log_path.read_text(encoding="utf-8"), secrets
 
 
