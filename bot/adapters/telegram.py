@@ -95,7 +95,7 @@ class TelegramAdapter:
 
     def _message_incoming(self, message: Message, event_key: str) -> Incoming | None:
         group = message.chat.type != "private"
-        text = message.text or ""
+        text = (message.text or "")[:MAX_TEXT]  # a forged update may be longer than 4,096
         if group and not self._addressed(message):
             return None
         text = text.replace(f"@{self.bot.username}", "").strip() if self.bot.username else text
