@@ -82,11 +82,13 @@ async def _proposal_save(msg: Incoming, data: dict[str, Any]) -> None:
 
 @effect("proposal_submit")
 async def _proposal_submit(msg: Incoming, data: dict[str, Any]) -> None:
-    """Submit, then queue the district office's notice (sent when its staff chat is set)."""
+    """Submit, then queue the district office's notice (sent when its staff chat is set);
+    a resident told the proposal is queued is told again when the notice goes out."""
     done = await proposals.submit(msg.platform, msg.user_id, data["token"], data["ref"],
                                   data["answers"], data.get("locale", "zh-TW"))
     if done is not None and done.ref:
-        await jobs.enqueue("staff_notice", {"ref": done.ref},
+        payload = {"ref": done.ref, "tell_resident": bool(data.get("queued"))}
+        await jobs.enqueue("staff_notice", payload,
                            dedupe_key=f"staff:{done.ref}:{done.submitted_at:%Y%m%d%H%M%S%f}")
 
 

@@ -1,19 +1,61 @@
-"""The background loop every worker shares: do a pass, rest when there was nothing to do."""
+"""The background loop every worker shares: do a pass, rest when there was nothing to do.
+
+A pass that fails (the database is down, a bug) is retried after a growing pause, with one
+log line per retry: a traceback only for the first failure of a kind, and none for an outage
+(a connection that is refused or lost), which would otherwise fill the log every second.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+FIRST_WAIT, MAX_WAIT = 1.0, 30.0
+# Errors that mean "the database (or network) is not there", by class name, so this module
+# needs neither asyncpg nor tortoise: a traceback would add nothing to the one line.
+OUTAGES = frozenset({"DBConnectionError", "OperationalError", "InterfaceError",
+                     "ConnectionDoesNotExistError", "InvalidCatalogNameError",
+                     "CannotConnectNowError", "PostgresConnectionError", "AdminShutdownError",
+                     "TooManyConnectionsError", "InternalClientError"})
+
+
+def is_outage(exc: BaseException) -> bool:
+    """True for a refused or lost connection (its own class or its cause's)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) or any(c.__name__ in OUTAGES for c in type(seen).__mro__):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
 
 async def forever(step: Callable[[], Awaitable[bool]], rest: Callable[[], Awaitable[None]],
-                  log: logging.Logger) -> None:
-    """Run step until cancelled; call rest after a pass that found nothing (or failed)."""
+                  log: logging.Logger,
+                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    """Run step until cancelled; call rest after a pass that found nothing; after a failed
+    pass wait 1, 2, 4 ... 30 s (one log line each) before the next."""
+    wait, told = 0.0, set[str]()
     while True:
         try:
             busy = await step()
-        except Exception:  # a failed pass must not end the worker: log it and go on
-            log.exception("background pass failed; retrying")
-            busy = False
+        except Exception as exc:  # a failed pass must not end the worker
+            wait = min(max(wait * 2, FIRST_WAIT), MAX_WAIT)
+            kind = type(exc).__name__
+            trace = not is_outage(exc) and kind not in told
+            told.add(kind)
+            log.warning("pass failed (%s); retrying in %.0f s", _describe(exc), wait,
+                        exc_info=exc if trace else None)
+            await sleep(wait)
+            continue
+        if wait:
+            log.warning("working again after a failure")
+            wait, told = 0.0, set()
         if not busy:
             await rest()
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0][:120] if str(exc) else ""
+    prefix = "database or network unavailable: " if is_outage(exc) else ""
+    return f"{prefix}{type(exc).__name__}" + (f": {text}" if text else "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -152,6 +153,13 @@ class Services:
             raise PermanentError("the user unfollowed")
         replies = [reply_from_dict(r) for r in payload["replies"]]
         await pusher.push_replies(chat_id, replies, job.dedupe_key)
+
+    def background(self) -> list[asyncio.Task[None]]:
+        """Start the loops every process runs (call after start(), with the database open):
+        the inbox worker, the job runner, the ticket sweep and the delivery engine."""
+        loops = {"inbox-worker": self.worker.run, "job-runner": self.jobs.run,
+                 "ticket-sweep": self.sweep.run, "delivery": self.engine.run}
+        return [asyncio.create_task(run(), name=name) for name, run in loops.items()]
 
     async def start(self) -> None:
         """Open the platform clients and the shared limits (inside the running loop)."""

@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.tickets.policy import HandoffPolicy, parse_hours
 
 ROOT = Path(__file__).resolve().parent.parent
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class SettingsError(Exception):
@@ -59,6 +60,8 @@ class Settings(BaseSettings):
     quiet_hours: str = "22:00-08:00"  # Asia/Taipei; "" or "off": no quiet hours
     ivoting_open_reminder: bool = True
     ivoting_closing_reminder_hours: int = Field(default=24, ge=0, le=24 * 30)  # 0: none
+    # How long start-up keeps trying to reach the database (it may still be starting).
+    database_wait: float = Field(default=10.0, ge=0, le=600)
 
     @field_validator("database_url")
     @classmethod
@@ -66,6 +69,14 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite://", "postgres://", "postgresql://")):
             raise ValueError("must start with sqlite:// or postgres://")
         return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not a log level: use one of {', '.join(LOG_LEVELS)}")
+        return level
 
     @field_validator("line_api_base_url", "line_data_api_base_url", "telegram_api_base_url",
                      "telegram_webhook_url", "public_url")
@@ -158,6 +169,7 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         err = exc.errors()[0]
         name = str(err["loc"][0]).upper() if err["loc"] else "setting"
-        raise SettingsError(f"{name}: {err['msg']} (check your environment or .env)") from None
+        message = str(err["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{name}: {message} (check your environment or .env)") from None
     settings.check_pairs()
     return settings

@@ -1,7 +1,9 @@
 """The district office's notice: a submitted proposal's card, pushed to the district's staff chat.
 
-Job "staff_notice" {ref} is queued when a resident submits (bot.effects) and again, for the
-proposals still waiting, when a district's staff chat is set (`run.py staff chat`).
+Job "staff_notice" {ref, tell_resident} is queued when a resident submits (bot.effects) and
+again, for the proposals still waiting, when a district's staff chat is set (`run.py staff
+chat`). With tell_resident (the resident was told it is queued), the resident hears when the
+card has actually gone out.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.core.ports import Pusher
+from bot.core.serialize import reply_to_dict
+from bot.core.types import Text
 from bot.handlers.deps import Deps
 from bot.handlers.staff_card import staff_card
 from bot.jobs_runner import PermanentError
+from bot.proposals.view import ProposalView
 from bot.storage import jobs, proposals, staff
 from bot.storage.models import Job
 
@@ -54,6 +59,17 @@ class StaffNotifier:
                         job.id, chat.platform)
             raise PermanentError(f"staff chat platform {chat.platform} is not configured")
         await pusher.push_replies(chat.chat_id, [staff_card(self.deps, p)], job.dedupe_key)
+        if payload.get("tell_resident") and p.user_id is not None:
+            await self._tell_resident(p, job)
+
+    async def _tell_resident(self, p: ProposalView, job: Job) -> None:
+        """The resident was told the proposal is queued: now it really reached the office.
+        A durable send job of its own (same key on a re-run: never told twice)."""
+        text = self.deps.content.t("propose.delivered", p.locale, ref=p.ref,
+                                   district=p.district)
+        assert p.user_id is not None
+        await jobs.enqueue_send(p.platform, p.user_id, [reply_to_dict(Text(text))],
+                                dedupe_key=f"{job.dedupe_key}:told")
 
 
 async def resend_backlog(district: str) -> int:
@@ -62,5 +78,7 @@ async def resend_backlog(district: str) -> int:
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
     waiting = await proposals.for_export(district, "submitted")
     for p in waiting:
-        await jobs.enqueue(KIND, {"ref": p.ref}, dedupe_key=f"staff:{p.ref}:chat:{stamp}")
+        # Waiting means nothing reached the office: its resident hears when it does.
+        await jobs.enqueue(KIND, {"ref": p.ref, "tell_resident": True},
+                           dedupe_key=f"staff:{p.ref}:chat:{stamp}")
     return len(waiting)

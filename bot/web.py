@@ -10,13 +10,14 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot.adapters import local_web
-from bot.adapters.line import parse_body
+from bot.adapters.body import BadBody, parse_object
 from bot.events import web as events_web
 from bot.proposals import page
 from bot.services import SERVICES, Services, build_services
 from bot.settings import Settings
 from bot.storage import inbox
 from bot.storage.db import close_db, open_db
+from bot.storage.inbox import NewEvent
 
 log = logging.getLogger("bot.web")
 MAX_BODY = 1024 * 1024  # LINE and Telegram bodies are a few KB; refuse anything huge early
@@ -44,7 +45,8 @@ def build_app(settings: Settings, services: Services | None = None) -> web.Appli
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
     settings = app[SERVICES].settings
-    await open_db(settings.database_url, migrate_first=settings.database_url.startswith("sqlite"))
+    await open_db(settings.database_url, migrate_first=settings.database_url.startswith("sqlite"),
+                  wait=settings.database_wait)
     yield
     await close_db()
 
@@ -52,10 +54,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 async def _platforms_and_worker(app: web.Application) -> AsyncIterator[None]:
     services = app[SERVICES]
     await services.start()
-    tasks = [asyncio.create_task(services.worker.run(), name="inbox-worker"),
-             asyncio.create_task(services.jobs.run(), name="job-runner"),
-             asyncio.create_task(services.sweep.run(), name="ticket-sweep"),
-             asyncio.create_task(services.engine.run(), name="delivery")]
+    tasks = services.background()
     yield
     await services.recorder.close()
     for task in tasks:
@@ -67,8 +66,13 @@ async def _platforms_and_worker(app: web.Application) -> AsyncIterator[None]:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """Liveness plus the inbox backlog."""
-    return web.json_response({"ok": True, "inbox": await inbox.counts()})
+    """Liveness plus the inbox backlog; 503 with the reason when the database does not answer."""
+    try:
+        counts = await inbox.counts()
+    except Exception as exc:  # the worker's loop logs the outage, once per retry period
+        reason = f"database unavailable ({type(exc).__name__})"
+        return web.json_response({"ok": False, "reason": reason}, status=503)
+    return web.json_response({"ok": True, "inbox": counts})
 
 
 async def printable(request: web.Request) -> web.Response:
@@ -77,32 +81,48 @@ async def printable(request: web.Request) -> web.Response:
 
 
 async def line_webhook(request: web.Request) -> web.Response:
-    """Verify, record (committed together with concurrent requests), answer 200."""
+    """Verify, check, record (committed together with concurrent requests), answer 200."""
     services = request.app[SERVICES]
     assert services.line is not None
     signature = request.headers.get("X-Line-Signature")
     if not signature:
-        return web.json_response({"error": "missing X-Line-Signature"}, status=400)
+        return _refuse("line", 400, "missing X-Line-Signature")
     body = await request.read()
     if not services.line.verify(body, signature):
-        return web.json_response({"error": "bad signature"}, status=401)
-    data = parse_body(body)
-    if data is None:
-        return web.json_response({"error": "body is not a JSON object"}, status=400)
-    await services.recorder.record("line", services.line.events(data))
-    services.worker.notify()
-    return web.json_response({})
+        return _refuse("line", 401, "bad signature")
+    try:
+        events = services.line.events(parse_object(body))
+    except BadBody as exc:
+        return _refuse("line", 400, str(exc))
+    return await _record(services, "line", events)
 
 
 async def telegram_webhook(request: web.Request) -> web.Response:
-    """Check the secret header, record the update, answer 200."""
+    """Check the secret header and the update, record it, answer 200."""
     services = request.app[SERVICES]
     assert services.telegram is not None
     if not services.telegram.verify(request.headers.get("X-Telegram-Bot-Api-Secret-Token")):
-        return web.json_response({"error": "bad secret token"}, status=403)
-    data = parse_body(await request.read())
-    if data is None:
-        return web.json_response({"error": "body is not a JSON object"}, status=400)
-    await services.recorder.record("telegram", services.telegram.events(data))
+        return _refuse("telegram", 403, "bad secret token")
+    try:
+        events = services.telegram.events(parse_object(await request.read()))
+    except BadBody as exc:
+        return _refuse("telegram", 400, str(exc))
+    return await _record(services, "telegram", events)
+
+
+async def _record(services: Services, platform: str, events: list[NewEvent]) -> web.Response:
+    # 200 only once these events are committed; otherwise the platform sends them again.
+    try:
+        await services.recorder.record(platform, events)
+    except Exception as exc:
+        log.warning("%s webhook not recorded (%s): answered 503, the platform retries",
+                    platform, type(exc).__name__)
+        return web.json_response({"error": "unavailable"}, status=503)
     services.worker.notify()
     return web.json_response({})
+
+
+def _refuse(platform: str, status: int, reason: str) -> web.Response:
+    # One line, no body and no ids: the reason names only the broken field.
+    log.warning("%s webhook refused (%d): %s", platform, status, reason)
+    return web.json_response({"error": reason}, status=status)

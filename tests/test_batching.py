@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.adapters.common import reply_text
+from bot.core.progress import Progress
 from bot.core.types import Context, Effect, Incoming, Reply, Text, Turn
 from bot.dispatcher import Dispatcher
 from bot.storage import conversations, inbox
@@ -120,7 +121,7 @@ class FakeAdapter:
         return _incoming(payload["user"], payload["text"])
 
     async def deliver(self, payload: dict[str, Any], replies: list[Reply],
-                      event_key: str) -> None:
+                      event_key: str, progress: Progress) -> None:
         if self.fail:
             self.fail -= 1
             raise ConnectionError("platform down")

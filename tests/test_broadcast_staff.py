@@ -3,6 +3,7 @@ preview, confirm), role checks, the quota refusal, quiet hours; and the audience
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -58,7 +59,16 @@ async def test_a_clerk_previews_confirms_and_residents_get_it(tmp_path: Path) ->
         await _delivered(bot)
         assert set(bot.line.received) == {line_user(i) for i in range(1, 4)}
         assert bot.telegram.received["8801"] == 1
-        assert any("發送完成" in str(p["text"]) for p in group_sends(bot))
+        await _reported(bot, "發送完成")
+
+
+async def _reported(bot: Bot, words: str, timeout: float = 10.0) -> None:
+    """Wait for the report to reach the staff group (the app's own job runner may be the one
+    sending it, a moment after the batches are done)."""
+    async with asyncio.timeout(timeout):
+        while not any(words in str(p["text"]) for p in group_sends(bot)):
+            await run_jobs(bot)
+            await asyncio.sleep(0.05)
 
 
 async def _delivered(bot: Bot) -> None:

@@ -111,7 +111,7 @@ async def _settle(line: FakeLineApi, replies: int, timeout: float = 180.0) -> No
         while True:
             counts = await inbox.counts()
             if counts["pending"] == counts["handled"] == 0 and len(line.requests) >= replies:
-                assert counts["failed"] == 0, counts
+                assert counts["dead"] == 0, counts
                 return
             await asyncio.sleep(0.1)
 

@@ -105,7 +105,7 @@ async def test_every_sdk_event_type_and_unknown_ones_get_200(tmp_path: Path) -> 
                    "webhookEventId": "01UNKNOWN", "deliveryContext": {"isRedelivery": False}}
         assert (await bot.post_line(line_body([unknown]))).status == 200
         counts = await bot.settle()
-        assert counts["failed"] == 0
+        assert counts["dead"] == 0
         assert bot.line.errors == []
 
 

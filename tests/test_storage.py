@@ -63,14 +63,14 @@ async def test_expired_lease_is_claimed_again(db: str) -> None:
     assert [r.id for r in again] == [rows[0].id]
 
 
-async def test_release_gives_up_after_max_attempts(db: str) -> None:
+async def test_a_failing_turn_is_dead_after_max_attempts(db: str) -> None:
     await inbox.record("line", [inbox.NewEvent("e1", "k", {})])
-    for _ in range(inbox.MAX_ATTEMPTS):
+    for n in range(inbox.MAX_TURN_ATTEMPTS):
         rows = await inbox.claim(1, ["line"], lease_seconds=-1)
-        await inbox.release(rows[0].id, "boom")
+        assert await inbox.turn_failed(rows[0], "boom") == (n < inbox.MAX_TURN_ATTEMPTS - 1)
         from bot.storage.models import InboundEvent
         await InboundEvent.filter(id=rows[0].id).update(locked_until=None)
-    assert (await inbox.counts())["failed"] == 1
+    assert (await inbox.counts())["dead"] == 1
 
 
 async def test_people_feedback_unanswered_and_delete(db: str) -> None:

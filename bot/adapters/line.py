@@ -2,6 +2,7 @@
 
 Delivery uses the reply token while it is fresh, then push with an X-Line-Retry-Key derived
 from the event key, so a retried push after a crash is refused by LINE (409), not sent twice.
+A reply attempt is recorded before it leaves (Progress), so a retry knows it may have arrived.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import logging
 import ssl
 import time
@@ -32,10 +32,12 @@ from linebot.v3.messaging import (
 from linebot.v3.webhooks import MessageEvent, PostbackEvent, TextMessageContent
 from yarl import URL
 
+from bot.adapters.body import is_id, need, optional
 from bot.adapters.common import waiting_seconds
 from bot.adapters.errors import line_errors
 from bot.adapters.line_render import Message, batches, render
 from bot.core.errors import DeliveryError
+from bot.core.progress import Progress
 from bot.core.types import Incoming, Reply
 from bot.delivery.ports import Quota, Throttle, no_throttle
 from bot.storage.inbox import NewEvent
@@ -43,6 +45,9 @@ from bot.storage.inbox import NewEvent
 HANDLED_TYPES = frozenset({"message", "postback", "follow", "unfollow"})
 RETRY_NAMESPACE = uuid.UUID("6f1c1a8e-5d0b-4a7e-9a43-2f6f0b9e1c11")
 REPLY_TOKEN_TTL_MS = 50_000  # tokens last about a minute; leave a margin
+REQUEST_TIMEOUT = 10  # seconds; an outage must not hold a delivery slot for the SDK's 5 min
+MAX_TEXT = 5000  # LINE's own limit for a text message; anything longer is cut, not refused
+MAX_POSTBACK = 300
 LOADING_MIN, LOADING_MAX = 5, 60  # the loading animation: 5-60 s in steps of 5
 log = logging.getLogger("bot.line")
 
@@ -74,18 +79,21 @@ class LineAdapter:
     def verify(self, body: bytes, signature: str) -> bool:
         """True when X-Line-Signature matches HMAC-SHA256 of the raw body."""
         digest = hmac.new(self._secret, body, hashlib.sha256).digest()
-        return hmac.compare_digest(base64.b64encode(digest).decode(), signature or "")
+        # Bytes, not str: compare_digest refuses non-ASCII str (a forged header is no 500).
+        given = (signature or "").encode("utf-8", "replace")
+        return hmac.compare_digest(base64.b64encode(digest), given)
 
     def events(self, body: dict[str, Any]) -> list[NewEvent]:
-        """The events worth recording; other event types are ignored."""
+        """The events worth recording (other event types are ignored); BadBody when the
+        body breaks the shapes webhook.yml allows for what the bot reads."""
+        events = body.get("events")
+        need(isinstance(events, list), "events is not a list")
+        assert isinstance(events, list)
         found = []
-        for event in body.get("events") or []:
-            if not isinstance(event, dict) or event.get("type") not in HANDLED_TYPES:
-                continue
-            key = event.get("webhookEventId")
-            if not isinstance(key, str) or not key:
-                continue
-            found.append(NewEvent(key, _conv_key(event), event))
+        for event in events:
+            _check_event(event)
+            if event["type"] in HANDLED_TYPES:
+                found.append(NewEvent(event["webhookEventId"], _conv_key(event), event))
         return found
 
     def to_incoming(self, event: dict[str, Any], event_key: str) -> Incoming | None:
@@ -101,25 +109,50 @@ class LineAdapter:
             return replace(base, kind=kind)
         if kind == "postback":
             data = str(PostbackEvent.from_dict(event).postback.data)
-            return replace(base, kind="postback", payload=data)
+            return replace(base, kind="postback", payload=data[:MAX_POSTBACK])
         return _message_incoming(event, base)
 
-    async def deliver(self, event: dict[str, Any], replies: list[Reply], event_key: str) -> None:
-        """Send replies: the reply token first, push (with a retry key) as the fallback.
-        A Waiting reply shows the loading animation (1:1 chats only, as the spec allows)."""
+    async def deliver(self, event: dict[str, Any], replies: list[Reply], event_key: str,
+                      progress: Progress) -> None:
+        """Send an event's answer: the reply token while it is fresh, push (with a retry key,
+        so a repeat is refused by LINE, not shown twice) for the rest or when it is stale.
+        A Waiting reply shows the loading animation (1:1 chats only, as the spec allows).
+        Raises DeliveryError; messages confirmed by an earlier attempt are skipped."""
         assert self.api is not None, "start() first"
         source = event.get("source") or {}
         wait = waiting_seconds(replies)
-        if wait and source.get("type") == "user" and source.get("userId"):
+        if wait and not progress.sent and source.get("type") == "user" and source.get("userId"):
             await self.show_loading(str(source["userId"]), wait)
-        groups = batches(render(replies))
         token = event.get("replyToken")
         fresh = time.time() * 1000 - float(event.get("timestamp", 0)) < REPLY_TOKEN_TTL_MS
         to = str(source.get("groupId") or source.get("roomId") or source.get("userId"))
+        groups = batches(render(replies))
         for i, batch in enumerate(groups):
-            if i == 0 and token and fresh and await self._reply(token, batch):
+            if i < progress.sent:
                 continue
-            await self.push(to, batch, f"{event_key}:{i}")
+            if not (i == 0 and token and await self._by_reply(str(token), fresh, batch,
+                                                               progress)):
+                await self.push(to, batch, f"{event_key}:{i}")
+            await progress.confirmed(i + 1, len(groups))
+
+    async def _by_reply(self, token: str, fresh: bool, batch: list[Message],
+                        progress: Progress) -> bool:
+        """True when the first batch went out with the reply token (now, or by an earlier
+        attempt whose process died before it could record the outcome)."""
+        earlier = progress.reply_unknown
+        if not fresh:
+            # The token is stale. An earlier attempt cut off by a crash was most likely
+            # received (the request was on its way); pushing again could answer twice.
+            return earlier
+        await progress.replying()
+        try:
+            await self._reply(token, batch)
+        except DeliveryError as exc:
+            await progress.reply_refused()  # LINE answered, or the request timed out
+            if exc.status == 400:  # token used (by that earlier attempt) or expired
+                return earlier
+            raise
+        return True
 
     async def push_replies(self, to: str, replies: list[Reply], seed: str, /, *,
                            thread_id: str = "", reply_to: str = "") -> list[str]:
@@ -135,7 +168,13 @@ class LineAdapter:
         groups = batches(render(replies))
         if len(groups) != 1:  # more than one request's worth: leave it all to push
             return False
-        return await self._reply(token, groups[0])
+        try:
+            await self._reply(token, groups[0])
+        except DeliveryError as exc:
+            if exc.status == 400:  # token used or expired
+                return False
+            raise
+        return True
 
     async def show_loading(self, user_id: str, seconds: int) -> None:
         """LINE's loading animation in a 1:1 chat; a failure only loses the animation."""
@@ -144,21 +183,15 @@ class LineAdapter:
         request = ShowLoadingAnimationRequest(chat_id=user_id, loading_seconds=rounded)
         try:
             async with line_errors():
-                await self.api.show_loading_animation(request)
+                await self.api.show_loading_animation(request, _request_timeout=REQUEST_TIMEOUT)
         except (DeliveryError, ApiException) as exc:
             log.info("loading animation not shown: %s", getattr(exc, "reason", exc.status))
 
-    async def _reply(self, token: str, batch: list[Message]) -> bool:
+    async def _reply(self, token: str, batch: list[Message]) -> None:
         assert self.api is not None
         request = ReplyMessageRequest.from_dict({"replyToken": token, "messages": batch})
-        try:
-            async with line_errors():
-                await self.api.reply_message(request)
-        except DeliveryError as exc:
-            if exc.status == 400:  # token used or expired: fall back to push
-                return False
-            raise
-        return True
+        async with line_errors():
+            await self.api.reply_message(request, _request_timeout=REQUEST_TIMEOUT)
 
     async def push(self, to: str, batch: list[Message], retry_seed: str) -> list[str]:
         """Push messages; the retry key makes a repeated push harmless (409 = already sent,
@@ -169,7 +202,8 @@ class LineAdapter:
         await self.throttle("line_push", to)
         try:
             async with line_errors():
-                sent = await self.api.push_message(request, x_line_retry_key=key)
+                sent = await self.api.push_message(request, x_line_retry_key=key,
+                                                   _request_timeout=REQUEST_TIMEOUT)
         except ApiException as exc:  # only 409 gets here: this retry key was accepted before
             assert exc.status == 409
             return []
@@ -190,7 +224,8 @@ class LineAdapter:
             await self.throttle("line_multicast", "")
             try:
                 async with line_errors():
-                    await self.api.multicast(request, x_line_retry_key=key)
+                    await self.api.multicast(request, x_line_retry_key=key,
+                                             _request_timeout=REQUEST_TIMEOUT)
             except ApiException as exc:  # only 409 gets here: sent before a crash
                 assert exc.status == 409
 
@@ -198,8 +233,9 @@ class LineAdapter:
         """This month's message quota and how much of it is used."""
         assert self.api is not None, "start() first"
         async with line_errors():
-            limit = await self.api.get_message_quota()
-            used = await self.api.get_message_quota_consumption()
+            limit = await self.api.get_message_quota(_request_timeout=REQUEST_TIMEOUT)
+            used = await self.api.get_message_quota_consumption(
+                _request_timeout=REQUEST_TIMEOUT)
         value = limit.value if limit.type == "limited" else None
         return Quota(None if value is None else int(value), int(used.total_usage or 0))
 
@@ -249,7 +285,7 @@ def _message_incoming(event: dict[str, Any], base: Incoming) -> Incoming | None:
     assert isinstance(parsed, TextMessageContent)
     if base.is_group and not _mentions_bot(parsed):
         return None  # in groups the bot speaks only when addressed
-    return replace(base, text=_strip_mentions(parsed), message_id=str(parsed.id))
+    return replace(base, text=_strip_mentions(parsed)[:MAX_TEXT], message_id=str(parsed.id))
 
 
 def _mentions_bot(message: TextMessageContent) -> bool:
@@ -266,10 +302,20 @@ def _strip_mentions(message: TextMessageContent) -> str:
     return text.strip()
 
 
-def parse_body(body: bytes) -> dict[str, Any] | None:
-    """The webhook JSON body, or None when it is not a JSON object."""
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return data if isinstance(data, dict) else None
+def _check_event(event: Any) -> None:
+    """BadBody unless event has the shape the bot relies on (ids short enough to store)."""
+    need(isinstance(event, dict), "an event is not an object")
+    need(isinstance(event.get("type"), str), "an event has no type")
+    need(is_id(event.get("webhookEventId")), "an event has no usable webhookEventId")
+    need(optional(event, "timestamp", int), "timestamp is not an integer")
+    need(optional(event, "replyToken", str), "replyToken is not a string")
+    source = event.get("source")
+    if source is not None:
+        need(isinstance(source, dict), "source is not an object")
+        for name in ("userId", "groupId", "roomId"):
+            need(source.get(name) is None or is_id(source[name]), f"source.{name} is not an id")
+    for name in ("message", "postback"):
+        part = event.get(name)
+        need(part is None or isinstance(part, dict), f"{name} is not an object")
+    need(optional(event.get("message") or {}, "text", str), "message.text is not a string")
+    need(optional(event.get("postback") or {}, "data", str), "postback.data is not a string")

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import html
+import logging
 import re
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
+from bot.adapters.body import BadBody, parse_json
 from bot.adapters.common import flat_choices, messages_only, reply_text
 from bot.core.types import Card, Carousel, Choice, Incoming, Reply
 from bot.services import SERVICES, Services
 
+log = logging.getLogger("bot.web")
 HERE = Path(__file__).parent
 PAGE = HERE / "local_page.html"
 ASSETS = {"/chat.css": (HERE / "local_page.css", "text/css"),
@@ -53,19 +56,33 @@ async def asset(request: web.Request) -> web.Response:
 
 
 async def chat(request: web.Request) -> web.Response:
-    """One turn: {user, text | payload | event} in, {replies: [...]} out."""
+    """One turn: {user, text | payload | event} in, {replies: [...]} out.
+
+    400 for a body that is not one; 503 with the generic apology in `replies` when the bot
+    cannot answer (database down, a bug), so the page always has something to show.
+    """
     try:
-        body = await request.json()
-    except (ValueError, UnicodeDecodeError):
+        body = parse_json(await request.read())
+    except BadBody:
         return web.json_response({"error": "send a JSON object"}, status=400)
     msg = _incoming(body)
     if msg is None:
         return web.json_response({"error": "need user (8-64 of A-Z a-z 0-9 _ -) "
                                   "and text, payload or event"}, status=400)
     services: Services = request.app[SERVICES]
-    outcome = await services.dispatcher.turn(msg)
+    try:
+        outcome = await services.dispatcher.turn(msg)
+    except Exception:
+        log.exception("local chat turn failed")  # the log formatter redacts ids
+        return _unavailable(services)
     replies = messages_only([*services.local.take(msg.user_id), *outcome.replies])
     return web.json_response({"replies": [_reply_json(r) for r in replies]})
+
+
+def _unavailable(services: Services) -> web.Response:
+    text = services.deps.content.t("error.generic")
+    return web.json_response({"error": "unavailable", "replies": [{"text": text, "choices": []}]},
+                             status=503)
 
 
 async def poll(request: web.Request) -> web.Response:

@@ -20,8 +20,9 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError
 
+from bot.adapters.body import is_int, need, optional
 from bot.adapters.common import (
     flat_choices,
     messages_only,
@@ -31,6 +32,7 @@ from bot.adapters.common import (
 )
 from bot.adapters.errors import telegram_errors
 from bot.core.errors import DeliveryError
+from bot.core.progress import Progress
 from bot.core.types import Choice, Incoming, Reply
 from bot.delivery.ports import Throttle, no_throttle
 from bot.storage.inbox import NewEvent
@@ -68,16 +70,25 @@ class TelegramAdapter:
 
     def verify(self, header: str | None) -> bool:
         """True when X-Telegram-Bot-Api-Secret-Token matches our secret."""
-        return hmac.compare_digest((header or "").encode(), self._secret.encode())
+        given = (header or "").encode("utf-8", "replace")  # a forged header is no 500
+        return hmac.compare_digest(given, self._secret.encode())
 
     def events(self, body: dict[str, Any]) -> list[NewEvent]:
-        """The update as an event to record (one update per webhook call)."""
-        update_id = body.get("update_id")
-        if not isinstance(update_id, int):
+        """The update as an event to record (one update per webhook call; kinds the bot
+        does not read are not recorded); BadBody when its shape is not the Bot API's."""
+        update_id: Any = body.get("update_id")
+        need(is_int(update_id) and update_id >= 0, "update_id is not an integer")
+        message: Any = body.get("message")
+        query: Any = body.get("callback_query")
+        if message is not None:
+            _check_message(message)
+        if query is not None:
+            _check_query(query)
+        if message is None and query is None:
             return []
-        message = body.get("message") or (body.get("callback_query") or {}).get("message") or {}
-        chat = (message.get("chat") or {}).get("id", "-")
-        sender = (body.get("message") or body.get("callback_query") or {}).get("from") or {}
+        where = message or query.get("message") or {}
+        chat = where.get("chat", {}).get("id", "-")
+        sender = (message or query).get("from") or {}
         return [NewEvent(str(update_id), f"telegram:{chat}:{sender.get('id', '-')}", body)]
 
     def to_incoming(self, body: dict[str, Any], event_key: str) -> Incoming | None:
@@ -97,7 +108,8 @@ class TelegramAdapter:
 
     def _message_incoming(self, message: Message, event_key: str) -> Incoming | None:
         group = message.chat.type != "private"
-        text = message.text or message.caption or ""
+        # A forged update may be longer than 4,096 characters: cut, never refuse.
+        text = (message.text or message.caption or "")[:MAX_TEXT]
         addressed = not group or self._addressed(message)
         if not addressed and not message.is_topic_message:
             return None
@@ -125,26 +137,32 @@ class TelegramAdapter:
         named = bool(self.bot.username) and f"@{self.bot.username}" in text
         return text.startswith("/") or named or to_bot
 
-    async def deliver(self, body: dict[str, Any], replies: list[Reply], event_key: str) -> None:
-        """Answer a callback query, then send each reply (split within 4,096 characters)."""
+    async def deliver(self, body: dict[str, Any], replies: list[Reply], event_key: str,
+                      progress: Progress) -> None:
+        """Answer a callback query, then send each reply (split within 4,096 characters),
+        skipping replies confirmed by an earlier attempt. Raises DeliveryError."""
         query = body.get("callback_query")
-        if query:
+        if query and progress.sent == 0:
             # A query over 15 minutes old cannot be answered: the messages still go out.
-            with contextlib.suppress(BadRequest):
+            with contextlib.suppress(BadRequest, NetworkError):
                 await self.bot.answer_callback_query(query["id"])
         chat_id = self._chat_of(body)
         message = body.get("message") or (body.get("callback_query") or {}).get("message") or {}
         thread = str(message.get("message_thread_id") or "") if message.get(
             "is_topic_message") else ""
-        if waiting_seconds(replies) and not query:
+        if waiting_seconds(replies) and not query and progress.sent == 0:
             # "typing" lasts ~5 s or until our next message; a failure only loses the hint.
             with contextlib.suppress(DeliveryError):
                 async with telegram_errors():
                     await self.bot.send_chat_action(
                         chat_id, ChatAction.TYPING,
                         message_thread_id=int(thread) if thread else None)
-        for reply in messages_only(replies):  # in a forum topic, answer in that topic
+        messages = messages_only(replies)
+        for n, reply in enumerate(messages):  # in a forum topic, answer in that topic
+            if n < progress.sent:
+                continue
             await self.send(chat_id, reply, thread_id=thread, pace="tg_answer")
+            await progress.confirmed(n + 1, len(messages))
 
     async def push_replies(self, chat_id: str, replies: list[Reply], seed: str, /, *,
                            thread_id: str = "", reply_to: str = "") -> list[str]:
@@ -195,6 +213,35 @@ class TelegramAdapter:
         if "id" in chat:
             return int(chat["id"])
         return int(((body.get("callback_query") or {}).get("from") or {})["id"])
+
+
+def _check_message(message: Any, what: str = "message") -> None:
+    """BadBody unless message has the Message fields the bot reads, of the right types."""
+    need(isinstance(message, dict), f"{what} is not an object")
+    need(is_int(message.get("message_id")), f"{what}.message_id is not an integer")
+    chat = message.get("chat")
+    need(isinstance(chat, dict) and is_int(chat.get("id")) and isinstance(chat.get("type"), str),
+         f"{what}.chat is not a chat")
+    sender = message.get("from")
+    need(sender is None or (isinstance(sender, dict) and is_int(sender.get("id"))),
+         f"{what}.from is not a user")
+    need(optional(message, "text", str), f"{what}.text is not a string")
+    need(optional(message, "caption", str), f"{what}.caption is not a string")
+    need(optional(message, "message_thread_id", int), f"{what}.message_thread_id is not an int")
+    replied = message.get("reply_to_message")
+    if replied is not None and what == "message":
+        _check_message(replied, "reply_to_message")
+
+
+def _check_query(query: Any) -> None:
+    need(isinstance(query, dict) and isinstance(query.get("id"), str),
+         "callback_query is not a callback query")
+    sender = query.get("from")
+    need(isinstance(sender, dict) and is_int(sender.get("id")),
+         "callback_query.from is not a user")
+    need(optional(query, "data", str), "callback_query.data is not a string")
+    if query.get("message") is not None:
+        _check_message(query["message"], "callback_query.message")
 
 
 def _ids(message: Message) -> tuple[str, str, str]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
 from bot.cli import broadcast, ivoting, line
 from bot.cli import events as events_cli
+from bot.cli import inbox as inbox_cli
 from bot.cli.handoff_args import suggestion_parsers, volunteer_parsers
 from bot.cli.staff_args import add_parsers
+from bot.logs import setup_logging
 from bot.settings import Settings, SettingsError, load_settings
 
 
@@ -34,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     events_cli.add_parsers(sub)
     broadcast.add_parsers(sub)
     ivoting.add_parsers(sub)
+    inbox_cli.add_parsers(sub)
     return p
 
 
@@ -46,11 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    for noisy in ("jieba", "httpx", "aiosqlite", "tortoise"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    return _run(command, args, settings)
+    setup_logging(settings.log_level)
+    try:
+        return _run(command, args, settings)
+    except SettingsError as exc:  # found at start-up: a busy PORT, an unreachable database
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
 
 
 def _run(command: str, args: argparse.Namespace, settings: Settings) -> int:
@@ -79,6 +82,8 @@ def _run(command: str, args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(run_report(settings, args.limit))
     if command == "line":
         return line.run_line_cli(settings, args)
+    if command == "inbox":
+        return asyncio.run(inbox_cli.run_inbox_cli(settings, args))
     if command in ("staff", "proposals"):
         from bot.cli.staff import run_staff_cli
         return asyncio.run(run_staff_cli(settings, args))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from bot.services import Services, build_services
@@ -26,8 +25,7 @@ async def run_polling(settings: Settings) -> int:
     assert services.telegram is not None
     await open_db(settings.database_url, migrate_first=settings.database_url.startswith("sqlite"))
     await services.start()
-    tasks = [asyncio.create_task(services.worker.run()), asyncio.create_task(services.jobs.run()),
-             asyncio.create_task(services.sweep.run())]
+    tasks = services.background()
     try:
         await poll(services)
     finally:

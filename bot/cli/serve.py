@@ -3,22 +3,45 @@
 from __future__ import annotations
 
 import logging
+import socket
 
 from aiohttp import web
 
-from bot.settings import Settings
+from bot.logs import RedactingAccessLogger
+from bot.settings import Settings, SettingsError
 from bot.web import build_app
 
 log = logging.getLogger("bot")
 
 
 def run_serve(settings: Settings) -> int:
-    """Serve until interrupted."""
+    """Serve until interrupted; SettingsError (one line, exit 2) when HOST/PORT cannot be
+    used or DATABASE_URL does not answer within DATABASE_WAIT."""
+    sock = listen(settings.host, settings.port)  # first: a busy port fails before any work
     app = build_app(settings)
     parts = [name for name, on in (("LINE", settings.line_enabled),
                                    ("Telegram", settings.telegram_enabled),
                                    ("local web chat", settings.local_chat_enabled)) if on]
     log.info("serving %s on http://%s:%d", ", ".join(parts) or "health only",
              settings.host, settings.port)
-    web.run_app(app, host=settings.host, port=settings.port, print=None)
+    web.run_app(app, sock=sock, print=None, access_log_class=RedactingAccessLogger)
     return 0
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port; SettingsError naming HOST or PORT otherwise."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise SettingsError(f"HOST: cannot listen on {host!r} ({exc})") from None
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+        sock.listen(512)
+    except OSError as exc:
+        sock.close()
+        raise SettingsError(f"PORT: cannot listen on {host}:{port} ({exc.strerror}); another "
+                            f"server may be using it: stop it or set another PORT") from None
+    return sock

@@ -40,6 +40,8 @@ class ProposalReader(Protocol):
 
     async def staff_districts(self, platform: str, user_id: str) -> frozenset[str]: ...
 
+    async def has_staff_chat(self, district: str) -> bool: ...
+
 
 class NoProposals:
     """A reader with nothing stored (for `run.py ask`, which has no database)."""
@@ -64,6 +66,10 @@ class NoProposals:
     async def staff_districts(self, platform: str, user_id: str) -> frozenset[str]:
         """Nobody is staff."""
         return frozenset()
+
+    async def has_staff_chat(self, district: str) -> bool:
+        """No district office has a staff chat."""
+        return False
 
 
 @dataclass(frozen=True)

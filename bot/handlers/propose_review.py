@@ -81,7 +81,7 @@ async def press_preview(msg: Incoming, press: Press, ctx: Context, deps: Deps) -
     if press.arg == "submit":
         return await check_similar(ctx, deps)
     if press.arg == "force":
-        return submit(ctx, deps)
+        return await submit(ctx, deps)
     if press.arg == "edit":
         return edit_menu(ctx, deps)
     if press.arg == "show":
@@ -118,7 +118,7 @@ async def check_similar(ctx: Context, deps: Deps) -> Turn:
         str(answers.get("district", "")), ctx.data["token"], int(settings.get("candidates", 400)))
     found = similar.rank(answers, candidates, deps.spec.past, deps.nlp.keywords, settings)
     if not found:
-        return submit(ctx, deps)
+        return await submit(ctx, deps)
     lang, t = ctx.locale, deps.content.t
     items = "\n".join(_similar_line(deps, s, lang) for s in found)
     buttons = (choice(t("propose.button.force", lang), "pp", "force"),
@@ -135,15 +135,19 @@ def _similar_line(deps: Deps, s: similar.Similar, lang: str) -> str:
                           when=when)
 
 
-def submit(ctx: Context, deps: Deps) -> Turn:
-    """Send the proposal to the district office: a reference number and the printable page."""
+async def submit(ctx: Context, deps: Deps) -> Turn:
+    """Send the proposal to the district office: a reference number and the printable page.
+
+    When the office has no staff chat yet the resident is told it is queued (not sent), and
+    told again when the card actually goes out (staff_notice)."""
     lang, t, data = ctx.locale, deps.content.t, ctx.data
     ref = data.get("ref") or make_ref(deps.clock())
-    effect = Effect("proposal_submit", {"token": data["token"], "ref": ref,
-                                        "answers": data["answers"], "locale": lang})
     district = str(data["answers"].get("district", ""))
-    card = Card(t("propose.submitted.title", lang),
-                t("propose.submitted.body", lang, ref=ref, district=district),
+    queued = not await deps.proposals.has_staff_chat(district)
+    effect = Effect("proposal_submit", {"token": data["token"], "ref": ref, "queued": queued,
+                                        "answers": data["answers"], "locale": lang})
+    body = "propose.submitted.body_queued" if queued else "propose.submitted.body"
+    card = Card(t("propose.submitted.title", lang), t(body, lang, ref=ref, district=district),
                 (choice(t("button.menu", lang), "menu"),), print_url(deps, data["token"]),
                 url_label=t("propose.button.print", lang))
     return Turn(menu.idle(ctx, lang), (card,), (effect,), {"intent": "propose", "ref": ref})

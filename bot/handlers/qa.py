@@ -130,7 +130,7 @@ def _suggest(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: st
     ]
     buttons.append(choice(deps.content.t("faq.none_of_these", lang), "nomatch"))
     reply = Text(deps.content.t("faq.suggest", lang), tuple(buttons))
-    effect = Effect("unanswered", {"text": msg.text, "reason": "suggested", "lang": lang})
+    effect = Effect("unanswered", {"text": scrub(msg.text), "reason": "suggested", "lang": lang})
     meta = {"intent": "unknown", "score": u.matches[0].score,
             "suggestions": [m.faq_id for m in u.matches[:3]]}
     return Turn(replace(ctx, locale=lang, data={**ctx.data, "asked": msg.text[:200]}),
@@ -147,6 +147,6 @@ def _unknown(msg: Incoming, ctx: Context, deps: Deps, lang: str, *, reason: str,
              score: float = 0.0) -> Turn:
     reply = Text(deps.content.t("faq.unknown", lang), menu.menu_choices(deps, lang))
     reply = replace(reply, choices=handoff.with_volunteer_button(deps, lang, reply.choices))
-    effects = (Effect("unanswered", {"text": msg.text, "reason": reason, "lang": lang}),)
+    effects = (Effect("unanswered", {"text": scrub(msg.text), "reason": reason, "lang": lang}),)
     meta = {"intent": "unknown", "score": score}
     return Turn(replace(ctx, locale=lang), (reply,), effects, meta)

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import re
 from pathlib import Path
 from typing import Any
 
-from tortoise import Tortoise
+from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import get_current_context
 from tortoise.migrations.api import migrate
 
+from bot.settings import SettingsError
+
 MODELS = ["bot.storage.models"]
 MIGRATIONS = "bot.storage.migrations"
+log = logging.getLogger("bot.db")
+
+
+class DatabaseUnavailable(SettingsError):
+    """DATABASE_URL names a database that does not answer (one line, exit code 2)."""
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
@@ -49,8 +59,28 @@ async def apply_migrations(database_url: str) -> None:
     await Tortoise.close_connections()
 
 
-async def open_db(database_url: str, *, migrate_first: bool = False) -> None:
-    """Connect the ORM in the running task's context; optionally migrate first."""
+async def open_db(database_url: str, *, migrate_first: bool = False, wait: float = 0.0) -> None:
+    """Connect the ORM in the running task's context (optionally migrating first) and check
+    that the database answers, trying again for `wait` seconds (it may still be starting);
+    DatabaseUnavailable, naming DATABASE_URL, when it never does."""
+    loop = asyncio.get_running_loop()
+    deadline, delay = loop.time() + wait, 0.5
+    while True:
+        try:
+            await _open_once(database_url, migrate_first)
+            return
+        except Exception as exc:
+            await _close_leftover()
+            why = _why(exc)
+            if loop.time() + delay > deadline:
+                raise DatabaseUnavailable(f"DATABASE_URL: cannot use {safe_url(database_url)} "
+                                          f"({why}); is the database running?") from None
+            log.warning("database not reachable (%s); trying again in %.1f s", why, delay)
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 5.0)
+
+
+async def _open_once(database_url: str, migrate_first: bool) -> None:
     if migrate_first:
         await apply_migrations(database_url)
     _ensure_sqlite_dir(database_url)
@@ -58,6 +88,17 @@ async def open_db(database_url: str, *, migrate_first: bool = False) -> None:
     # Global fallback: aiohttp runs request handlers and our worker in tasks that do not
     # always inherit the start-up task's context; one database per process makes this safe.
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    # Connects now, in this context (a pool first opened inside a task would outlive it).
+    await connections.get("default").execute_query("SELECT 1")
+
+
+def _why(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc)[:120]}" if str(exc) else type(exc).__name__
+
+
+def safe_url(database_url: str) -> str:
+    """The URL without its password, for messages."""
+    return re.sub(r"(//[^:/@]*):[^@/]*@", r"\1:***@", database_url)
 
 
 async def _close_leftover() -> None:

@@ -1,8 +1,13 @@
 """Inbound events: recorded before the webhook answers, claimed and processed by workers.
 
 Life of a row: pending -> handled (conversation saved, replies stored) -> done (delivered).
-A claim is a lease (locked_until); an expired lease makes the row claimable again, so an event
-whose worker died is picked up by another worker or after a restart.
+A platform that refuses for good (the user blocked the bot, a malformed request) or a turn
+that keeps failing (a bug) ends in `dead`, with the reason, until `run.py inbox retry`.
+A platform that is down is retried with back-off for RETRY_FOR: an outage loses nothing.
+
+A claim is a short lease (locked_until) that the worker renews while it works, so the events
+of a worker that died wait seconds, not minutes, before another worker (or a restart) takes
+them. The same column holds a row back during a retry's back-off.
 """
 
 from __future__ import annotations
@@ -12,12 +17,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tortoise import connections
 from tortoise.expressions import F, Q
+from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from bot.storage.models import InboundEvent
 
-MAX_ATTEMPTS = 5
+LEASE_SECONDS = 15.0
+MAX_TURN_ATTEMPTS = 5  # a turn that failed this often is a bug: dead until `inbox retry`
+RETRY_FOR = timedelta(hours=12)  # transient delivery failures (an outage) are retried this long
+MAX_BACKOFF = 300.0
+WAITING = ("pending", "handled")
+STATUSES = ("pending", "handled", "done", "dead")
 
 
 @dataclass(frozen=True)
@@ -52,13 +64,18 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def claim(limit: int, platforms: list[str], lease_seconds: float = 60.0
+def single_process() -> bool:
+    """True on SQLite: one process per database by design, so every lease is this one's."""
+    return bool(connections.get("default").capabilities.dialect == "sqlite")
+
+
+async def claim(limit: int, platforms: list[str], lease_seconds: float = LEASE_SECONDS
                 ) -> list[InboundEvent]:
     """Lease up to limit claimable rows of these platforms to this worker, oldest first."""
     now = _now()
     async with in_transaction() as conn:
         rows = (
-            await InboundEvent.filter(status__in=("pending", "handled"), platform__in=platforms)
+            await InboundEvent.filter(status__in=WAITING, platform__in=platforms)
             .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
             .order_by("id").limit(limit)
             .select_for_update(skip_locked=True).using_db(conn)
@@ -69,7 +86,22 @@ async def claim(limit: int, platforms: list[str], lease_seconds: float = 60.0
         await InboundEvent.filter(id__in=[r.id for r in rows]).using_db(conn).update(
             locked_until=until, attempts=F("attempts") + 1
         )
+    for row in rows:  # as stored now
+        row.locked_until, row.attempts = until, row.attempts + 1
     return rows
+
+
+async def renew(event_ids: list[int], lease_seconds: float = LEASE_SECONDS) -> None:
+    """Extend the lease of rows this worker still holds."""
+    if event_ids:
+        await InboundEvent.filter(id__in=event_ids, status__in=WAITING).update(
+            locked_until=_now() + timedelta(seconds=lease_seconds))
+
+
+async def release_all_leases() -> int:
+    """Make every waiting row claimable now (SQLite at start-up: its one process died)."""
+    return await InboundEvent.filter(status__in=WAITING, locked_until__isnull=False).update(
+        locked_until=None)
 
 
 async def mark_handled(event_id: int, replies: list[dict[str, Any]]) -> None:
@@ -89,25 +121,56 @@ async def mark_handled_many(handled: dict[int, list[dict[str, Any]]]) -> None:
         await InboundEvent.bulk_update(rows, fields=["status", "replies"])
 
 
-async def mark_done(event_ids: list[int], error: str | None = None) -> None:
-    """Delivered (or given up): never claimed again."""
+async def mark_done(event_ids: list[int]) -> None:
+    """Delivered (or nothing to deliver): never claimed again."""
     if event_ids:
         await InboundEvent.filter(id__in=event_ids).update(
-            status="failed" if error else "done", locked_until=None, processed_at=_now(),
-            error=error, replies=None,
-        )
+            status="done", locked_until=None, processed_at=_now(), error=None, replies=None)
 
 
-async def release(event_id: int, error: str) -> None:
-    """Give the row back after a passing failure; give up after MAX_ATTEMPTS."""
-    row = await InboundEvent.get_or_none(id=event_id)
-    if row is None:
-        return
-    if row.attempts >= MAX_ATTEMPTS:
-        await mark_done([event_id], error=error[:200])
-        return
-    backoff = timedelta(seconds=min(2 ** row.attempts, 60))
-    await InboundEvent.filter(id=event_id).update(locked_until=_now() + backoff, error=error[:200])
+async def set_progress(event_id: int, *, sent: int | None = None,
+                       reply_state: str | None = "") -> None:
+    """Record delivery progress: messages confirmed, and whether a reply is in flight."""
+    values: dict[str, Any] = {}
+    if sent is not None:
+        values["sent"] = sent
+    if reply_state != "":
+        values["reply_state"] = reply_state
+    if values:
+        await InboundEvent.filter(id=event_id).update(**values)
+
+
+async def dead(event_id: int, reason: str) -> None:
+    """Give up (a permanent refusal, or retries exhausted); replies are kept for a retry."""
+    await InboundEvent.filter(id=event_id).update(
+        status="dead", locked_until=None, processed_at=_now(), error=reason[:200])
+
+
+async def retry_later(row: InboundEvent, reason: str, after: float | None = None) -> bool:
+    """Back off (or wait `after` seconds, when the platform said) until RETRY_FOR has passed
+    since the event arrived (or since `inbox retry`); then dead. True while retrying."""
+    deadline = row.retry_until or row.received_at + RETRY_FOR
+    if _now() >= deadline:
+        await dead(row.id, f"gave up after retrying: {reason}")
+        return False
+    wait = after if after is not None else _backoff(row.attempts)
+    await InboundEvent.filter(id=row.id).update(
+        locked_until=_now() + timedelta(seconds=wait), error=reason[:200])
+    return True
+
+
+async def turn_failed(row: InboundEvent, reason: str) -> bool:
+    """Back off after a failed turn; dead after MAX_TURN_ATTEMPTS. True while retrying."""
+    if row.attempts >= MAX_TURN_ATTEMPTS:
+        await dead(row.id, reason)
+        return False
+    await InboundEvent.filter(id=row.id).update(
+        locked_until=_now() + timedelta(seconds=_backoff(row.attempts)), error=reason[:200])
+    return True
+
+
+def _backoff(attempts: int) -> float:
+    return min(2.0 ** max(attempts, 1), MAX_BACKOFF)
 
 
 async def release_now(event_ids: list[int], reason: str) -> None:
@@ -120,6 +183,36 @@ async def release_now(event_ids: list[int], reason: str) -> None:
 async def counts() -> dict[str, int]:
     """Rows per status (for /healthz and tests)."""
     result: dict[str, int] = {}
-    for status in ("pending", "handled", "done", "failed"):
+    for status in STATUSES:
         result[status] = await InboundEvent.filter(status=status).count()
     return result
+
+
+async def report(limit: int = 20) -> dict[str, Any]:
+    """For `run.py inbox status`: rows per platform and status, the oldest waiting event,
+    the next retry, and the latest dead rows (ids, ages and reasons; no personal data)."""
+    per: dict[str, dict[str, int]] = {}
+    for platform, status, n in await InboundEvent.annotate(n=Count("id")).group_by(
+            "platform", "status").values_list("platform", "status", "n"):
+        per.setdefault(str(platform), {})[str(status)] = int(n)
+    waiting = InboundEvent.filter(status__in=WAITING)
+    oldest = await waiting.order_by("received_at").first().values_list("received_at",
+                                                                        flat=True)
+    retry = await waiting.filter(locked_until__gt=_now()).order_by(
+        "locked_until").first().values_list("locked_until", flat=True)
+    dead_rows = await InboundEvent.filter(status="dead").order_by("-id").limit(limit).values(
+        "id", "platform", "received_at", "attempts", "error")
+    return {"counts": per, "oldest_waiting": oldest, "next_retry": retry, "dead": dead_rows}
+
+
+async def requeue(event_ids: list[int] | None = None) -> int:
+    """Put dead rows (all, or these) back: delivered again if their turn was saved, else run
+    again; retried for another RETRY_FOR. Returns how many."""
+    query = InboundEvent.filter(status="dead")
+    if event_ids is not None:
+        query = query.filter(id__in=event_ids)
+    common = {"attempts": 0, "locked_until": None, "error": None,
+              "retry_until": _now() + RETRY_FOR, "processed_at": None}
+    saved = await query.filter(replies__isnull=False).update(status="handled", **common)
+    unsaved = await query.filter(replies__isnull=True).update(status="pending", **common)
+    return int(saved) + int(unsaved)

@@ -9,7 +9,13 @@ from tortoise.models import Model
 
 
 class InboundEvent(Model):
-    """A webhook event, recorded before the webhook answers 200, then processed by a worker."""
+    """A webhook event, recorded before the webhook answers 200, then processed by a worker.
+
+    status: pending -> handled (turn saved, replies kept) -> done (delivered), or dead
+    (a permanent refusal, or retries exhausted; `run.py inbox retry` puts it back).
+    sent and reply_state record delivery progress, so a retry after a crash or an outage
+    knows what may already have gone out.
+    """
 
     id = fields.BigIntField(primary_key=True)
     platform = fields.CharField(max_length=16)
@@ -23,6 +29,9 @@ class InboundEvent(Model):
     error = fields.CharField(max_length=200, null=True)
     received_at = fields.DatetimeField(auto_now_add=True)
     processed_at = fields.DatetimeField(null=True)
+    sent = fields.IntField(default=0)  # messages (LINE: requests) confirmed delivered
+    reply_state = fields.CharField(max_length=8, null=True)  # "trying": outcome never learned
+    retry_until = fields.DatetimeField(null=True)  # retries stop then (None: received + 12 h)
 
     class Meta:
         table = "inbound_event"

@@ -29,3 +29,7 @@ class StoredProposals:
     async def staff_districts(self, platform: str, user_id: str) -> frozenset[str]:
         """The districts a person may act for."""
         return await staff.districts_of(platform, user_id)
+
+    async def has_staff_chat(self, district: str) -> bool:
+        """Whether the district office has a staff chat (where new proposals are sent)."""
+        return await staff.chat_of(district) is not None

@@ -47,12 +47,32 @@ class GroupRecorder:
             batch = self._take()
             try:
                 await inbox.record_many([(p, e) for p, events, _ in batch for e in events])
-            except Exception as exc:  # every waiting request answers 500; the platform retries
-                log.warning("recording %d requests failed: %s", len(batch), type(exc).__name__)
-                _settle(batch, exc)
+            except Exception as exc:
+                self.flushes += 1
+                if len(batch) == 1:  # the request answers 503; the platform sends it again
+                    log.warning("recording a request failed: %s", type(exc).__name__)
+                    _settle(batch, exc)
+                    continue
+                # Nothing of the flush was stored: one bad request must not cost the others.
+                log.warning("recording %d requests together failed (%s): one at a time",
+                            len(batch), type(exc).__name__)
+                await self._one_by_one(batch)
             else:
+                self.flushes += 1
                 _settle(batch, None)
+
+    async def _one_by_one(self, batch: list[Pending]) -> None:
+        failed = 0
+        for item in batch:
+            try:
+                await inbox.record_many([(item[0], e) for e in item[1]])
+            except Exception as exc:
+                failed += 1
+                _settle([item], exc)
+            else:
+                _settle([item], None)
             self.flushes += 1
+        log.warning("recorded %d of %d requests one at a time", len(batch) - failed, len(batch))
 
     def _take(self) -> list[Pending]:
         taken: list[Pending] = []

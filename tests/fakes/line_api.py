@@ -42,7 +42,8 @@ class FakeLineApi:
     errors: list[str] = field(default_factory=list)
     invalid_reply_tokens: set[str] = field(default_factory=set)
     expire_all_reply_tokens: bool = False
-    fail_next: list[int | tuple[int, str]] = field(default_factory=list)  # status[, message]
+    # Answers for the next requests, in order: status[, message], or None to answer normally.
+    fail_next: list[int | tuple[int, str] | None] = field(default_factory=list)
     base_url: str = ""
     data_base_url: str = ""
     richmenus: RichMenus = field(default_factory=RichMenus)
@@ -119,8 +120,8 @@ class FakeLineApi:
             self.errors.extend(problems)
             return web.json_response({"message": "The request body has 1 error(s)",
                                       "details": [{"message": p} for p in problems]}, status=400)
-        if self.fail_next:
-            fail = self.fail_next.pop(0)
+        fail = self.fail_next.pop(0) if self.fail_next else None
+        if fail is not None:
             status, message = fail if isinstance(fail, tuple) else (fail, "fail")
             return web.json_response({"message": message}, status=status)
         return None

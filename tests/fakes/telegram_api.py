@@ -40,7 +40,8 @@ class FakeTelegramApi:
     forums: set[int] = field(default_factory=set)
     closed_threads: set[int] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
-    fail_next: list[dict[str, Any]] = field(default_factory=list)
+    # Answers for the next calls, in order: an error ({error_code, description, ...}), or None.
+    fail_next: list[dict[str, Any] | None] = field(default_factory=list)
     base_url: str = ""
     token: str = ""
     # sendMessage limits: "all", "chat" (a private chat), "group" -> (n, seconds)
@@ -106,8 +107,8 @@ class FakeTelegramApi:
             self.errors.extend(problems)
             return web.json_response({"ok": False, "error_code": 400,
                                       "description": "; ".join(problems)}, status=400)
-        if self.fail_next:
-            fail = self.fail_next.pop(0)
+        fail = self.fail_next.pop(0) if self.fail_next else None
+        if fail is not None:
             return web.json_response({"ok": False, **fail}, status=fail.get("error_code", 500))
         forum = self._forum_refusal(method, params)
         if forum:

@@ -1,0 +1,68 @@
+"""Honest words: a resident whose district office has no staff chat yet is told the proposal is
+queued (not that it reached a clerk), and told again when it actually does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.adapters.common import reply_text
+from bot.staff_notice import resend_backlog
+from bot.storage import staff
+from bot.storage.models import Proposal
+from tests.bot_harness import running_bot
+from tests.chat import Chat
+from tests.staff_harness import DISTRICT, GROUP, run_jobs, services_of, set_up_office
+from tests.test_staff import _wizard
+
+
+def _delivered(resident: str, services: object) -> list[str]:
+    outbox = services.local  # type: ignore[attr-defined]
+    return [reply_text(r) for r in outbox.take(resident)]
+
+
+async def test_queued_then_told_when_the_office_gets_it(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        services = services_of(bot)
+        await set_up_office(chat=False)
+        resident = Chat(services.dispatcher, user="resident21")
+        await _wizard(resident)
+        assert "排隊" in resident.text and "已送到" not in resident.text
+        ref = str((await Proposal.get(user_id="resident21")).ref)
+        await run_jobs(bot)
+        assert bot.telegram.sent_texts(GROUP) == []  # nothing went anywhere yet ...
+        assert _delivered("resident21", services) == []  # ... and nobody claims it did
+        await staff.set_chat(DISTRICT, "telegram", str(GROUP))  # `run.py staff chat`
+        assert await resend_backlog(DISTRICT) == 1
+        await run_jobs(bot)
+        assert any(ref in t for t in bot.telegram.sent_texts(GROUP))
+        told = _delivered("resident21", services)
+        assert len(told) == 1 and ref in told[0] and "已送到" in told[0]
+        await run_jobs(bot)
+        assert _delivered("resident21", services) == []  # told once
+
+
+async def test_a_chat_set_before_the_notice_runs_still_tells_the_resident(tmp_path: Path
+                                                                          ) -> None:
+    async with running_bot(tmp_path) as bot:
+        services = services_of(bot)
+        await set_up_office(chat=False)
+        resident = Chat(services.dispatcher, user="resident22")
+        await _wizard(resident)
+        assert "排隊" in resident.text
+        await staff.set_chat(DISTRICT, "telegram", str(GROUP))
+        await run_jobs(bot)
+        ref = str((await Proposal.get(user_id="resident22")).ref)
+        assert any(ref in t for t in bot.telegram.sent_texts(GROUP))
+        assert any(ref in t for t in _delivered("resident22", services))
+
+
+async def test_with_a_staff_chat_it_says_sent_and_nothing_more(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        services = services_of(bot)
+        await set_up_office()
+        resident = Chat(services.dispatcher, user="resident23")
+        await _wizard(resident)
+        assert "已送到" in resident.text and "排隊" not in resident.text
+        await run_jobs(bot)
+        assert len(bot.telegram.sent_texts(GROUP)) == 1
+        assert _delivered("resident23", services) == []
