@@ -9,7 +9,7 @@ from bot.core.types import Card, Choice, Context, Reply, Text, Turn
 
 # Actions that make sense whenever pressed; anything else needs the current nonce.
 STATELESS = frozenset({"menu", "help", "faq", "more", "topic", "topics", "fb", "mydata",
-                       "propose", "myprops", "st"})
+                       "propose", "myprops", "st", "pick", "flow"})
 
 
 @dataclass(frozen=True)

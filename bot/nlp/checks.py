@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from bot.nlp.intents import ACTIONS
 from bot.nlp.normalize import normalize
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ ANSWER_EN_MAX = 1000    # English runs ~2.5x longer than Chinese for the same co
 TELEGRAM_MAX = 4096     # characters per message
 LINE_MAX = 5000         # UTF-16 code units per text message
 MIN_QUESTIONS = 3
+FLOW_INTENTS = frozenset({"propose", "register", "ivoting", "news", "handoff"})
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PLACEHOLDER_RE = re.compile(
     r"(?<![A-Za-z])(?:TODO|FIXME|TBD|XXX)(?![A-Za-z])|\{[^{}]*\}|lorem ipsum"
@@ -51,6 +53,11 @@ def entry_problems(entry: FaqEntry, topics: set[str]) -> list[str]:
         problems.append("questions_en given but no answer_en")
     if not entry.source.get("doc"):
         problems.append("source has no doc")
+    if entry.start is not None:
+        intent, _, action = entry.start.partition("/")
+        if intent not in FLOW_INTENTS or (action and action not in ACTIONS.get(intent, ())):
+            problems.append(f"start {entry.start!r} is not a flow (INTENT or INTENT/ACTION, "
+                            f"INTENT one of {', '.join(sorted(FLOW_INTENTS))})")
     return problems + length_problems(entry) + placeholder_problems(entry)
 
 

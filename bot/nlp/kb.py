@@ -18,7 +18,7 @@ import yaml
 from bot.nlp.checks import validate_entries
 
 REQUIRED = ("id", "topic", "questions", "answer", "source")
-OPTIONAL = ("questions_en", "answer_en", "more", "as_of", "tags", "related")
+OPTIONAL = ("questions_en", "answer_en", "more", "as_of", "tags", "related", "start")
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class FaqEntry:
     as_of: int | str | None = None
     tags: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    start: str | None = None    # a flow the answer offers to start: INTENT or INTENT/ACTION
     origin: str = field(default="", compare=False)  # "file.yaml #3", for messages
     problems: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
@@ -127,6 +128,6 @@ def _entry(raw: dict[str, Any], origin: str) -> FaqEntry:
         questions=r.texts("questions"), questions_en=r.texts("questions_en"),
         answer=r.text("answer") or "", answer_en=r.text("answer_en"), more=r.text("more"),
         source=r.source(), as_of=r.as_of(), tags=r.texts("tags", numbers_ok=True),
-        related=r.texts("related"), origin=origin,
+        related=r.texts("related"), start=r.text("start"), origin=origin,
     )
     return replace(entry, problems=tuple(r.problems))
