@@ -47,9 +47,13 @@ class Analyser:
         # single characters that stand for a whole word (課 -> 課程, 幾 -> 多少)
         self.single = {k: v for k, v in segmenter.synonyms.items() if len(k) == 1}
 
-    def words(self, text: str) -> list[str]:
+    def words(self, text: str) -> tuple[str, ...]:
         """Content words of any text (no repairs): what indexes are built from."""
-        return self.segmenter.content_words(self.normalizer(text))
+        return self._words(text)
+
+    @functools.lru_cache(maxsize=2048)  # noqa: B019 - one analyser per process, bounded
+    def _words(self, text: str) -> tuple[str, ...]:
+        return tuple(self.segmenter.content_words(self.normalizer(text)))
 
     def learn(self, terms: Iterable[str]) -> None:
         """Add indexed terms to the vocabulary (call before the first query)."""

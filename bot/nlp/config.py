@@ -7,10 +7,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.nlp.confidence import Model
 from bot.nlp.index import Weights
+from bot.nlp.yamlfile import read_yaml
 
 WEIGHT_KEYS = ("faq_weights", "passage_weights", "example_weights")
 MODEL_KEYS = ("answer_model", "passage_model")
@@ -48,7 +47,7 @@ class NlpConfig:
         """Values from the file; missing ones keep their defaults; unknown keys are an error."""
         if not path.exists():
             return cls()
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = read_yaml(path) or {}
         if not isinstance(raw, dict):
             raise ValueError(f"{path.name}: expected a mapping of settings")
         known = {f.name: f.type for f in fields(cls)}

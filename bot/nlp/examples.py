@@ -19,6 +19,7 @@ from bot.nlp.analyse import Analyser, Query
 from bot.nlp.index import GroupIndex, Weights
 from bot.nlp.intents import ACTIONS, INTENTS, pattern_form
 from bot.nlp.normalize import Synonyms, compact
+from bot.nlp.yamlfile import read_yaml
 
 MIN_EXAMPLES = 30
 
@@ -75,7 +76,7 @@ class Examples:
 
 def read_examples(path: Path, synonyms: Synonyms) -> tuple[dict[str, list[str]], Markers]:
     """(groups, markers) from the file; ValueError naming what is malformed."""
-    raw: Any = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    raw: Any = read_yaml(path) or {}
     raw = raw or {}
     if not isinstance(raw, dict) or set(raw) - {"markers", "examples"}:
         raise ValueError(f"{path.name}: expected sections `markers:` and `examples:`")

@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.nlp.analyse import Analyser, Query
 from bot.nlp.bm25 import Bm25Fields, GramIndex, word_grams
+from bot.nlp.yamlfile import read_yaml
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ class Item:
 
     phrasings: tuple[str, ...]
     tags: tuple[str, ...] = ()
-    text: str = ""
+    text: tuple[str, ...] = ()    # longer texts (an answer and its translation, a paragraph)
 
 
 @dataclass(frozen=True)
@@ -85,14 +84,16 @@ class FieldIndex:
         owners, docs, grams, self.surfaces = [], [], [], []
         for number, item in enumerate(items):
             for phrasing in item.phrasings:
-                words = analyser.words(phrasing)
+                normalised = analyser.normalizer(phrasing)
+                words = analyser.segmenter.content_words(normalised)
                 if words:
                     owners.append(number)
                     docs.append(analyser.doc_terms(words))
                     grams.append(word_grams(words))
-                    self.surfaces.append(bigrams(analyser.normalizer(phrasing)))
+                    self.surfaces.append(bigrams(normalised))
         tags = [analyser.doc_terms(analyser.words(" ".join(i.tags))) for i in items]
-        texts = [analyser.doc_terms(analyser.words(i.text)) for i in items]
+        texts = [analyser.doc_terms([w for part in i.text for w in analyser.words(part)])
+                 for i in items]
         self.owners = owners
         self.bm25 = Bm25Fields(docs, owners, tags, texts, k1, b, tag_weight, text_weight)
         self.ngrams = GramIndex(grams, owners, len(items))
@@ -115,34 +116,27 @@ class FieldIndex:
         """Every candidate item's fused score and features."""
         dice = self.ngrams.scores(query.grams)
         fits = self.bm25.fits(query.terms, dice.keys())
-        surface = bigrams(query.text)
-        best: dict[int, tuple[float, int, float]] = {}
+        best: dict[int, tuple[float, int]] = {}
         for doc, fit in fits.items():
-            same = _dice(surface, self.surfaces[doc])
-            part = (w.recall * fit.recall + w.precision * fit.precision
-                    + w.dice * dice.get(doc, 0.0) + w.surface * same)
+            part = w.recall * fit.recall + w.precision * fit.precision + w.dice * dice.get(doc, 0)
+            if w.surface:
+                part += w.surface * _dice(bigrams(query.text), self.surfaces[doc])
             owner = self.owners[doc]
             if owner not in best or part > best[owner][0]:
-                best[owner] = (part, doc, same)
+                best[owner] = (part, doc)
         total = (w.recall + w.precision + w.dice + w.surface + w.cover) or 1.0
+        masses = [(t, self.bm25.weight(t) * qf) for t, qf in query.terms.items()]
+        whole = sum(m for _, m in masses) or 1.0
+        surface = bigrams(query.text)
         out: dict[int, tuple[float, Features]] = {}
-        for owner, (part, doc, same) in best.items():
+        for owner, (part, doc) in best.items():
             fit = fits[doc]
-            cover = self.share(query, self.whole[owner])
-            features = Features(fit.recall, fit.precision, dice.get(doc, 0.0), cover,
-                                self.share(query, self.asked[owner]), same)
+            cover = sum(m for t, m in masses if t in self.whole[owner]) / whole
+            asked = sum(m for t, m in masses if t in self.asked[owner]) / whole
+            features = Features(fit.recall, fit.precision, dice.get(doc, 0.0), cover, asked,
+                                _dice(surface, self.surfaces[doc]))
             out[owner] = ((part + w.cover * cover) / total, features)
         return out
-
-    def share(self, query: Query, terms: set[str]) -> float:
-        """IDF-weighted share of the query's terms found in terms."""
-        total = found = 0.0
-        for term, weight in query.terms.items():
-            mass = self.bm25.weight(term) * weight
-            total += mass
-            found += mass if term in terms else 0.0
-        return found / total if total else 0.0
-
 
 
 def bigrams(text: str) -> frozenset[str]:
@@ -172,7 +166,7 @@ class GroupIndex:
 
 def read_groups(path: Path) -> dict[str, list[str]]:
     """A YAML file of NAME: [phrasings] ({} when missing); ValueError when malformed."""
-    raw: Any = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    raw: Any = read_yaml(path) or {}
     raw = raw or {}
     if not isinstance(raw, dict) or not all(
             isinstance(v, list) and all(isinstance(t, str) for t in v) for v in raw.values()):

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.nlp.normalize import Normalizer, Synonyms, to_simplified
+from bot.nlp.yamlfile import read_yaml
 
 INTENTS = frozenset({"propose", "register", "ivoting", "news", "handoff", "greeting", "thanks",
                      "menu", "help", "cancel"})
@@ -60,7 +59,7 @@ class IntentRules:
         With normalizer, its synonyms are applied to the patterns as to the text."""
         if not path.exists():
             return cls([])
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = read_yaml(path) or {}
         items = raw.get("intents", []) if isinstance(raw, dict) else None
         if not isinstance(items, list):
             raise ValueError(f"{path.name}: expected `intents:` with a list of rules")

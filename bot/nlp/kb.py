@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from bot.nlp.checks import validate_entries
+from bot.nlp.yamlfile import read_yaml
 
 REQUIRED = ("id", "topic", "questions", "answer", "source")
 OPTIONAL = ("questions_en", "answer_en", "more", "as_of", "tags", "related", "start")
@@ -53,7 +54,7 @@ def load_faq(content_dir: Path) -> list[FaqEntry]:
 def load_file(path: Path) -> list[FaqEntry]:
     """The entries of one FAQ file; ValueError when the file is not a YAML list of mappings."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = read_yaml(path)
     except yaml.YAMLError as exc:
         raise ValueError(f"{path.name}: not valid YAML: {exc}") from exc
     if raw is None:

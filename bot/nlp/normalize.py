@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
 
-import yaml
+from bot.nlp.yamlfile import read_yaml
 
 
 class _Converter(Protocol):
@@ -129,7 +129,7 @@ class Synonyms:
 
 def load_synonyms(path: Path) -> tuple[Synonyms, dict[str, str]]:
     """content/nlp/synonyms.yaml: (phrase synonyms, word synonyms: folded variant -> canonical)."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    raw = read_yaml(path)
     raw = raw or {}
     if not isinstance(raw, dict) or set(raw) - {"phrases", "words"}:
         raise ValueError(f"{path.name}: expected sections `phrases:` and `words:`")
@@ -167,7 +167,7 @@ class Rewrites:
     def from_yaml(cls, path: Path) -> Rewrites:
         """`zhuyin` (letter -> character) and `rules` (from -> to), folded on load; a
         malformed file raises ValueError naming what is wrong."""
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+        raw = read_yaml(path)
         raw = raw or {}
         if not isinstance(raw, dict) or set(raw) - {"zhuyin", "rules"}:
             raise ValueError(f"{path.name}: expected sections `zhuyin:` and `rules:`")

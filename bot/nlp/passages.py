@@ -17,10 +17,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from bot.nlp.analyse import Analyser, Query
 from bot.nlp.index import FieldIndex, Hit, Item, Weights
+from bot.nlp.yamlfile import read_yaml
 
 HEADING_MAX = 40            # characters; longer items are text even without a full stop
 SHORT_SENTENCE = 30         # shorter sentences are shown after their heading
@@ -86,7 +85,7 @@ def read_sources(seeds_dir: Path) -> dict[str, dict[str, str | int]]:
     path = seeds_dir / "sources.yaml"
     if not path.exists():
         return {}
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = read_yaml(path) or {}
     if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
         raise ValueError(f"{path}: expected {{file: {{key: ..., doc: ..., year: ...}}}}")
     return {str(k): {str(a): b for a, b in v.items()} for k, v in raw.items()}
@@ -161,9 +160,8 @@ class PassageIndex:
         return self.index.search(query, weights, limit)
 
 
-def _context(passages: list[Passage], n: int) -> str:
+def _context(passages: list[Passage], n: int) -> tuple[str, ...]:
     """The sentences next to sentence n under the same headings (its paragraph, roughly)."""
     here = passages[n]
-    near = [p.text for p in passages[max(0, n - 1):n + 2]
-            if p is not here and p.headings == here.headings]
-    return " ".join(near)
+    return tuple(p.text for p in passages[max(0, n - 1):n + 2]
+                 if p is not here and p.headings == here.headings)

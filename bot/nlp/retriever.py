@@ -32,8 +32,8 @@ class Retriever:
     def __init__(self, entries: Sequence[FaqEntry], analyser: Analyser,
                  config: NlpConfig) -> None:
         self.analyser, self.config = analyser, config
-        items = [Item(e.questions + e.questions_en, e.tags,
-                      f"{e.answer} {e.answer_en or ''}") for e in entries]
+        items = [Item(e.questions + e.questions_en, e.tags, (e.answer, e.answer_en or ""))
+                 for e in entries]
         self.index = FieldIndex(analyser, items, k1=config.bm25_k1, b=config.bm25_b,
                                 tag_weight=config.tag_weight, text_weight=config.answer_weight)
         # Latin-script names used in Chinese questions (i-voting, poc, pb.taipei, tpmo ...)

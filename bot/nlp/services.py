@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.nlp.normalize import fold
+from bot.nlp.yamlfile import read_yaml
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ class Services:
     @classmethod
     def from_yaml(cls, path: Path) -> Services:
         """Load the file (no groups when it is missing); ValueError naming a bad group."""
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+        raw: Any = read_yaml(path) or {}
         if not isinstance(raw, dict):
             raise ValueError(f"{path.name}: expected NAME: {{propose: ..., words: [...]}}")
         groups = []

@@ -10,7 +10,7 @@ so bench/fit_faq.py can fit the weights and thresholds on the same code path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.nlp import segment
@@ -61,8 +61,8 @@ class Signals:
     faq: Search | None
     request: int = 0
     example: ExampleMatch | None = None
-    passages: tuple[Hit, ...] = ()
     oos: Hit | None = None            # best out-of-scope group (content/nlp/out-of-scope.yaml)
+    passages: tuple[Hit, ...] | None = None   # None: not searched (only needed below high)
 
 
 class Understander:
@@ -140,14 +140,21 @@ class Understander:
         example = None
         if self.examples is not None and intents and (request > 0 or complete):
             example = self.examples.best(query, self.config.example_weights)
-        passages = tuple(self.passages.search(query, self.config.passage_weights, 2))
         outside = self.outside.best(query, self.config.faq_weights)
-        return Signals(normalised, lang, rule, query, faq, request, example, passages,
-                       outside[1] if outside else None)
+        signals = Signals(normalised, lang, rule, query, faq, request, example,
+                          outside[1] if outside else None)
+        return self.with_passages(signals) if complete else signals
+
+    def with_passages(self, s: Signals) -> Signals:
+        """The signals with the seed sentences searched (the best two)."""
+        if s.query is None or s.passages is not None:
+            return s
+        found = tuple(self.passages.search(s.query, self.config.passage_weights, 2))
+        return replace(s, passages=found)
 
     def keywords(self, text: str) -> frozenset[str]:
         """The content words of any text, normalised as questions are (for similarity)."""
-        return frozenset(self.analyser.words(text))
+        return frozenset(self.analyser.segmenter.content_words(self.normalizer(text)))
 
 
 def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
@@ -168,6 +175,7 @@ def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
     if p >= cfg.answer_threshold:
         return Understanding("faq", None, matches, "high", s.lang)
     level = "medium" if p >= cfg.suggest_threshold else "low"
+    s = nlp.with_passages(s)
     if s.passages and cfg.passage_model.probability(passage_row(s)) >= cfg.passage_threshold:
         passage = nlp.passages.passages[s.passages[0].item]
         return Understanding("faq", None, matches, level, s.lang, passage=passage)
@@ -196,7 +204,7 @@ def answer_row(s: Signals) -> dict[str, float]:
 def passage_row(s: Signals) -> dict[str, float]:
     """The passage model's features, as answer_row's, for the best seed sentence, plus the
     best FAQ entry's score."""
-    assert s.query is not None and s.faq is not None
+    assert s.query is not None and s.faq is not None and s.passages
     top = s.passages[0]
     second = s.passages[1].score if len(s.passages) > 1 else 0.0
     return {"score": top.score, "lead": top.score - second, "coverage": s.faq.coverage,
