@@ -44,9 +44,9 @@ from tests.nlp.questions import Question, judge, load  # noqa: E402
 
 CONTENT = ROOT / "content"
 ANSWER_FEATURES = ("score", "lead", "coverage", "unknown", "recall", "precision", "dice",
-                   "cover", "asked", "surface", "request", "oos", "oos_cover")
+                   "cover", "asked", "surface", "request", "oos", "oos_cover", "foreign")
 PASSAGE_FEATURES = ("score", "lead", "coverage", "unknown", "recall", "dice", "cover", "faq",
-                    "oos", "oos_cover")
+                    "oos", "oos_cover", "foreign")
 MARGIN = 0.05          # probability margin kept above the highest out-of-scope question
 MAX_WRONG = 0.01       # at most this share of questions answered wrongly (fit part)
 CANDIDATES = 12        # grid points compared by cross-validation
