@@ -8,6 +8,7 @@ and are fitted by bench/fit_faq.py on the `fit` part of tests/nlp/questions.yaml
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -24,7 +25,7 @@ class Model:
     def probability(self, features: Row) -> float:
         """The model's probability for one row of features (0..1)."""
         z = self.bias + sum(w * features.get(name, 0.0) for name, w in self.coef.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return _sigmoid(z)
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, float], where: str) -> Model:
@@ -41,23 +42,25 @@ def fit_logistic(rows: Sequence[Row], labels: Sequence[int], names: Sequence[str
                  l2: float = 0.01, steps: int = 3000, rate: float = 0.5) -> Model:
     """Logistic regression by gradient descent on standardised features; the returned
     coefficients apply to the raw features."""
-    columns = [[float(r.get(n, 0.0)) for r in rows] for n in names]
-    means = [sum(c) / len(c) for c in columns]
-    scales = [math.sqrt(sum((x - m) ** 2 for x in c) / len(c)) or 1.0
+    n = len(rows)
+    columns = [[float(r.get(name, 0.0)) for r in rows] for name in names]
+    means = [sum(c) / n for c in columns]
+    scales = [math.sqrt(sum((x - m) ** 2 for x in c) / n) or 1.0
               for c, m in zip(columns, means, strict=True)]
-    data = [[(c[i] - m) / s for c, m, s in zip(columns, means, scales, strict=True)]
-            for i in range(len(rows))]
+    data = [[(x - m) / s for x in c] for c, m, s in zip(columns, means, scales, strict=True)]
     weights, bias = [0.0] * len(names), 0.0
     for _ in range(steps):
-        grad, grad_b = [0.0] * len(names), 0.0
-        for x, y in zip(data, labels, strict=True):
-            z = bias + sum(w * v for w, v in zip(weights, x, strict=True))
-            err = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) - y
-            grad_b += err
-            grad = [g + err * v for g, v in zip(grad, x, strict=True)]
-        n = len(data)
-        weights = [w - rate * (g / n + l2 * w) for w, g in zip(weights, grad, strict=True)]
-        bias -= rate * grad_b / n
+        z = [bias] * n
+        for w, column in zip(weights, data, strict=True):
+            z = [a + w * x for a, x in zip(z, column, strict=True)]
+        errs = [_sigmoid(v) - y for v, y in zip(z, labels, strict=True)]
+        weights = [w - rate * (sum(map(operator.mul, errs, column)) / n + l2 * w)
+                   for w, column in zip(weights, data, strict=True)]
+        bias -= rate * sum(errs) / n
     coef = {name: w / s for name, w, s in zip(names, weights, scales, strict=True)}
     raw_bias = bias - sum(w * m / s for w, m, s in zip(weights, means, scales, strict=True))
     return Model(raw_bias, coef)
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

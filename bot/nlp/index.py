@@ -4,10 +4,11 @@ An *item* (an entry, a sentence, an intent action) has short *phrasings* (the do
 (a weaker field) and a longer *text* (its answer, its paragraph). For a query, each candidate
 item gets four features, all 0..1 (see `Features`), and a fused score
 
-    score = (R·recall + P·precision + N·dice + S·surface + C·cover) / (R + P + N + S + C)
+    score = (R·recall + P·precision + N·dice + S·surface + C·cover + A·asked) / (R+P+N+S+C+A)
 
 with recall, precision, dice and surface taken from the item's best phrasing (by R·recall +
-P·precision + N·dice + S·surface) and cover from the item's whole text. The weights are fitted
+P·precision + N·dice + S·surface), cover from the item's whole text and asked from all its
+phrasings. The weights are fitted
 on labelled questions (bench/fit_faq.py) and live in content/nlp/nlp.yaml.
 """
 
@@ -41,6 +42,7 @@ class Weights:
     dice: float = 0.3
     cover: float = 0.0
     surface: float = 0.0
+    asked: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ class FieldIndex:
             owner = self.owners[doc]
             if owner not in best or part > best[owner][0]:
                 best[owner] = (part, doc)
-        total = (w.recall + w.precision + w.dice + w.surface + w.cover) or 1.0
+        total = (w.recall + w.precision + w.dice + w.surface + w.cover + w.asked) or 1.0
         masses = [(t, self.bm25.weight(t) * qf) for t, qf in query.terms.items()]
         whole = sum(m for _, m in masses) or 1.0
         surface = bigrams(query.text)
@@ -135,7 +137,7 @@ class FieldIndex:
             asked = sum(m for t, m in masses if t in self.asked[owner]) / whole
             features = Features(fit.recall, fit.precision, dice.get(doc, 0.0), cover, asked,
                                 _dice(surface, self.surfaces[doc]))
-            out[owner] = ((part + w.cover * cover) / total, features)
+            out[owner] = ((part + w.cover * cover + w.asked * asked) / total, features)
         return out
 
 

@@ -205,15 +205,14 @@ def answer_row(s: Signals) -> dict[str, float]:
 
 
 def passage_row(s: Signals) -> dict[str, float]:
-    """The passage model's features, as answer_row's, for the best seed sentence, plus the
-    best FAQ entry's score."""
+    """The passage model's features, as answer_row's, for the best seed sentence."""
     assert s.query is not None and s.faq is not None and s.passages
     top = s.passages[0]
     second = s.passages[1].score if len(s.passages) > 1 else 0.0
     return {"score": top.score, "lead": top.score - second, "coverage": s.faq.coverage,
             "unknown": _unknown(s.query), "recall": top.features.recall,
             "dice": top.features.dice, "cover": top.features.cover, "request": s.request,
-            "faq": s.faq.ranked[0].score if s.faq.ranked else 0.0, **_outside(s)}
+            **_outside(s)}
 
 
 def _outside(s: Signals) -> dict[str, float]:
