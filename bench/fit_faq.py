@@ -47,9 +47,12 @@ ANSWER_FEATURES = ("score", "lead", "coverage", "unknown", "recall", "precision"
                    "cover", "asked", "surface", "request", "oos", "oos_cover", "foreign")
 PASSAGE_FEATURES = ("score", "lead", "coverage", "unknown", "recall", "dice", "cover",
                     "oos", "oos_cover", "foreign")
+SIGNS = {"score": 1, "lead": 1, "coverage": 1, "unknown": -1, "recall": 1, "precision": 1,
+         "dice": 1, "cover": 1, "asked": 1, "surface": 1, "oos": -1, "oos_cover": -1,
+         "foreign": -1}   # which way each piece of evidence may count
 MARGIN = 0.05          # probability margin kept above the highest out-of-scope question
 MAX_WRONG = 0.01       # at most this share of questions answered wrongly (fit part)
-CANDIDATES = 12        # grid points compared by cross-validation
+CANDIDATES = 20        # grid points compared by cross-validation
 GRID = {"recall": (0.1, 0.3, 0.5), "precision": (0.0, 0.1, 0.3),
         "dice": (0.0, 0.1, 0.3), "surface": (0.0, 0.1, 0.3),
         "cover": (0.0, 0.5, 1.0, 1.5), "asked": (0.0, 0.3, 0.6, 1.0)}
@@ -93,20 +96,22 @@ def ranked_weights(items: Sequence[tuple[Question, Signals]],
 
 def cross_validated(rows: Sequence[dict[str, float]], labels: Sequence[int],
                     oos: Sequence[bool], names: Sequence[str], folds: int = 4) -> float:
-    """Held-out value of a model + threshold fitted on the other folds: right answers minus
-    5 per out-of-scope question answered and 2 per wrong answer."""
+    """Held-out value of a model + threshold fitted on the other folds, over two different
+    fold assignments: right answers minus 5 per out-of-scope question answered and 2 per
+    wrong answer."""
     value = 0.0
-    for k in range(folds):
-        train = [i for i in range(len(rows)) if i % folds != k]
-        test = [i for i in range(len(rows)) if i % folds == k]
-        model = fit_logistic([rows[i] for i in train], [labels[i] for i in train], names,
-                             steps=1500, rate=1.0)
-        probs = [model.probability(rows[i]) for i in train]
-        cut = threshold(probs, [labels[i] for i in train], [oos[i] for i in train])
-        for i in test:
-            if model.probability(rows[i]) >= cut:
-                value += 1 if labels[i] else (-5 if oos[i] else -2)
-    return value
+    for shuffle in (1, 7):
+        fold_of = [(i * shuffle + i // folds) % folds for i in range(len(rows))]
+        for k in range(folds):
+            train = [i for i in range(len(rows)) if fold_of[i] != k]
+            model = fit_logistic([rows[i] for i in train], [labels[i] for i in train], names,
+                                 steps=800, rate=1.0, signs=SIGNS)
+            probs = [model.probability(rows[i]) for i in train]
+            cut = threshold(probs, [labels[i] for i in train], [oos[i] for i in train])
+            for i in range(len(rows)):
+                if fold_of[i] == k and model.probability(rows[i]) >= cut:
+                    value += 1 if labels[i] else (-5 if oos[i] else -2)
+    return value / 2
 
 
 def choose(candidates: list[tuple[int, float, Weights]], items: list[tuple[Question, Signals]],
@@ -188,7 +193,7 @@ def fit_models(nlp: Understander, items: list[tuple[Question, Signals]],
     ranked = [(q, s) for q, s in items if s.faq and s.faq.ranked and q.kind != "intent"]
     rows = [answer_row(s) for _, s in ranked]
     labels = [int(q.kind == "faq" and entry_right(q, s)) for q, s in ranked]
-    model = fit_logistic(rows, labels, ANSWER_FEATURES)
+    model = fit_logistic(rows, labels, ANSWER_FEATURES, steps=2000, rate=1.0, signs=SIGNS)
     probs = [model.probability(r) for r in rows]
     cut = threshold(probs, labels, [q.kind == "unknown" for q, _ in ranked])
     print(f"answer model {model}; threshold {cut}")
@@ -196,7 +201,8 @@ def fit_models(nlp: Understander, items: list[tuple[Question, Signals]],
     rest = [(q, s) for q, s in ranked if s.passages]
     p_rows = [passage_row(s) for _, s in rest]
     p_labels = [int(q.kind == "faq" and passage_right(q, s)) for q, s in rest]
-    p_model = fit_logistic(p_rows, p_labels, PASSAGE_FEATURES) if any(p_labels) else Model(-9)
+    p_model = (fit_logistic(p_rows, p_labels, PASSAGE_FEATURES, steps=2000, rate=1.0,
+                            signs=SIGNS) if any(p_labels) else Model(-9))
     p_probs = [p_model.probability(r) for r in p_rows]
     p_cut = threshold(p_probs, p_labels, [q.kind == "unknown" for q, _ in rest])
     alone = sum(y for p, y in zip(p_probs, p_labels, strict=True) if p >= p_cut)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.content import Content, ContentError, check_strings
 from bot.handlers.menu import MAIN_MENU
+from bot.nlp.checks import nlp_problems, start_label_problems
 from bot.nlp.kb import load_faq, validate_faq
 from bot.proposals.checks import check_spec
 from bot.proposals.spec import ProposalSpec
@@ -33,6 +34,7 @@ def collect_errors(settings: Settings) -> list[str]:
         return [f"cannot load content: {exc}"]
     errors = check_strings(content) + check_spec(spec, content)
     errors += validate_faq(entries, set(content.topics))
+    errors += nlp_problems(settings.content_dir) + start_label_problems(entries, content.strings)
     for key, _, _ in MAIN_MENU:
         if key not in content.strings:
             errors.append(f"ui.yaml: menu key {key} missing")

@@ -194,7 +194,8 @@ def _suggest(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: st
     effect = Effect("unanswered", {"text": msg.text, "reason": "suggested", "lang": lang})
     meta = {"intent": "unknown", "score": u.matches[0].score,
             "suggestions": [m.faq_id for m in u.matches[:3]]}
-    return Turn(replace(ctx, locale=lang, data={**ctx.data, "asked": msg.text[:200]}),
+    # kept scrubbed, as the log keeps it, so a pick can be matched to its question
+    return Turn(replace(ctx, locale=lang, data={**ctx.data, "asked": scrub(msg.text)}),
                 (reply,), (effect,), meta)
 
 

@@ -112,14 +112,17 @@ class Analyser:
     def _correct(self, word: str) -> str:
         if len(word) < ASCII_FUZZY_MIN:
             return word
-        found = {t for v in (word, *_deletes(word)) for t in self._deletions.get(v, ())}
+        variants = (word, *_deletes(word))
+        found = {t for v in variants for t in self._deletions.get(v, ())}
+        found |= {v for v in variants[1:] if v in self.vocabulary}  # one character too many
         close = sorted(t for t in found if _osa(word, t) <= 1)
         return close[0] if len(close) == 1 else word
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one analyser per process, bounded
     def _split(self, word: str) -> tuple[str, ...]:
         """Split an unknown Chinese word into known pieces, fewest unknown characters first;
-        single characters that are stopwords or unknown are dropped (要學 -> 學, 進校園 -> 校園).
+        single characters that are stopwords or unknown are dropped (要學 -> 學, 進校園 -> 校園,
+        簽了 -> nothing).
         """
         n = len(word)
         stop = self.segmenter.stopwords
@@ -137,8 +140,10 @@ class Analyser:
                     dropped = piece in stop or (len(piece) == 1 and not known)
                     kept = () if dropped else (self.single.get(piece, piece),)
                     best[end] = (cost, parts, (*best[start][2], *kept))
-        pieces = best[n][2]
-        return pieces if best[n][0] < n and pieces and pieces != (word,) else (word,)
+        cost, _, pieces = best[n]
+        if cost >= n:
+            return (word,)   # nothing of it is known: an unknown word, and said so
+        return pieces        # () when only a particle and unknown characters were left (簽了)
 
     def _query_terms(self, words: Sequence[str]) -> dict[str, float]:
         terms: dict[str, float] = defaultdict(float)

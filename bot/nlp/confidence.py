@@ -39,9 +39,12 @@ class Model:
 
 
 def fit_logistic(rows: Sequence[Row], labels: Sequence[int], names: Sequence[str],
-                 l2: float = 0.01, steps: int = 3000, rate: float = 0.5) -> Model:
+                 l2: float = 0.01, steps: int = 3000, rate: float = 0.5,
+                 signs: Mapping[str, int] | None = None) -> Model:
     """Logistic regression by gradient descent on standardised features; the returned
-    coefficients apply to the raw features."""
+    coefficients apply to the raw features. signs: +1 (or -1) keeps a feature's coefficient
+    at or above (below) zero, so evidence can only count the way it should."""
+    limits = [(signs or {}).get(name, 0) for name in names]
     n = len(rows)
     columns = [[float(r.get(name, 0.0)) for r in rows] for name in names]
     means = [sum(c) / n for c in columns]
@@ -54,12 +57,16 @@ def fit_logistic(rows: Sequence[Row], labels: Sequence[int], names: Sequence[str
         for w, column in zip(weights, data, strict=True):
             z = [a + w * x for a, x in zip(z, column, strict=True)]
         errs = [_sigmoid(v) - y for v, y in zip(z, labels, strict=True)]
-        weights = [w - rate * (sum(map(operator.mul, errs, column)) / n + l2 * w)
-                   for w, column in zip(weights, data, strict=True)]
+        weights = [_clip(w - rate * (sum(map(operator.mul, errs, column)) / n + l2 * w), sign)
+                   for w, column, sign in zip(weights, data, limits, strict=True)]
         bias -= rate * sum(errs) / n
     coef = {name: w / s for name, w, s in zip(names, weights, scales, strict=True)}
     raw_bias = bias - sum(w * m / s for w, m, s in zip(weights, means, scales, strict=True))
     return Model(raw_bias, coef)
+
+
+def _clip(w: float, sign: int) -> float:
+    return max(w, 0.0) if sign > 0 else min(w, 0.0) if sign < 0 else w
 
 
 def _sigmoid(z: float) -> float:

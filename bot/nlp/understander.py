@@ -62,7 +62,7 @@ class Signals:
     request: int = 0
     example: ExampleMatch | None = None
     oos: Hit | None = None            # best out-of-scope group (content/nlp/out-of-scope.yaml)
-    foreign: int = 0                  # characters of unknown words the out-of-scope set knows
+    foreign: float = 0.0              # share of the terms only the out-of-scope set knows
     passages: tuple[Hit, ...] | None = None   # None: not searched (only needed below high)
 
 
@@ -142,11 +142,19 @@ class Understander:
         if self.examples is not None and intents and (request > 0 or complete):
             example = self.examples.best(query, self.config.example_weights)
         outside = self.outside.best(query, self.config.faq_weights)
-        foreign = sum(len(w) for w in query.words
-                      if self.analyser.known_share(w) < 1.0 and w in self.outside.index.terms)
+        foreign = self._foreign(query)
         signals = Signals(normalised, lang, rule, query, faq, request, example,
                           outside[1] if outside else None, foreign)
         return self.with_passages(signals) if complete else signals
+
+    def _foreign(self, query: Query) -> float:
+        """IDF-weighted share of the query's terms that the bot does not know but the
+        out-of-scope examples do (好玩 in 「…好玩嗎」)."""
+        weight = self.retriever.index.bm25.weight
+        total = sum(weight(t) * w for t, w in query.terms.items())
+        foreign = sum(weight(t) * w for t, w in query.terms.items()
+                      if t not in self.analyser.vocabulary and t in self.outside.index.terms)
+        return foreign / total if total else 0.0
 
     def with_passages(self, s: Signals) -> Signals:
         """The signals with the seed sentences searched (the best two)."""
@@ -217,13 +225,10 @@ def passage_row(s: Signals) -> dict[str, float]:
 
 def _outside(s: Signals) -> dict[str, float]:
     """How well the message fits what is not ours: the best out-of-scope group's score, the
-    share of the message's terms it covers, and `foreign`: the share of the message's words
-    (by length) the bot does not know but the out-of-scope examples do (好玩 in 「…好玩嗎」)."""
-    assert s.query is not None
-    foreign = s.foreign / max(sum(len(w) for w in s.query.words), 1)
+    share of the message's terms it covers, and the share only the out-of-scope set knows."""
     if s.oos is None:
-        return {"oos": 0.0, "oos_cover": 0.0, "foreign": foreign}
-    return {"oos": s.oos.score, "oos_cover": s.oos.features.cover, "foreign": foreign}
+        return {"oos": 0.0, "oos_cover": 0.0, "foreign": s.foreign}
+    return {"oos": s.oos.score, "oos_cover": s.oos.features.cover, "foreign": s.foreign}
 
 
 def _unknown(query: Query) -> float:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.nlp.analyse import Query
-from bot.nlp.config import NlpConfig
 from bot.nlp.confidence import Model
+from bot.nlp.config import NlpConfig
 from bot.nlp.index import Features, Hit
 from bot.nlp.kb import FaqEntry
 from bot.nlp.retriever import Search
