@@ -139,9 +139,9 @@ def _faq(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -
 def answer_entry(entry: FaqEntry, ctx: Context, deps: Deps, lang: str,
                  related: Sequence[str] = ()) -> Turn:
     """One FAQ entry as an answer: body, source line and buttons (the flow it offers, up to two
-    related questions, 'more', feedback, menu). The one place an answer is composed."""
+    related questions, 'more', feedback, menu)."""
     english = lang == "en" and bool(entry.answer_en)
-    body = entry.answer_en if english else entry.answer
+    body = (entry.answer_en or entry.answer) if english else entry.answer
     doc, year = entry.source.get("doc", ""), entry.source.get("year", "")
     source = deps.content.t("faq.source", lang, doc=doc, year=year) if doc else ""
     buttons: list[Choice] = []
@@ -155,9 +155,16 @@ def answer_entry(entry: FaqEntry, ctx: Context, deps: Deps, lang: str,
         choice(deps.content.t("feedback.down", lang), "fb", f"{entry.id}-"),
         choice(deps.content.t("button.menu", lang), "menu"),
     ]
+    return compose(body, source, buttons, replace(ctx, locale=lang), entry.id)
+
+
+def compose(body: str, source: str, buttons: Sequence[Choice], ctx: Context,
+            answer_id: str) -> Turn:
+    """The one place an answer's reply is built from its parts (body, source line, buttons):
+    plain text with choices today; the place to render a card (e.g. a LINE Flex bubble)."""
     text = f"{body}\n{source}".strip()
-    meta = {"intent": "faq", "faq_id": entry.id}
-    return Turn(replace(ctx, locale=lang), (Text(text, tuple(buttons)),), meta=meta)
+    meta = {"intent": "faq", "faq_id": answer_id}
+    return Turn(ctx, (Text(text, tuple(buttons)),), meta=meta)
 
 
 def related_buttons(entry: FaqEntry, related: Sequence[str], deps: Deps,
@@ -176,12 +183,11 @@ def flow_button(start: str, deps: Deps, lang: str) -> Choice:
 def answer_passage(passage: Passage, u: Understanding, ctx: Context, deps: Deps,
                    lang: str) -> Turn:
     """A seed sentence, quoted with its source, with the closest entries as chips."""
-    text = deps.content.t("faq.passage", lang, doc=passage.doc, text=passage.shown)
+    body = deps.content.t("faq.passage", lang, doc=passage.doc, text=passage.shown)
     chips = [choice(question_label(deps.nlp.entry(m.faq_id), lang), "faq", m.faq_id)
              for m in u.matches[:RELATED] if m.score >= deps.nlp.config.related_min_score]
     buttons = (*chips, choice(deps.content.t("button.menu", lang), "menu"))
-    meta = {"intent": "faq", "faq_id": passage.key}
-    return Turn(replace(ctx, locale=lang), (Text(text, buttons),), meta=meta)
+    return compose(body, "", buttons, replace(ctx, locale=lang), passage.key)
 
 
 def _suggest(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
