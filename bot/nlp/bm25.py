@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 Terms = Mapping[str, float]  # term -> weighted frequency
@@ -89,8 +89,10 @@ class Bm25Fields:
                     reached.add(entry)
         return found
 
-    def fits(self, query: Terms, extra: Iterable[int] = ()) -> dict[int, Fit]:
-        """The fit of every candidate phrasing (see `candidates`)."""
+    def fits(self, query: Terms, extra: Iterable[int] = (),
+             owners: Container[int] | None = None) -> dict[int, Fit]:
+        """The fit of every candidate phrasing (see `candidates`), of the given owners only
+        when owners is given."""
         if not query:
             return {}
         self_sat = self._sat(1.0, sum(query.values()))
@@ -102,7 +104,8 @@ class Bm25Fields:
             for doc, tf in self.postings.get(term, ()):
                 hits[doc][term] = tf
         return {d: self._fit(d, mass, idf, hits.get(d, {}), self_sat, total)
-                for d in self.candidates(query, extra)}
+                for d in self.candidates(query, extra)
+                if owners is None or self.owners[d] in owners}
 
     def _fit(self, doc: int, mass: dict[str, float], idf: dict[str, float],
              hits: dict[str, float], self_sat: float, total: float) -> Fit:

@@ -21,6 +21,8 @@ from typing import Any
 
 from bot.nlp.analyse import Analyser, Query
 from bot.nlp.bm25 import Bm25Fields, GramIndex, word_grams
+
+PRUNE = 12   # items whose phrasings are scored in full, per source of candidates
 from bot.nlp.yamlfile import read_yaml
 
 
@@ -103,6 +105,10 @@ class FieldIndex:
         for doc, owner in zip(docs, owners, strict=True):
             self.asked[owner].update(doc)
         self.whole = [a | set(t) | set(x) for a, t, x in zip(self.asked, tags, texts, strict=True)]
+        self.items_of: dict[str, list[int]] = {}
+        for number, terms in enumerate(self.whole):
+            for term in terms:
+                self.items_of.setdefault(term, []).append(number)
         self.terms = {t for terms in (*docs, *tags, *texts) for t in terms}
         if known:  # its words become words the bot knows (coverage, repairs)
             analyser.learn(self.terms)
@@ -115,26 +121,32 @@ class FieldIndex:
                 if score > 0]
 
     def features(self, query: Query, w: Weights) -> dict[int, tuple[float, Features]]:
-        """Every candidate item's fused score and features."""
+        """The fused score and features of the promising items: the PRUNE best by whole-item
+        and phrasing coverage, plus the owners of the best n-gram matches (typos)."""
+        masses = [(t, self.bm25.weight(t) * qf) for t, qf in query.terms.items()]
+        total_mass = sum(m for _, m in masses) or 1.0
+        touched = {i for t, _ in masses for i in self.items_of.get(t, ())}
+        shares = {i: (sum(m for t, m in masses if t in self.whole[i]) / total_mass,
+                      sum(m for t, m in masses if t in self.asked[i]) / total_mass)
+                  for i in touched}
         dice = self.ngrams.scores(query.grams)
-        fits = self.bm25.fits(query.terms, dice.keys())
+        keep = set(sorted(touched, key=lambda i: -(shares[i][0] + shares[i][1]))[:PRUNE])
+        keep |= {self.owners[d] for d in sorted(dice, key=lambda d: -dice[d])[:PRUNE]}
+        fits = self.bm25.fits(query.terms, dice.keys(), keep)
+        surface = bigrams(query.text)
         best: dict[int, tuple[float, int]] = {}
         for doc, fit in fits.items():
             part = w.recall * fit.recall + w.precision * fit.precision + w.dice * dice.get(doc, 0)
             if w.surface:
-                part += w.surface * _dice(bigrams(query.text), self.surfaces[doc])
+                part += w.surface * _dice(surface, self.surfaces[doc])
             owner = self.owners[doc]
             if owner not in best or part > best[owner][0]:
                 best[owner] = (part, doc)
         total = (w.recall + w.precision + w.dice + w.surface + w.cover + w.asked) or 1.0
-        masses = [(t, self.bm25.weight(t) * qf) for t, qf in query.terms.items()]
-        whole = sum(m for _, m in masses) or 1.0
-        surface = bigrams(query.text)
         out: dict[int, tuple[float, Features]] = {}
         for owner, (part, doc) in best.items():
             fit = fits[doc]
-            cover = sum(m for t, m in masses if t in self.whole[owner]) / whole
-            asked = sum(m for t, m in masses if t in self.asked[owner]) / whole
+            cover, asked = shares.get(owner, (0.0, 0.0))
             features = Features(fit.recall, fit.precision, dice.get(doc, 0.0), cover, asked,
                                 _dice(surface, self.surfaces[doc]))
             out[owner] = ((part + w.cover * cover + w.asked * asked) / total, features)
