@@ -76,9 +76,9 @@ class Analyser:
                     terms[part] += self.subword_weight
         return terms
 
-    def analyse(self, text: str) -> Query:
-        """The query for a message (normalised here)."""
-        normalised = self.normalizer(text)
+    def analyse(self, text: str, normalised: str | None = None) -> Query:
+        """The query for a message (normalised here unless the caller already did)."""
+        normalised = self.normalizer(text) if normalised is None else normalised
         words = self.repair(self.segmenter.content_words(normalised))
         unknown = tuple(w for w in words if len(w) > 1 and self.known_share(w) == 0.0)
         return Query(normalised, tuple(words), self._query_terms(words), word_grams(words),

@@ -31,7 +31,6 @@ class ExampleMatch:
     intent: str
     action: str | None
     score: float
-    cover: float
 
 
 class Markers:
@@ -71,7 +70,7 @@ class Examples:
         if found is None:
             return None
         intent, action = _split_group(found[0])
-        return ExampleMatch(intent, action, found[1].score, found[1].features.cover)
+        return ExampleMatch(intent, action, found[1].score)
 
 
 def read_examples(path: Path, synonyms: Synonyms) -> tuple[dict[str, list[str]], Markers]:

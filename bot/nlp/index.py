@@ -37,7 +37,7 @@ class Item:
 
 @dataclass(frozen=True)
 class Weights:
-    """Fusion weights (content/nlp/nlp.yaml: recall_weight ... cover_weight)."""
+    """Fusion weights of the features (content/nlp/nlp.yaml: faq_weights, passage_weights ...)."""
 
     recall: float = 0.5
     precision: float = 0.2

@@ -135,7 +135,7 @@ class Understander:
             return Signals(normalised, lang, rule, None, None)
         if lang == "en" and self.retriever.only_names(text):
             lang = "zh"  # 「i-Voting」 alone has no English word in it: the default language
-        query = self.analyser.analyse(text)
+        query = self.analyser.analyse(text, normalised)
         faq = self.retriever.search(query)
         request = self.examples.markers.request_score(normalised) if self.examples else 0
         example = None
