@@ -1,18 +1,21 @@
 """FAQ understanding benchmark: the shipped Understander against a plain bigram TF-IDF baseline.
 
-Usage: .venv/bin/python bench/faq.py [--repeat 50] [--questions ../shared/eval/faq-dev.jsonl]
+Usage: .venv/bin/python bench/faq.py [--repeat 5] [--questions FILE]
 
 Prints, for the shipped NLP (bot/nlp): jieba start-up, index build time, cold start of a fresh
 `python -c` that builds the Understander and answers one question (median of 3, wall time),
-answers/s and p50/p99 latency per question over the question set repeated, peak RSS; then dev-set
-accuracy with a simple FAQ-only judge (the top entry's answer must contain every expected group,
-as in score_faq.py), both for the top-1 entry and for confident answers only. Then the same for a
+answers/s and p50/p99 latency per question over the question set repeated, peak RSS; then the
+accuracy of the labelled set (tests/nlp/questions.yaml, the default question set) per part,
+judged through the router as score_faq.py judges `run.py ask --json`; then FAQ top-1 (the top
+entry's answer contains every expected group) for the shipped ranking and for a
 character-bigram TF-IDF baseline over the same phrasings (cosine, best phrasing per entry).
+FILE may also be a JSONL question set with "q", "intent" and "expect" (score_faq.py's format).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import math
 import resource
@@ -24,25 +27,25 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.cli.ask import answer  # noqa: E402
+from bot.content import Content  # noqa: E402
+from bot.handlers.deps import Deps  # noqa: E402
 from bot.nlp import segment  # noqa: E402
 from bot.nlp.kb import FaqEntry, load_faq  # noqa: E402
 from bot.nlp.normalize import fold  # noqa: E402
 from bot.nlp.understander import Understander  # noqa: E402
+from tests.nlp.questions import QUESTIONS, Question, judge, load, summary  # noqa: E402
 
 CONTENT = ROOT / "content"
-DEV = ROOT.parent / "shared" / "eval" / "faq-dev.jsonl"
-PARAPHRASES = ROOT / "tests" / "nlp" / "paraphrases.yaml"
 COLD = ("import time; t = time.perf_counter(); from pathlib import Path; "
         "from bot.nlp.understander import Understander; "
         "u = Understander.from_content(Path('content')); u.understand('什麼是參與式預算'); "
         "print(time.perf_counter() - t)")
 
-Answer = Callable[[str], tuple[str | None, bool]]  # question -> (faq id, confident)
+Answer = Callable[[str], str | None]  # question -> the entry it ranks first
 
 
 class BigramTfidf:
@@ -81,32 +84,28 @@ class BigramTfidf:
         return top, scores[top]
 
 
-def latencies(answer: Answer, questions: list[str], repeat: int) -> list[float]:
+def latencies(ask: Callable[[str], object], questions: list[str], repeat: int) -> list[float]:
     """Seconds per call, every question `repeat` times."""
     out = []
     for _ in range(repeat):
         for question in questions:
             start = time.perf_counter()
-            answer(question)
+            ask(question)
             out.append(time.perf_counter() - start)
     return out
 
 
-def accuracy(answer: Answer, entries: dict[str, FaqEntry], items: list[dict[str, object]],
-             confident_only: bool) -> tuple[int, int]:
-    """(passed, total) over the FAQ items: the chosen entry's answer has every expect group."""
-    passed = 0
-    faq = [i for i in items if i["intent"] == "faq"]
+def top1(first: Answer, entries: dict[str, FaqEntry], items: list[Question]) -> tuple[int, int]:
+    """(right, total) over the FAQ items: the first entry's answer has every expected group."""
+    faq = [i for i in items if i.kind == "faq"]
+    right = 0
     for item in faq:
-        faq_id, confident = answer(str(item["q"]))
-        if faq_id is None or (confident_only and not confident):
-            continue
-        entry = entries[faq_id]
-        text = (entry.answer_en or entry.answer) if str(item["q"]).isascii() else entry.answer
-        groups = item["expect"]
-        assert isinstance(groups, list)
-        passed += all(any(alt.lower() in text.lower() for alt in g) for g in groups)
-    return passed, len(faq)
+        faq_id = first(item.q)
+        if faq_id is not None:
+            entry = entries[faq_id]
+            right += item.text_ok((entry.answer_en or entry.answer) if item.q.isascii()
+                                  else entry.answer)
+    return right, len(faq)
 
 
 def cold_start() -> float:
@@ -127,14 +126,39 @@ def report_speed(name: str, lat: list[float]) -> None:
           f"({len(lat)} calls)")
 
 
+def read_questions(path: Path) -> list[Question]:
+    """The labelled YAML set, or a score_faq.py JSONL set (parts named after the file)."""
+    if path.suffix != ".jsonl":
+        return load(path=path)
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    return [Question(str(r["q"]), str(r["intent"]) if r["intent"] in ("faq", "unknown")
+                     else f"intent:{r['intent']}", tuple(tuple(g) for g in r["expect"]),
+                     path.stem) for r in rows]
+
+
+def accuracy(nlp: Understander, items: list[Question]) -> None:
+    """Per part: right answers and out-of-scope questions answered, through the router."""
+    deps = Deps(content=Content.load(CONTENT), nlp=nlp)
+
+    async def verdicts(part: list[Question]) -> list[str]:
+        return [judge(i, await answer(deps, i.q)) for i in part]
+
+    for name in sorted({i.part for i in items}):
+        part = [i for i in items if i.part == name]
+        got = summary(part, asyncio.run(verdicts(part)))
+        print(f"accuracy, {name} part: {got['right']}/{got['total']} ({got['accuracy']:.1%}); "
+              f"out-of-scope answered {got['out_of_scope_answered']}/{got['out_of_scope']}; "
+              f"by kind (right, total) {got['by_kind']}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=50)
-    parser.add_argument("--questions", type=Path, default=DEV)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--questions", type=Path, default=QUESTIONS)
     args = parser.parse_args()
-    items = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines()
-             if line.strip()]
-    questions = [str(i["q"]) for i in items]
+    items = read_questions(args.questions)
+    questions = [i.q for i in items]
 
     start = time.perf_counter()
     segment.init(CONTENT / "nlp" / "userdict.txt")
@@ -143,48 +167,29 @@ def main() -> int:
     nlp = Understander.from_content(CONTENT)
     build_s = time.perf_counter() - start
     entries = {e.id: e for e in nlp.entries}
-
-    def shipped(question: str) -> tuple[str | None, bool]:
-        u = nlp.understand(question)
-        best = u.matches[0].faq_id if u.matches and u.intent in ("faq", "unknown") else None
-        return best, u.confidence == "high"
-
     print(f"content: {len(entries)} FAQ entries, "
-          f"{sum(len(e.questions) + len(e.questions_en) for e in entries.values())} phrasings; "
+          f"{sum(len(e.questions) + len(e.questions_en) for e in entries.values())} phrasings, "
+          f"{len(nlp.passages.passages)} seed sentences; "
           f"{len(questions)} questions x {args.repeat}")
     print(f"shipped: jieba start-up {jieba_s:.3f} s, index build (content + index) "
           f"{build_s * 1000:.0f} ms, cold start {cold_start():.2f} s (python -c, median of 3)")
-    report_speed("shipped", latencies(shipped, questions, args.repeat))
+    report_speed("shipped", latencies(nlp.understand, questions, args.repeat))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"shipped: peak RSS {rss:.0f} MB (this process), {child:.0f} MB (cold-start child)")
-    for label, only in (("top-1", False), ("confident answers", True)):
-        ok, total = accuracy(shipped, entries, items, only)
-        print(f"shipped: dev FAQ accuracy, {label}: {ok}/{total} ({ok / total:.0%})")
+    accuracy(nlp, items)
 
-    start = time.perf_counter()
+    def shipped(question: str) -> str | None:
+        s = nlp.measure(question, intents=False)
+        return nlp.entries[s.faq.ranked[0].item].id if s.faq and s.faq.ranked else None
+
     base = BigramTfidf(load_faq(CONTENT))
-    print(f"baseline: index build {(time.perf_counter() - start) * 1000:.0f} ms")
-
-    def baseline(question: str) -> tuple[str | None, bool]:
-        best, _ = base.best(question)
-        return best, True
-
-    report_speed("baseline", latencies(baseline, questions, max(1, args.repeat // 5)))
-    ok, total = accuracy(baseline, entries, items, False)
-    print(f"baseline: dev FAQ accuracy, top-1: {ok}/{total} ({ok / total:.0%})")
-    for name, answer in (("shipped", shipped), ("baseline", baseline)):
-        ok, total = by_id(answer, set(entries))
-        print(f"{name}: tests/nlp/paraphrases.yaml FAQ items, top-1 id: {ok}/{total} "
-              f"({ok / total:.0%})")
+    report_speed("baseline", latencies(base.best, questions, 1))
+    for name, first in (("shipped", shipped), ("baseline", lambda q: base.best(q)[0])):
+        for part in sorted({i.part for i in items}):
+            ok, total = top1(first, entries, [i for i in items if i.part == part])
+            print(f"{name}: FAQ top-1, {part} part: {ok}/{total} ({ok / max(total, 1):.0%})")
     return 0
-
-
-def by_id(answer: Answer, known: set[str]) -> tuple[int, int]:
-    """(right, total) top-1 ids on the test-only paraphrases whose id exists."""
-    items = yaml.safe_load(PARAPHRASES.read_text(encoding="utf-8"))
-    faq = [(str(i["q"]), str(i["expect"])) for i in items if str(i["expect"]) in known]
-    return sum(answer(q)[0] == want for q, want in faq), len(faq)
 
 
 if __name__ == "__main__":

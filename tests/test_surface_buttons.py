@@ -13,7 +13,8 @@ from tests.chat import Chat
 from tests.fakes.webhooks import line_body, line_postback_event, line_text_event
 
 USER = "U" + "6" * 32
-VAGUE = ("社區", "課程", "提案", "里長", "公園")  # short, vague questions that get suggestions
+# Short, vague questions that get suggestions (「您是想問…」) rather than one answer.
+VAGUE = ("報名方式", "社區", "課程", "提案", "里長", "公園")
 
 
 async def _suggestions(chat: Chat) -> None:

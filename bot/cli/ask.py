@@ -35,12 +35,14 @@ async def _answer_all(deps: Deps, questions: Iterable[str], as_json: bool) -> No
 
 
 async def answer(deps: Deps, question: str) -> dict[str, object]:
-    """One question through the router, as the `ask --json` contract's object."""
+    """One question through the router, as the `ask --json` contract's object (plus the
+    intent's action; faq_id is an entry id, or seed:DOC:N for a quoted seed sentence)."""
     msg = Incoming(platform="local", chat_id="ask", user_id="ask", text=question)
     turn = await route(msg, Context(), deps)
     return {
         "answer": "\n".join(reply_text(r) for r in messages_only(list(turn.replies))),
         "intent": turn.meta.get("intent", "unknown"),
+        "action": turn.meta.get("action"),
         "faq_id": turn.meta.get("faq_id"),
         "score": round(float(turn.meta.get("score", 0.0)), 4),
         "suggestions": turn.meta.get("suggestions", []),

@@ -6,6 +6,7 @@ from bot.content import Content, ContentError, check_strings
 from bot.events.checks import check_events
 from bot.handlers.menu import MAIN_MENU
 from bot.ivoting.calendar import load_calendar
+from bot.nlp.checks import nlp_problems, start_label_problems
 from bot.nlp.kb import load_faq, validate_faq
 from bot.proposals.checks import check_spec
 from bot.proposals.spec import ProposalSpec
@@ -43,6 +44,7 @@ def collect_errors(settings: Settings) -> list[str]:
     errors += list(calendar.problems)
     errors += [f"ivoting.yaml replaces_faq: no FAQ entry {i}" for i in calendar.replaces_faq
                if i not in {e.id for e in entries}]
+    errors += nlp_problems(settings.content_dir) + start_label_problems(entries, content.strings)
     for key, _, _ in MAIN_MENU:
         if key not in content.strings:
             errors.append(f"ui.yaml: menu key {key} missing")

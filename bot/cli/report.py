@@ -25,9 +25,15 @@ async def run_report(settings: Settings, limit: int) -> int:
 
 def format_report(rows: list[tuple[str, str]], feedback: list[tuple[str, bool]],
                   limit: int) -> list[str]:
-    """Report lines: clusters of similar questions, most frequent first; feedback counts."""
-    clusters = cluster([text for text, _ in rows])
-    lines = [f"Unanswered or unhelpful questions: {len(rows)} in {len(clusters)} clusters"]
+    """Report lines: clusters of similar questions, most frequent first; feedback counts.
+
+    A question offered suggestions (reason `suggested`) whose suggestion the resident then
+    picked (a `picked` row with the same text) counts as answered, not as unanswered.
+    """
+    open_rows, picked = settle(rows)
+    clusters = cluster([text for text, _ in open_rows])
+    lines = [f"Unanswered or unhelpful questions: {len(open_rows)} in {len(clusters)} clusters",
+             f"Answered through a suggestion: {picked}"]
     for size, example, variants in clusters[:limit]:
         more = f"  (also: {' / '.join(variants[:3])})" if variants else ""
         lines.append(f"{size:4d}  {example}{more}")
@@ -36,6 +42,23 @@ def format_report(rows: list[tuple[str, str]], feedback: list[tuple[str, bool]],
     lines.append(f"Feedback on {len(ids)} entries (👍 / 👎):")
     lines += [f"  {i}: {counts[(i, True)]} / {counts[(i, False)]}" for i in ids]
     return lines
+
+
+def settle(rows: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], int]:
+    """(rows still unanswered, questions answered through a suggestion): each `picked` row
+    cancels one `suggested` row of the same text."""
+    picks = Counter(text for text, reason in rows if reason == "picked")
+    answered = 0
+    open_rows = []
+    for text, reason in rows:
+        if reason == "picked":
+            continue
+        if reason == "suggested" and picks[text] > 0:
+            picks[text] -= 1
+            answered += 1
+            continue
+        open_rows.append((text, reason))
+    return open_rows, answered
 
 
 def cluster(texts: list[str], threshold: float = 0.5) -> list[tuple[int, str, list[str]]]:

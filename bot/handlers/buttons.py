@@ -23,7 +23,8 @@ STATELESS = frozenset({"menu", "help", "faq", "more", "topic", "topics", "fb", "
                        # events: cards, pushed offers and reminders, staff lists
                        "events", "evp", "evr", "myevents", "evx", "evoa", "evor", "eva", "evi",
                        # i-Voting reminders and district news settings
-                       "iv_menu", "iv_pick", "iv_sub", "iv_off", "nw_menu", "nw_sub", "news_off"})
+                       "iv_menu", "iv_pick", "iv_sub", "iv_off", "nw_menu", "nw_sub", "news_off",
+                       "pick", "flow"})  # a picked suggestion, a flow an answer offers
 
 
 @dataclass(frozen=True)

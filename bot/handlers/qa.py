@@ -1,19 +1,29 @@
-"""Answering questions: FAQ answers, suggestions, honest 'don't know', flows not built yet."""
+"""Answering questions: the FAQ decision, the flows a request starts, an honest 'don't know'.
+
+A question gets, by the understander's verdict (bot/nlp/understander.py):
+- high: the entry's answer, its source, and the next two matches as related-question chips;
+- no entry good enough but a seed sentence is: that sentence with its source (「根據《…》：…」);
+- medium: 「您是想問…」 with the top matches (a pick counts as answered in `run.py faq-report`);
+- low: 「不知道」 with a hand-off button, and for a city service outside this bot the 1999
+  hotline (plus a proposal button where a lasting improvement could be proposed).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
-from bot.core.types import Card, Choice, Context, Effect, Incoming, Text, Turn
+from bot.core.types import Card, Choice, Context, Effect, Incoming, Reply, Text, Turn
 from bot.handlers import broadcast_news, events, handoff, ivoting, menu, propose_review
-from bot.handlers.buttons import choice
+from bot.handlers.buttons import Press, choice
 from bot.handlers.deps import Deps
 from bot.nlp.kb import FaqEntry
+from bot.nlp.passages import Passage
 from bot.nlp.understander import Understanding
 from bot.text import scrub
 
 MAX_QUESTION = 500
+RELATED = 2
 FlowStart = Callable[[Incoming, "Understanding", Context, Deps, str], Awaitable[Turn]]
 
 
@@ -29,12 +39,14 @@ async def answer_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
     lang = lang_of(u)
     flow = FLOWS.get(u.intent)
     if flow is not None:
-        return await flow(msg, u, ctx, deps, lang)
-    if u.confidence == "high" and u.matches and u.matches[0].faq_id in deps.ivoting.replaces_faq:
-        calendar = await ivoting.calendar_instead(msg, ctx, deps, lang)  # dates, once loaded
-        if calendar is not None:
-            return calendar
-    turn = _by_intent(msg, u, ctx, deps, lang)
+        turn = await flow(msg, u, ctx, deps, lang)
+        turn = replace(turn, meta={"intent": u.intent, "action": u.action, **turn.meta})
+    elif u.confidence == "high" and u.matches and u.matches[0].faq_id in deps.ivoting.replaces_faq:
+        # An entry that says 「我這裡沒有資料」 gives way to the voting calendar once it is loaded.
+        calendar = await ivoting.calendar_instead(msg, ctx, deps, lang)
+        turn = calendar or _by_intent(msg, u, ctx, deps, lang)
+    else:
+        turn = _by_intent(msg, u, ctx, deps, lang)
     if turn.meta.get("faq_id"):
         # Kept (scrubbed) so a 👎 on this answer can log what was asked.
         data = {**turn.context.data, "asked": scrub(text)}
@@ -54,9 +66,7 @@ def _by_intent(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: 
     if u.intent in ("menu", "help", "cancel"):
         handler = {"menu": menu.show_menu, "help": menu.show_help, "cancel": menu.cancel}
         return _with(handler[u.intent](msg, ctx, deps, lang), meta)
-    if u.intent == "faq" and u.matches:
-        return _faq(msg, u, ctx, deps, lang)
-    return _unknown(msg, ctx, deps, lang, reason="no_match")
+    return _faq(msg, u, ctx, deps, lang)
 
 
 def _with(turn: Turn, meta: dict[str, object]) -> Turn:
@@ -66,14 +76,6 @@ def _with(turn: Turn, meta: dict[str, object]) -> Turn:
 async def _propose(msg: Incoming, u: Understanding, ctx: Context, deps: Deps,
                    lang: str) -> Turn:
     return await propose_review.start(msg, ctx, deps, lang)
-
-
-async def _coming(msg: Incoming, u: Understanding, ctx: Context, deps: Deps,
-                  lang: str) -> Turn:
-    # A flow not built yet: an honest answer, with what to do meanwhile.
-    key = f"coming.{u.intent}" + (f"_{u.action or 'subscribe'}" if u.intent == "ivoting" else "")
-    reply = Text(deps.content.t(key, lang), menu.menu_choices(deps, lang))
-    return Turn(replace(ctx, locale=lang), (reply,), meta={"intent": u.intent})
 
 
 # Intents that start a flow, each owned by its feature's handlers (one line per feature).
@@ -90,24 +92,44 @@ FLOWS: dict[str, FlowStart] = {
 }
 
 
+async def press_flow(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
+    """A button that starts a flow (arg INTENT or INTENT/ACTION), as typing its request would."""
+    intent, _, action = press.arg.partition("/")
+    flow = FLOWS.get(intent)
+    if flow is None:
+        return menu.stale(ctx, deps)
+    u = Understanding(intent, action or None, (), "high", "en" if ctx.locale == "en" else "zh")
+    turn = await flow(msg, u, ctx, deps, ctx.locale)
+    return replace(turn, meta={"intent": intent, "action": action or None, **turn.meta})
+
+
 def _faq(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
-    best = u.matches[0]
-    if u.confidence == "high":
-        turn = answer_entry(deps.nlp.entry(best.faq_id), ctx, deps, lang)
+    if u.confidence == "high" and u.matches:
+        best = u.matches[0]
+        related = [m.faq_id for m in u.matches[1:]
+                   if m.score >= deps.nlp.config.related_min_score]
+        turn = answer_entry(deps.nlp.entry(best.faq_id), ctx, deps, lang, related)
         return _with(turn, {"score": best.score})
-    if u.confidence == "medium":
+    if u.passage is not None:
+        return answer_passage(u.passage, u, ctx, deps, lang)
+    if u.confidence == "medium" and u.matches:
         return _suggest(msg, u, ctx, deps, lang)
-    return _unknown(msg, ctx, deps, lang, reason="no_match", score=best.score)
+    score = u.matches[0].score if u.matches else 0.0
+    return _unknown(msg, ctx, deps, lang, service=u.service, score=score)
 
 
-def answer_entry(entry: FaqEntry, ctx: Context, deps: Deps, lang: str) -> Turn:
-    """One FAQ entry as a card (the question, the answer, its source), with 'more',
-    feedback and menu buttons."""
+def answer_entry(entry: FaqEntry, ctx: Context, deps: Deps, lang: str,
+                 related: Sequence[str] = ()) -> Turn:
+    """One FAQ entry as an answer: body, source line and buttons (the flow it offers, up to two
+    related questions, 'more', feedback, menu)."""
     english = lang == "en" and bool(entry.answer_en)
-    body = entry.answer_en if english else entry.answer
+    body = (entry.answer_en or entry.answer) if english else entry.answer
     doc, year = entry.source.get("doc", ""), entry.source.get("year", "")
     source = deps.content.t("faq.source", lang, doc=doc, year=year) if doc else ""
     buttons: list[Choice] = []
+    if entry.start:
+        buttons.append(flow_button(entry.start, deps, lang))
+    buttons += related_buttons(entry, related, deps, lang)
     if entry.more and not english:
         buttons.append(choice(deps.content.t("faq.more", lang), "more", entry.id))
     buttons += [
@@ -116,37 +138,96 @@ def answer_entry(entry: FaqEntry, ctx: Context, deps: Deps, lang: str) -> Turn:
         choice(deps.content.t("button.menu", lang), "menu"),
     ]
     title = question_label(entry, "en" if english else "zh-TW")
-    card = Card(title, (body or "").strip(), tuple(buttons), footer=source)
-    meta = {"intent": "faq", "faq_id": entry.id}
-    # "answered": which entry a later 👎 may attach the asked question to (actions.feedback).
-    ctx = replace(ctx, locale=lang, data={**ctx.data, "answered": entry.id})
-    return Turn(ctx, (card,), meta=meta)
+    return compose(body, source, buttons, replace(ctx, locale=lang), entry.id, title)
+
+
+def compose(body: str, source: str, buttons: Sequence[Choice], ctx: Context,
+            answer_id: str, title: str = "") -> Turn:
+    """The one place an answer's reply is built from its parts: a card (LINE: a Flex bubble)
+    titled with the question, the answer, its source line and the buttons; text when untitled.
+    ctx.data["answered"] says which answer a later 👎 may attach the asked question to."""
+    reply: Reply = (Card(title, body.strip(), tuple(buttons), footer=source) if title
+                    else Text(f"{body}\n{source}".strip(), tuple(buttons)))
+    meta = {"intent": "faq", "faq_id": answer_id}
+    ctx = replace(ctx, data={**ctx.data, "answered": answer_id})
+    return Turn(ctx, (reply,), meta=meta)
+
+
+def related_buttons(entry: FaqEntry, related: Sequence[str], deps: Deps,
+                    lang: str) -> list[Choice]:
+    """Up to RELATED question chips: the given ids first, then the entry's own related ids."""
+    known = {e.id for e in deps.nlp.entries}
+    ids = [i for i in dict.fromkeys([*related, *entry.related]) if i in known and i != entry.id]
+    return [choice(question_label(deps.nlp.entry(i), lang), "faq", i) for i in ids[:RELATED]]
+
+
+def flow_button(start: str, deps: Deps, lang: str) -> Choice:
+    """The button that starts a flow named INTENT or INTENT/ACTION."""
+    return choice(deps.content.t(f"start.{start.partition('/')[0]}", lang), "flow", start)
+
+
+def answer_passage(passage: Passage, u: Understanding, ctx: Context, deps: Deps,
+                   lang: str) -> Turn:
+    """A seed sentence, quoted with its source, with the closest entries as chips."""
+    body = deps.content.t("faq.passage", lang, doc=passage.doc, text=passage.shown)
+    chips = [choice(question_label(deps.nlp.entry(m.faq_id), lang), "faq", m.faq_id)
+             for m in u.matches[:RELATED] if m.score >= deps.nlp.config.related_min_score]
+    buttons = (*chips, choice(deps.content.t("button.menu", lang), "menu"))
+    return compose(body, "", buttons, replace(ctx, locale=lang), passage.key)
 
 
 def _suggest(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
     buttons = [
-        choice(question_label(deps.nlp.entry(m.faq_id), lang), "faq", m.faq_id)
+        choice(question_label(deps.nlp.entry(m.faq_id), lang), "pick", m.faq_id)
         for m in u.matches[:3]
     ]
     buttons.append(choice(deps.content.t("faq.none_of_these", lang), "nomatch"))
     reply = Text(deps.content.t("faq.suggest", lang), tuple(buttons))
-    effect = Effect("unanswered", {"text": scrub(msg.text), "reason": "suggested", "lang": lang})
+    effect = Effect("unanswered", {"text": scrub(msg.text), "reason": "suggested",
+                                   "lang": lang})
     meta = {"intent": "unknown", "score": u.matches[0].score,
             "suggestions": [m.faq_id for m in u.matches[:3]]}
-    return Turn(replace(ctx, locale=lang, data={**ctx.data, "asked": msg.text[:200]}),
+    # kept scrubbed, as the log keeps it, so a pick can be matched to its question
+    return Turn(replace(ctx, locale=lang, data={**ctx.data, "asked": scrub(msg.text)}),
                 (reply,), (effect,), meta)
 
 
+def pick(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
+    """A suggestion pressed: answer it, and log the question as answered through it (only
+    from the latest suggestions, whose question the context still holds)."""
+    try:
+        entry = deps.nlp.entry(press.arg)
+    except KeyError:
+        return menu.stale(ctx, deps)
+    turn = answer_entry(entry, ctx, deps, ctx.locale)
+    asked = ctx.data.get("asked")
+    if press.nonce != ctx.nonce or not asked:
+        return turn
+    effect = Effect("unanswered", {"text": asked, "reason": "picked", "lang": ctx.locale,
+                                   "faq_id": entry.id})
+    return replace(turn, effects=(*turn.effects, effect))
+
+
 def question_label(entry: FaqEntry, lang: str) -> str:
+    """The entry's first phrasing, in English when asked in English and it has one."""
     if lang == "en" and entry.questions_en:
         return entry.questions_en[0]
     return entry.questions[0]
 
 
-def _unknown(msg: Incoming, ctx: Context, deps: Deps, lang: str, *, reason: str,
+def _unknown(msg: Incoming, ctx: Context, deps: Deps, lang: str, *, service: str | None,
              score: float = 0.0) -> Turn:
-    reply = Text(deps.content.t("faq.unknown", lang), menu.menu_choices(deps, lang))
-    reply = replace(reply, choices=handoff.with_volunteer_button(deps, lang, reply.choices))
-    effects = (Effect("unanswered", {"text": scrub(msg.text), "reason": reason, "lang": lang}),)
-    meta = {"intent": "unknown", "score": score}
-    return Turn(replace(ctx, locale=lang), (reply,), effects, meta)
+    group = deps.nlp.services.get(service) if service else None
+    key = "faq.city_service" if group else "faq.unknown"
+    text = deps.content.t(key, lang)
+    buttons: list[Choice] = []
+    if group and group.propose:
+        text += "\n" + deps.content.t("faq.city_service_propose", lang)
+        buttons.append(flow_button("propose", deps, lang))
+    labels = {b.label for b in buttons}
+    buttons += [c for c in menu.menu_choices(deps, lang) if c.label not in labels]
+    choices = handoff.with_volunteer_button(deps, lang, tuple(buttons))  # 「找志工」 first
+    effects = (Effect("unanswered", {"text": scrub(msg.text), "reason": "no_match",
+                                     "lang": lang}),)
+    meta = {"intent": "unknown", "score": score, "service": service}
+    return Turn(replace(ctx, locale=lang), (Text(text, choices),), effects, meta)

@@ -50,6 +50,8 @@ ACTIONS: dict[str, ActionHandler] = {
     "more": actions.more,
     "fb": actions.feedback,
     "nomatch": actions.none_of_these,
+    "pick": qa.pick,
+    "flow": qa.press_flow,
     "menu": lambda m, p, c, d: menu.show_menu(m, c, d, c.locale),
     "help": lambda m, p, c, d: menu.show_help(m, c, d, c.locale),
     "mydata_delete": lambda m, p, c, d: privacy.ask_confirm(c, d),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 Terms = Mapping[str, float]  # term -> weighted frequency
@@ -89,33 +89,40 @@ class Bm25Fields:
                     reached.add(entry)
         return found
 
-    def fits(self, query: Terms, extra: Iterable[int] = ()) -> dict[int, Fit]:
-        """The fit of every candidate phrasing (see `candidates`)."""
+    def fits(self, query: Terms, extra: Iterable[int] = (),
+             owners: Container[int] | None = None) -> dict[int, Fit]:
+        """The fit of every candidate phrasing (see `candidates`), of the given owners only
+        when owners is given."""
         if not query:
             return {}
         self_sat = self._sat(1.0, sum(query.values()))
-        total = sum(self.weight(t) * w for t, w in query.items())
+        idf = {t: self.weight(t) for t in query}
+        mass = {t: idf[t] * w for t, w in query.items()}
+        total = sum(mass.values())
         hits: dict[int, dict[str, float]] = defaultdict(dict)
         for term in query:
             for doc, tf in self.postings.get(term, ()):
                 hits[doc][term] = tf
-        return {d: self._fit(d, query, hits.get(d, {}), self_sat, total)
-                for d in self.candidates(query, extra)}
+        return {d: self._fit(d, mass, idf, hits.get(d, {}), self_sat, total)
+                for d in self.candidates(query, extra)
+                if owners is None or self.owners[d] in owners}
 
-    def _fit(self, doc: int, query: Terms, hits: dict[str, float], self_sat: float,
-             total: float) -> Fit:
+    def _fit(self, doc: int, mass: dict[str, float], idf: dict[str, float],
+             hits: dict[str, float], self_sat: float, total: float) -> Fit:
         owner, length = self.owners[doc], self.lengths[doc]
-        covered = 0.0
-        for term, qf in query.items():
+        tags, answers = self.tags[owner], self.answers[owner]
+        covered = score = 0.0
+        for term, m in mass.items():
             tf = hits.get(term)
             if tf:
-                credit = min(1.0, self._sat(tf, length) / self_sat)
-            elif term in self.tags[owner]:
-                credit = self.tag_weight
-            else:
-                credit = self.answer_weight if term in self.answers[owner] else 0.0
-            covered += self.weight(term) * qf * credit
-        precision = self._score(hits, hits, length) / (self.doc_self[doc] or 1.0)
+                sat = self._sat(tf, length)
+                score += idf[term] * sat
+                covered += m * min(1.0, sat / self_sat)
+            elif term in tags:
+                covered += m * self.tag_weight
+            elif term in answers:
+                covered += m * self.answer_weight
+        precision = score / (self.doc_self[doc] or 1.0)
         return Fit(min(1.0, covered / total), min(1.0, precision))
 
 

@@ -1,12 +1,14 @@
-"""Content checks for FAQ entries (used through `bot.nlp.kb.validate_faq`)."""
+"""Content checks: FAQ entries (through `bot.nlp.kb.validate_faq`) and the other NLP data."""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.nlp.intents import ACTIONS
 from bot.nlp.normalize import normalize
 
 if TYPE_CHECKING:
@@ -17,6 +19,7 @@ ANSWER_EN_MAX = 1000    # English runs ~2.5x longer than Chinese for the same co
 TELEGRAM_MAX = 4096     # characters per message
 LINE_MAX = 5000         # UTF-16 code units per text message
 MIN_QUESTIONS = 3
+FLOW_INTENTS = frozenset({"propose", "register", "ivoting", "news", "handoff"})
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PLACEHOLDER_RE = re.compile(
     r"(?<![A-Za-z])(?:TODO|FIXME|TBD|XXX)(?![A-Za-z])|\{[^{}]*\}|lorem ipsum"
@@ -51,6 +54,11 @@ def entry_problems(entry: FaqEntry, topics: set[str]) -> list[str]:
         problems.append("questions_en given but no answer_en")
     if not entry.source.get("doc"):
         problems.append("source has no doc")
+    if entry.start is not None:
+        intent, _, action = entry.start.partition("/")
+        if intent not in FLOW_INTENTS or (action and action not in ACTIONS.get(intent, ())):
+            problems.append(f"start {entry.start!r} is not a flow (INTENT or INTENT/ACTION, "
+                            f"INTENT one of {', '.join(sorted(FLOW_INTENTS))})")
     return problems + length_problems(entry) + placeholder_problems(entry)
 
 
@@ -128,3 +136,63 @@ def broken_links(entries: list[FaqEntry]) -> list[str]:
 
 def _where(entry: FaqEntry, problem: str) -> str:
     return f"faq {entry.id or '?'} ({entry.origin}): {problem}"
+
+
+def nlp_problems(content_dir: Path) -> list[str]:
+    """Problems in the NLP data besides the FAQ: nlp/*.yaml, intents, intent examples,
+    out-of-scope examples, city services, the seed texts and their sources."""
+    from bot.nlp.config import NlpConfig
+    from bot.nlp.examples import example_problems
+    from bot.nlp.index import read_groups
+    from bot.nlp.intents import IntentRules
+    from bot.nlp.normalize import Normalizer
+    from bot.nlp.services import Services
+
+    nlp_dir = content_dir / "nlp"
+    loaders: list[tuple[str, Callable[[], object]]] = [
+        ("nlp/nlp.yaml", lambda: NlpConfig.from_yaml(nlp_dir / "nlp.yaml")),
+        ("nlp/out-of-scope.yaml", lambda: read_groups(nlp_dir / "out-of-scope.yaml")),
+        ("nlp/services.yaml", lambda: Services.from_yaml(nlp_dir / "services.yaml")),
+    ]
+    try:
+        normalizer = Normalizer.from_dir(nlp_dir)
+    except (ValueError, OSError) as exc:
+        return [f"nlp: {exc}"]
+    loaders.append(("intents.yaml", lambda: IntentRules.from_yaml(
+        content_dir / "intents.yaml", normalizer)))
+    errors = []
+    for name, load in loaders:
+        try:
+            load()
+        except (ValueError, TypeError, AttributeError, OSError) as exc:
+            errors.append(f"{name}: {exc}")
+    errors += example_problems(content_dir / "intent-examples.yaml", normalizer.synonyms)
+    return errors + seed_problems(content_dir / "seeds")
+
+
+def seed_problems(seeds_dir: Path) -> list[str]:
+    """Every seed text listed in sources.yaml with a key and a doc, and nothing else listed."""
+    from bot.nlp.passages import read_sources
+
+    try:
+        sources = read_sources(seeds_dir)
+    except ValueError as exc:
+        return [str(exc)]
+    texts = {p.name for p in seeds_dir.glob("*.txt")}
+    errors = [f"seeds/{name}: not listed in seeds/sources.yaml" for name in sorted(texts)
+              if name not in sources]
+    errors += [f"seeds/sources.yaml: {name} does not exist" for name in sorted(sources)
+               if name not in texts]
+    keys = [str(s.get("key", "")) for s in sources.values()]
+    errors += [f"seeds/sources.yaml: {name} needs a key and a doc"
+               for name, s in sources.items() if not s.get("key") or not s.get("doc")]
+    if len(set(keys)) != len(keys):
+        errors.append("seeds/sources.yaml: keys must be unique")
+    return errors
+
+
+def start_label_problems(entries: Iterable[FaqEntry], strings: Mapping[str, object]) -> list[str]:
+    """An entry that offers a flow needs that flow's button label (ui.yaml start.INTENT)."""
+    return [_where(e, f"start {e.start!r} has no button label start.{e.start.partition('/')[0]}")
+            for e in entries
+            if e.start and f"start.{e.start.partition('/')[0]}" not in strings]

@@ -1,26 +1,35 @@
-"""Retrieval settings from content/nlp/nlp.yaml (weights and confidence thresholds)."""
+"""Retrieval and confidence settings from content/nlp/nlp.yaml (fitted values, see that file)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
-import yaml
+from bot.nlp.confidence import Model
+from bot.nlp.index import Weights
+from bot.nlp.yamlfile import read_yaml
+
+WEIGHT_KEYS = ("faq_weights", "passage_weights", "example_weights")
+MODEL_KEYS = ("answer_model", "passage_model")
 
 
 @dataclass(frozen=True)
 class NlpConfig:
-    """See content/nlp/nlp.yaml for what each value means and why it has its value."""
+    """See content/nlp/nlp.yaml for what each value means and how it was chosen."""
 
-    answer_threshold: float = 0.6
-    margin: float = 0.02
-    clear_threshold: float = 0.45
-    clear_margin: float = 0.1
-    suggest_threshold: float = 0.35
-    min_coverage: float = 0.5
-    recall_weight: float = 0.5
-    precision_weight: float = 0.2
-    ngram_weight: float = 0.3
+    faq_weights: Weights = field(default_factory=Weights)
+    passage_weights: Weights = field(default_factory=Weights)
+    example_weights: Weights = field(default_factory=Weights)
+    answer_model: Model = field(default_factory=lambda: Model(-3.0, {"score": 6.0}))
+    answer_threshold: float = 0.5
+    suggest_threshold: float = 0.2
+    passage_model: Model = field(default_factory=lambda: Model(-4.0, {"score": 6.0}))
+    passage_threshold: float = 0.5
+    intent_threshold: float = 0.5
+    intent_margin: float = 0.0
+    related_min_score: float = 0.3
     tag_weight: float = 0.5
     answer_weight: float = 0.3
     subword_weight: float = 0.5
@@ -28,15 +37,44 @@ class NlpConfig:
     bm25_b: float = 0.75
     max_chars: int = 500
 
+    @property
+    def weights(self) -> Weights:
+        """The FAQ fusion weights."""
+        return self.faq_weights
+
     @classmethod
     def from_yaml(cls, path: Path) -> NlpConfig:
         """Values from the file; missing ones keep their defaults; unknown keys are an error."""
         if not path.exists():
             return cls()
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = read_yaml(path) or {}
+        if not isinstance(raw, dict):
+            raise ValueError(f"{path.name}: expected a mapping of settings")
         known = {f.name: f.type for f in fields(cls)}
         unknown = sorted(set(raw) - set(known))
         if unknown:
             raise ValueError(f"{path.name}: unknown settings {', '.join(unknown)}")
-        values = {k: int(v) if known[k] == "int" else float(v) for k, v in raw.items()}
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**{k: _value(k, v, known[k], path.name) for k, v in raw.items()})
+
+
+def _value(key: str, value: Any, kind: Any, where: str) -> Any:
+    if key in WEIGHT_KEYS:
+        return _weights(value, f"{where} {key}")
+    if key in MODEL_KEYS:
+        if not isinstance(value, Mapping):
+            raise ValueError(f"{where} {key}: expected {{bias: ..., feature: coefficient}}")
+        return Model.from_mapping(value, f"{where} {key}")
+    try:
+        return int(value) if kind == "int" else float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: {key} should be a number, not {value!r}") from None
+
+
+def _weights(value: Any, where: str) -> Weights:
+    allowed = {f.name for f in fields(Weights)}
+    if not isinstance(value, Mapping) or set(value) - allowed:
+        raise ValueError(f"{where}: expected {{{', '.join(sorted(allowed))}}}")
+    try:
+        return Weights(**{str(k): float(v) for k, v in value.items()})
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: weights must be numbers") from None

@@ -12,24 +12,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.nlp.normalize import Normalizer, Synonyms, to_simplified
+from bot.nlp.yamlfile import read_yaml
 
 INTENTS = frozenset({"propose", "register", "ivoting", "news", "handoff", "greeting", "thanks",
                      "menu", "help", "cancel"})
-ACTIONS = {"ivoting": {"subscribe", "unsubscribe", "when"}, "news": {"subscribe", "unsubscribe"},
-           "register": {"walk", "course"}}
+ACTIONS = {"ivoting": {"subscribe", "unsubscribe", "when"}, "register": {"walk", "course"},
+           "news": {"subscribe", "unsubscribe"}}
 
 
 @dataclass(frozen=True)
 class IntentRule:
-    """One rule: any pattern found and no `unless` pattern found."""
+    """One rule: any pattern found and no `unless` pattern found. With all_known, the rule
+    only counts when every word of the message is known to the bot (checked by the caller)."""
 
     intent: str
     action: str | None
     patterns: tuple[re.Pattern[str], ...]
     unless: tuple[re.Pattern[str], ...] = ()
+    all_known: bool = False
 
     def matches(self, text: str) -> bool:
         """Whether the rule fires on normalised text."""
@@ -43,6 +44,7 @@ class IntentMatch:
 
     intent: str
     action: str | None
+    all_known: bool = False
 
 
 class IntentRules:
@@ -57,7 +59,7 @@ class IntentRules:
         With normalizer, its synonyms are applied to the patterns as to the text."""
         if not path.exists():
             return cls([])
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = read_yaml(path) or {}
         items = raw.get("intents", []) if isinstance(raw, dict) else None
         if not isinstance(items, list):
             raise ValueError(f"{path.name}: expected `intents:` with a list of rules")
@@ -69,7 +71,7 @@ class IntentRules:
         """The first rule that matches normalised, compacted text, if any."""
         for rule in self.rules:
             if rule.matches(normalised):
-                return IntentMatch(rule.intent, rule.action)
+                return IntentMatch(rule.intent, rule.action, rule.all_known)
         return None
 
 
@@ -90,7 +92,11 @@ def _rule(item: Any, where: str, synonyms: Synonyms) -> IntentRule:
     patterns = _compile(item.get("patterns"), where, synonyms)
     if not patterns:
         raise ValueError(f"{where}: no patterns")
-    return IntentRule(intent, action, patterns, _compile(item.get("unless"), where, synonyms))
+    extra = set(item) - {"intent", "action", "patterns", "unless", "all_known"}
+    if extra:
+        raise ValueError(f"{where}: unknown keys {', '.join(sorted(extra))}")
+    return IntentRule(intent, action, patterns, _compile(item.get("unless"), where, synonyms),
+                      bool(item.get("all_known", False)))
 
 
 def _compile(patterns: Any, where: str, synonyms: Synonyms) -> tuple[re.Pattern[str], ...]:

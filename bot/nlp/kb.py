@@ -16,9 +16,10 @@ from typing import Any
 import yaml
 
 from bot.nlp.checks import validate_entries
+from bot.nlp.yamlfile import read_yaml
 
 REQUIRED = ("id", "topic", "questions", "answer", "source")
-OPTIONAL = ("questions_en", "answer_en", "more", "as_of", "tags", "related")
+OPTIONAL = ("questions_en", "answer_en", "more", "as_of", "tags", "related", "start")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class FaqEntry:
     as_of: int | str | None = None
     tags: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    start: str | None = None    # a flow the answer offers to start: INTENT or INTENT/ACTION
     origin: str = field(default="", compare=False)  # "file.yaml #3", for messages
     problems: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
@@ -52,7 +54,7 @@ def load_faq(content_dir: Path) -> list[FaqEntry]:
 def load_file(path: Path) -> list[FaqEntry]:
     """The entries of one FAQ file; ValueError when the file is not a YAML list of mappings."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = read_yaml(path)
     except yaml.YAMLError as exc:
         raise ValueError(f"{path.name}: not valid YAML: {exc}") from exc
     if raw is None:
@@ -127,6 +129,6 @@ def _entry(raw: dict[str, Any], origin: str) -> FaqEntry:
         questions=r.texts("questions"), questions_en=r.texts("questions_en"),
         answer=r.text("answer") or "", answer_en=r.text("answer_en"), more=r.text("more"),
         source=r.source(), as_of=r.as_of(), tags=r.texts("tags", numbers_ok=True),
-        related=r.texts("related"), origin=origin,
+        related=r.texts("related"), start=r.text("start"), origin=origin,
     )
     return replace(entry, problems=tuple(r.problems))

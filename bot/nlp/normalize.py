@@ -6,9 +6,11 @@ punctuation mark, symbol and emoji dropped, whitespace runs collapsed. A space s
 between two ASCII words ("what is i-voting"); "-" only inside a word ("i-voting", "top-down"),
 "." only inside a number or name ("17.13", "pb.taipei").
 
-`Normalizer` adds synonym and abbreviation expansion from content/nlp/synonyms.yaml
-(參預 -> 參與式預算, ivoting -> i-Voting ...), written in Traditional and folded on load. A
-replaced phrase gets a space each side: a word boundary for segmentation (`compact` drops it).
+`Normalizer` then applies the rewrites of content/nlp/rewrites.yaml (注音文 ㄉ -> 的, 4 -> 是
+before 什麼, 幹嘛 -> 做什麼 ...) and the synonym and abbreviation expansion of
+content/nlp/synonyms.yaml (參預 -> 參與式預算, ivoting -> i-Voting ...), both written in
+Traditional and folded on load. A replaced phrase gets a space each side: a word boundary for
+segmentation (`compact` drops it).
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
 
-import yaml
+from bot.nlp.yamlfile import read_yaml
 
 
 class _Converter(Protocol):
@@ -127,7 +129,7 @@ class Synonyms:
 
 def load_synonyms(path: Path) -> tuple[Synonyms, dict[str, str]]:
     """content/nlp/synonyms.yaml: (phrase synonyms, word synonyms: folded variant -> canonical)."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    raw = read_yaml(path)
     raw = raw or {}
     if not isinstance(raw, dict) or set(raw) - {"phrases", "words"}:
         raise ValueError(f"{path.name}: expected sections `phrases:` and `words:`")
@@ -152,16 +154,68 @@ def _bounded(key: str) -> str:
     return f"{head}{re.escape(key)}{tail}"
 
 
-class Normalizer:
-    """fold, then synonym expansion: the form both the index and every query use."""
+Replacement = str | Callable[[re.Match[str]], str]
 
-    def __init__(self, synonyms: Synonyms | None = None) -> None:
+
+class Rewrites:
+    """Ordered regex rewrites on folded text (content/nlp/rewrites.yaml)."""
+
+    def __init__(self, rules: list[tuple[re.Pattern[str], Replacement]]) -> None:
+        self.rules = tuple(rules)
+
+    @classmethod
+    def from_yaml(cls, path: Path) -> Rewrites:
+        """`zhuyin` (letter -> character) and `rules` (from -> to), folded on load; a
+        malformed file raises ValueError naming what is wrong."""
+        raw = read_yaml(path)
+        raw = raw or {}
+        if not isinstance(raw, dict) or set(raw) - {"zhuyin", "rules"}:
+            raise ValueError(f"{path.name}: expected sections `zhuyin:` and `rules:`")
+        zhuyin = raw.get("zhuyin") or {}
+        rules: list[tuple[re.Pattern[str], Replacement]] = []
+        if zhuyin:
+            table = {str(k): fold(str(v)) for k, v in zhuyin.items()}
+            letters = "".join(re.escape(k) for k in table)
+            rules.append((re.compile(f"[{letters}]"), _Lookup(table)))
+        for number, rule in enumerate(raw.get("rules") or [], 1):
+            if not isinstance(rule, dict) or set(rule) != {"from", "to"}:
+                raise ValueError(f"{path.name} rule #{number}: expected {{from: ..., to: ...}}")
+            try:
+                pattern = re.compile(to_simplified(str(rule["from"]).lower()))
+            except re.error as exc:
+                raise ValueError(f"{path.name} rule #{number}: bad pattern: {exc}") from exc
+            rules.append((pattern, fold(str(rule["to"]))))
+        return cls(rules)
+
+    def __call__(self, folded: str) -> str:
+        for pattern, replacement in self.rules:
+            folded = pattern.sub(replacement, folded)
+        return _join(folded.split())
+
+
+class _Lookup:
+    """A re.sub replacement that maps the matched text through a table."""
+
+    def __init__(self, table: Mapping[str, str]) -> None:
+        self.table = dict(table)
+
+    def __call__(self, match: re.Match[str]) -> str:
+        return self.table.get(match.group(0), match.group(0))
+
+
+class Normalizer:
+    """fold, rewrites, then synonym expansion: the form both the index and every query use."""
+
+    def __init__(self, synonyms: Synonyms | None = None,
+                 rewrites: Rewrites | None = None) -> None:
         self.synonyms = synonyms or Synonyms({})
+        self.rewrites = rewrites or Rewrites([])
 
     @classmethod
     def from_dir(cls, nlp_dir: Path) -> Normalizer:
-        """With the phrase synonyms of content/nlp/synonyms.yaml when it exists."""
-        return cls(load_synonyms(nlp_dir / "synonyms.yaml")[0])
+        """With content/nlp/synonyms.yaml's phrases and rewrites.yaml, when they exist."""
+        return cls(load_synonyms(nlp_dir / "synonyms.yaml")[0],
+                   Rewrites.from_yaml(nlp_dir / "rewrites.yaml"))
 
     def __call__(self, text: str) -> str:
-        return self.synonyms.expand(fold(text))
+        return self.synonyms.expand(self.rewrites(fold(text)))

@@ -1,17 +1,30 @@
-"""The NLP entry point (docs/design.md, "NLP API"): text -> Understanding."""
+"""The NLP entry point (docs/design.md, "NLP API"): text -> Understanding.
+
+Order: intent patterns (content/intents.yaml) -> FAQ search -> intent examples, for requests
+that beat the best FAQ entry (content/intent-examples.yaml) -> the answer model decides
+high / medium / low -> below high, a seed sentence good enough to quote (content/seeds/) ->
+for low, whether a city service outside this bot was named (content/nlp/services.yaml).
+Everything measured on the way is a `Signals`; `decide` turns signals into an Understanding,
+so bench/fit_faq.py can fit the weights and thresholds on the same code path.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.nlp import segment
+from bot.nlp.analyse import Analyser, Query
 from bot.nlp.config import NlpConfig
-from bot.nlp.intents import IntentRules
+from bot.nlp.examples import ExampleMatch, Examples
+from bot.nlp.index import GroupIndex, Hit, read_groups
+from bot.nlp.intents import IntentMatch, IntentRules
 from bot.nlp.kb import FaqEntry, load_faq
 from bot.nlp.normalize import Normalizer, compact, detect_lang
+from bot.nlp.passages import Passage, PassageIndex, load_passages
 from bot.nlp.retriever import Retriever, Search
-from bot.nlp.segment import Segmenter
+from bot.nlp.segment import Segmenter, read_userdict
+from bot.nlp.services import Services
 
 
 @dataclass(frozen=True)
@@ -19,54 +32,80 @@ class Match:
     """One FAQ entry that may answer the question."""
 
     faq_id: str
-    score: float          # calibrated 0..1
+    score: float          # fused retrieval score 0..1 (an exact phrasing scores 1)
 
 
 @dataclass(frozen=True)
 class Understanding:
     """What a message means: an intent, FAQ matches and how sure we are."""
 
-    intent: str           # faq | propose | register | ivoting | handoff | greeting | menu | help
-                          # | cancel | thanks | unknown
-    action: str | None    # ivoting: "subscribe" | "unsubscribe"; register: "walk" | "course"
-                          # | None
+    intent: str           # faq | propose | register | ivoting | news | handoff | greeting | menu
+                          # | help | cancel | thanks | unknown
+    action: str | None    # ivoting: subscribe | unsubscribe | when; register: walk | course
+                          # | None; news: subscribe | unsubscribe
     matches: tuple[Match, ...]   # best first, at most 3
     confidence: str       # "high" (answer), "medium" (offer top 3), "low" (say we don't know)
     lang: str             # "zh" or "en" (what the user wrote)
+    passage: Passage | None = None   # below high: a seed sentence good enough to quote instead
+    service: str | None = None       # low: a city service outside this bot (services.yaml)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Everything measured about one message, before any decision."""
+
+    text: str                         # normalised
+    lang: str
+    rule: IntentMatch | None
+    query: Query | None
+    faq: Search | None
+    request: int = 0
+    example: ExampleMatch | None = None
+    oos: Hit | None = None            # best out-of-scope group (content/nlp/out-of-scope.yaml)
+    foreign: float = 0.0              # share of the terms only the out-of-scope set knows
+    passages: tuple[Hit, ...] | None = None   # None: not searched (only needed below high)
 
 
 class Understander:
-    """Intents first (content/intents.yaml), then FAQ retrieval with calibrated confidence.
+    """Intents, FAQ retrieval, seed sentences, with fitted confidence (content/nlp/nlp.yaml)."""
 
-    Confidence: "high" when the best score reaches answer_threshold and leads the second by at
-    least margin, or reaches clear_threshold and leads by clear_margin; "medium" from
-    suggest_threshold; "low" below, or whenever less than min_coverage of the question's words
-    are known to the knowledge base (values and reasons: content/nlp/nlp.yaml).
-    Intent "faq" for high and medium, "unknown" for low (matches are still given, best first).
-    """
-
-    def __init__(self, entries: list[FaqEntry], normalizer: Normalizer, segmenter: Segmenter,
-                 intents: IntentRules, config: NlpConfig) -> None:
+    def __init__(self, entries: list[FaqEntry], analyser: Analyser, intents: IntentRules,
+                 examples: Examples | None, passages: list[Passage], services: Services,
+                 config: NlpConfig, outside: dict[str, list[str]] | None = None) -> None:
         self._entries = tuple(entries)
         self._by_id = {e.id: e for e in entries}
-        self.normalizer, self.intents, self.config = normalizer, intents, config
-        self.retriever = Retriever(entries, normalizer, segmenter, config)
+        self.analyser, self.intents, self.config = analyser, intents, config
+        self.normalizer = analyser.normalizer
+        self.retriever = Retriever(entries, analyser, config)
+        self.passages = PassageIndex(passages, analyser)
+        self.examples = examples
+        self.services = services
+        self.outside = GroupIndex(analyser, outside or {}, known=False)
 
     @classmethod
     def from_content(cls, content_dir: Path) -> Understander:
-        """Everything from content/: faq/*.yaml, intents.yaml and nlp/ (dictionary, synonyms,
-        stopwords, nlp.yaml). Loads jieba (≈0.6 s) unless already loaded."""
+        """Everything from content/: faq/*.yaml, intents.yaml, intent-examples.yaml, seeds/ and
+        nlp/ (dictionary, synonyms, rewrites, stopwords, services, nlp.yaml). Loads jieba
+        (≈0.6 s) unless already loaded."""
         return cls.from_parts(load_faq(content_dir), content_dir)
 
     @classmethod
     def from_parts(cls, entries: list[FaqEntry], content_dir: Path) -> Understander:
-        """Given entries (tests use their own), with content_dir's NLP data."""
+        """Given entries (tests use their own), with content_dir's other NLP data."""
         nlp_dir = content_dir / "nlp"
-        segment.init(nlp_dir / "userdict.txt" if (nlp_dir / "userdict.txt").exists() else None)
+        userdict = nlp_dir / "userdict.txt"
+        segment.init(userdict if userdict.exists() else None)
         normalizer = Normalizer.from_dir(nlp_dir)
-        return cls(entries, normalizer, Segmenter.from_dir(nlp_dir),
-                   IntentRules.from_yaml(content_dir / "intents.yaml", normalizer),
-                   NlpConfig.from_yaml(nlp_dir / "nlp.yaml"))
+        config = NlpConfig.from_yaml(nlp_dir / "nlp.yaml")
+        analyser = Analyser(normalizer, Segmenter.from_dir(nlp_dir), config.subword_weight)
+        if userdict.exists():  # the domain dictionary's words are known words
+            analyser.learn(w for w, _, _ in read_userdict(userdict))
+        examples = Examples.from_yaml(content_dir / "intent-examples.yaml", analyser)
+        return cls(entries, analyser, IntentRules.from_yaml(content_dir / "intents.yaml",
+                                                            normalizer),
+                   examples, load_passages(content_dir / "seeds"),
+                   Services.from_yaml(nlp_dir / "services.yaml"), config,
+                   read_groups(nlp_dir / "out-of-scope.yaml"))
 
     @property
     def entries(self) -> tuple[FaqEntry, ...]:
@@ -79,39 +118,118 @@ class Understander:
 
     def understand(self, text: str) -> Understanding:
         """Intent, matches and confidence for one message (never raises on odd input)."""
+        return decide(self.measure(text), self.config, self)
+
+    def understand_faq(self, text: str) -> Understanding:
+        """As `understand`, but as a question only: no intent is detected."""
+        signals = self.measure(text, intents=False)
+        return decide(signals, self.config, self)
+
+    def measure(self, text: str, *, intents: bool = True, complete: bool = False) -> Signals:
+        """The signals of a message; complete: everything, even what the decision can skip."""
         text = text[: self.config.max_chars]
         lang = detect_lang(text)
         normalised = self.normalizer(text)
-        if not normalised:
-            return Understanding("unknown", None, (), "low", lang)
-        found = self.intents.detect(compact(normalised))
-        if found is not None:
-            return Understanding(found.intent, found.action, (), "high", lang)
+        rule = self.intents.detect(compact(normalised)) if intents and normalised else None
+        if not normalised or (rule is not None and not rule.all_known and not complete):
+            return Signals(normalised, lang, rule, None, None)
         if lang == "en" and self.retriever.only_names(text):
             lang = "zh"  # 「i-Voting」 alone has no English word in it: the default language
-        search = self.retriever.search(self.retriever.analyse(normalised))
-        matches = tuple(Match(self._entries[r.entry].id, r.score) for r in search.ranked)
-        confidence = self.confidence(search)
-        intent = "unknown" if confidence == "low" else "faq"
-        return Understanding(intent, None, matches, confidence, lang)
+        query = self.analyser.analyse(text, normalised)
+        faq = self.retriever.search(query)
+        request = self.examples.markers.request_score(normalised) if self.examples else 0
+        example = None
+        if self.examples is not None and intents and (request > 0 or complete):
+            example = self.examples.best(query, self.config.example_weights)
+        outside = self.outside.best(query, self.config.faq_weights)
+        foreign = self._foreign(query)
+        signals = Signals(normalised, lang, rule, query, faq, request, example,
+                          outside[1] if outside else None, foreign)
+        return self.with_passages(signals) if complete else signals
+
+    def _foreign(self, query: Query) -> float:
+        """IDF-weighted share of the query's terms that the bot does not know but the
+        out-of-scope examples do (好玩 in 「…好玩嗎」)."""
+        weight = self.retriever.index.bm25.weight
+        total = sum(weight(t) * w for t, w in query.terms.items())
+        foreign = sum(weight(t) * w for t, w in query.terms.items()
+                      if t not in self.analyser.vocabulary and t in self.outside.index.terms)
+        return foreign / total if total else 0.0
+
+    def with_passages(self, s: Signals) -> Signals:
+        """The signals with the seed sentences searched (the best two)."""
+        if s.query is None or s.passages is not None:
+            return s
+        found = tuple(self.passages.search(s.query, self.config.passage_weights, 2))
+        return replace(s, passages=found)
 
     def keywords(self, text: str) -> frozenset[str]:
         """The content words of any text, normalised as questions are (for similarity)."""
-        return frozenset(self.retriever.segmenter.content_words(self.normalizer(text)))
-
-    def confidence(self, search: Search) -> str:
-        """high / medium / low for a search, with this understander's settings."""
-        return decide(search, self.config)
+        return frozenset(self.analyser.segmenter.content_words(self.normalizer(text)))
 
 
-def decide(search: Search, cfg: NlpConfig) -> str:
-    """high / medium / low from the scores and the query's domain coverage."""
-    if not search.ranked or search.coverage < cfg.min_coverage:
-        return "low"
-    best = search.ranked[0].score
-    lead = best - (search.ranked[1].score if len(search.ranked) > 1 else 0.0)
-    if best >= cfg.answer_threshold and lead >= cfg.margin:
-        return "high"
-    if best >= cfg.clear_threshold and lead >= cfg.clear_margin:
-        return "high"
-    return "medium" if best >= cfg.suggest_threshold else "low"
+def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
+    """The Understanding the signals call for, with cfg's weights and thresholds."""
+    if s.query is None or s.faq is None:
+        if s.rule is not None:
+            return Understanding(s.rule.intent, s.rule.action, (), "high", s.lang)
+        return Understanding("unknown", None, (), "low", s.lang)
+    if s.rule is not None and (not s.rule.all_known or not s.query.unknown):
+        return Understanding(s.rule.intent, s.rule.action, (), "high", s.lang)
+    best = s.faq.ranked[0].score if s.faq.ranked else 0.0
+    ex = s.example
+    if (ex is not None and s.request > 0 and ex.score >= cfg.intent_threshold
+            and ex.score >= best + cfg.intent_margin):
+        return Understanding(ex.intent, ex.action, (), "high", s.lang)
+    matches = tuple(Match(nlp.entries[h.item].id, h.score) for h in s.faq.ranked)
+    p = cfg.answer_model.probability(answer_row(s))
+    if p >= cfg.answer_threshold:
+        return Understanding("faq", None, matches, "high", s.lang)
+    level = "medium" if p >= cfg.suggest_threshold else "low"
+    s = nlp.with_passages(s)
+    if s.passages and cfg.passage_model.probability(passage_row(s)) >= cfg.passage_threshold:
+        passage = nlp.passages.passages[s.passages[0].item]
+        return Understanding("faq", None, matches, level, s.lang, passage=passage)
+    if level == "low":
+        return Understanding("unknown", None, matches, "low", s.lang,
+                             service=nlp.services.find(s.text))
+    return Understanding("faq", None, matches, "medium", s.lang)
+
+
+def answer_row(s: Signals) -> dict[str, float]:
+    """The answer model's features: the best entry's score, lead over the second, the query's
+    domain coverage, unknown words, the best entry's features (bot/nlp/index.py), request-ness."""
+    assert s.query is not None and s.faq is not None
+    ranked = s.faq.ranked
+    if not ranked:
+        return {"coverage": s.faq.coverage, "unknown": _unknown(s.query), "request": s.request}
+    top = ranked[0]
+    second = ranked[1].score if len(ranked) > 1 else 0.0
+    return {"score": top.score, "lead": top.score - second, "coverage": s.faq.coverage,
+            "unknown": _unknown(s.query), "recall": top.features.recall,
+            "precision": top.features.precision, "dice": top.features.dice,
+            "cover": top.features.cover, "asked": top.features.asked,
+            "surface": top.features.surface, "request": s.request, **_outside(s)}
+
+
+def passage_row(s: Signals) -> dict[str, float]:
+    """The passage model's features, as answer_row's, for the best seed sentence."""
+    assert s.query is not None and s.faq is not None and s.passages
+    top = s.passages[0]
+    second = s.passages[1].score if len(s.passages) > 1 else 0.0
+    return {"score": top.score, "lead": top.score - second, "coverage": s.faq.coverage,
+            "unknown": _unknown(s.query), "recall": top.features.recall,
+            "dice": top.features.dice, "cover": top.features.cover, "request": s.request,
+            **_outside(s)}
+
+
+def _outside(s: Signals) -> dict[str, float]:
+    """How well the message fits what is not ours: the best out-of-scope group's score, the
+    share of the message's terms it covers, and the share only the out-of-scope set knows."""
+    if s.oos is None:
+        return {"oos": 0.0, "oos_cover": 0.0, "foreign": s.foreign}
+    return {"oos": s.oos.score, "oos_cover": s.oos.features.cover, "foreign": s.foreign}
+
+
+def _unknown(query: Query) -> float:
+    return float(min(len(query.unknown), 3))

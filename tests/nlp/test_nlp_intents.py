@@ -8,6 +8,7 @@ import pytest
 
 from bot.nlp.intents import IntentRules
 from bot.nlp.normalize import Normalizer, compact
+from bot.nlp.understander import Understander
 from tests.nlp.conftest import CONTENT
 
 
@@ -121,3 +122,53 @@ def test_patterns_follow_the_text_script(tmp_path: Path) -> None:
                                                    "patterns: ['^主選單$']}\n"))
     found = rules.detect(compact(Normalizer()("主选单")))
     assert found is not None and found.intent == "menu"
+
+
+# The requests the flows behind the intents are built for (both stages, the real content).
+REQUESTS = [
+    ("我想寫個提案", "propose", None), ("我想起草提案", "propose", None),
+    ("幫我寫構想書", "propose", None), ("我想報名走讀", "register", "walk"),
+    ("幫我報名進階班", "register", "course"), ("我想報初階課", "register", "course"),
+    ("有什麼課程", "register", "course"), ("士林區這個月有什麼活動", "register", None),
+    ("最近有什麼走讀", "register", "walk"), ("投票開始時提醒我", "ivoting", "subscribe"),
+    ("之後不用再提醒我了", "ivoting", "unsubscribe"), ("不用再提醒了", "ivoting", "unsubscribe"),
+    ("i-Voting 什麼時候", "ivoting", "when"), ("什麼時候可以投票", "ivoting", "when"),
+    ("訂閱士林區活動通知", "news", "subscribe"), ("我想收到大安區的活動消息", "news", "subscribe"),
+    ("取消士林區的通知", "news", "unsubscribe"), ("我要找真人", "handoff", None),
+    ("轉給承辦人", "handoff", None), ("我想請承辦人回我", "handoff", None),
+    ("可以找志工嗎", "handoff", None),
+]
+
+
+@pytest.mark.parametrize(("text", "intent", "action"), REQUESTS)
+def test_requests_start_their_flows(real_nlp: Understander, text: str, intent: str,
+                                    action: str | None) -> None:
+    u = real_nlp.understand(text)
+    assert (u.intent, u.action) == (intent, action)
+
+
+@pytest.mark.parametrize("text", [
+    "初階課程在教什麼", "課程怎麼報名", "走讀要錢嗎", "i-Voting是哪一年開始的",
+    "什麼是i-Voting", "2017年i-Voting有多少人投票", "諮詢櫃檯可以幫忙什麼",
+])
+def test_questions_about_a_flow_stay_questions(real_nlp: Understander, text: str) -> None:
+    assert real_nlp.understand(text).intent == "faq"
+
+
+@pytest.mark.parametrize(("text", "not_this"), [
+    ("我想報名游泳課", "register"),         # not one of our courses (all_known)
+    ("市長選舉什麼時候投票", "ivoting"),    # another election
+    ("提醒我明天繳電費", "ivoting"),
+    ("投票通知單沒收到怎麼辦", "ivoting"),
+    ("志工服務時數怎麼登錄", "handoff"),    # volunteering is not asking for a person
+    ("幫我寫一份履歷", "propose"),
+    ("不要再提醒我投票了", "news"),          # a polite refusal of reminders
+])
+def test_lookalikes_are_not_that_flow(real_nlp: Understander, text: str, not_this: str) -> None:
+    assert real_nlp.understand(text).intent != not_this
+
+
+def test_a_polite_refusal_never_subscribes(real_nlp: Understander) -> None:
+    for text in ("不用再提醒了", "不要再通知我了謝謝", "之後都不用提醒", "別再提醒我"):
+        u = real_nlp.understand(text)
+        assert (u.intent, u.action) == ("ivoting", "unsubscribe"), text

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot.nlp.kb import FaqEntry, load_faq, load_file, validate_faq
-from tests.nlp.conftest import FIXTURE
+from tests.nlp.conftest import CONTENT, FIXTURE
 
 TOPICS = {"pb", "process"}
 GOOD = """\
@@ -153,3 +154,59 @@ def test_english_questions_need_an_english_answer(tmp_path: Path) -> None:
     base = _entries(tmp_path, GOOD)
     english = replace(base[0], questions_en=("What is A?",))
     assert any("no answer_en" in e for e in _errors([english, base[1]]))
+
+
+def test_start_names_a_flow(tmp_path: Path) -> None:
+    entries = _entries(tmp_path, GOOD)
+    good = replace(entries[0], start="register/course")
+    assert _errors([good, entries[1]]) == []
+    for bad in ("dance", "register/dance", "faq"):
+        errors = _errors([replace(entries[0], start=bad), entries[1]])
+        assert len(errors) == 1 and "is not a flow" in errors[0], bad
+    loaded = _entries(tmp_path, GOOD.replace("  tags: [甲]\n", "  tags: [甲]\n  start: propose\n"))
+    assert loaded[0].start == "propose"
+
+
+def test_start_needs_a_button_label(tmp_path: Path) -> None:
+    from bot.nlp.checks import start_label_problems
+
+    entry = replace(_entries(tmp_path, GOOD)[0], start="news/subscribe")
+    assert start_label_problems([entry], {"start.news": {}}) == []
+    assert "start.news" in start_label_problems([entry], {})[0]
+
+
+def _content_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target)
+    return target
+
+
+def test_the_shipped_nlp_data_has_no_problems() -> None:
+    from bot.nlp.checks import nlp_problems
+
+    assert nlp_problems(CONTENT) == []
+
+
+@pytest.mark.parametrize(("breakage", "message"), [
+    (lambda c: (c / "seeds" / "extra.txt").write_text("文字", encoding="utf-8"),
+     "not listed"),
+    (lambda c: (c / "seeds" / "000_b30670ff317546ff.txt").unlink(), "does not exist"),
+    (lambda c: (c / "nlp" / "services.yaml").write_text("x: 1\n", encoding="utf-8"),
+     "services.yaml"),
+    (lambda c: (c / "nlp" / "nlp.yaml").write_text("answer_model: 3\n", encoding="utf-8"),
+     "nlp.yaml"),
+    (lambda c: (c / "nlp" / "rewrites.yaml").write_text("rules: [{from: '('}]\n",
+                                                        encoding="utf-8"), "rewrites.yaml"),
+    (lambda c: (c / "intent-examples.yaml").write_text("examples: {handoff: [找人]}\n",
+                                                       encoding="utf-8"), "at least 30"),
+])
+def test_check_content_names_nlp_problems(tmp_path: Path, breakage: Callable[[Path], object],
+                                          message: str) -> None:
+    from bot.nlp.checks import nlp_problems
+
+    content = _content_copy(tmp_path)
+    breakage(content)
+    problems = nlp_problems(content)
+    assert problems and message in problems[0], problems

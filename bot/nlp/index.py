@@ -1,0 +1,188 @@
+"""One retrieval index, used for FAQ entries, seed sentences and intent examples alike.
+
+An *item* (an entry, a sentence, an intent action) has short *phrasings* (the documents), *tags*
+(a weaker field) and a longer *text* (its answer, its paragraph). For a query, each candidate
+item gets four features, all 0..1 (see `Features`), and a fused score
+
+    score = (R·recall + P·precision + N·dice + S·surface + C·cover + A·asked) / (R+P+N+S+C+A)
+
+with recall, precision, dice and surface taken from the item's best phrasing (by R·recall +
+P·precision + N·dice + S·surface), cover from the item's whole text and asked from all its
+phrasings. The weights are fitted
+on labelled questions (bench/fit_faq.py) and live in content/nlp/nlp.yaml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.nlp.analyse import Analyser, Query
+from bot.nlp.bm25 import Bm25Fields, GramIndex, word_grams
+from bot.nlp.yamlfile import read_yaml
+
+PRUNE = 12   # items whose phrasings are scored in full, per source of candidates
+
+
+@dataclass(frozen=True)
+class Item:
+    """What an index is built from, per item."""
+
+    phrasings: tuple[str, ...]
+    tags: tuple[str, ...] = ()
+    text: tuple[str, ...] = ()    # longer texts (an answer and its translation, a paragraph)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Fusion weights of the features (content/nlp/nlp.yaml: faq_weights, passage_weights ...)."""
+
+    recall: float = 0.5
+    precision: float = 0.2
+    dice: float = 0.3
+    cover: float = 0.0
+    surface: float = 0.0
+    asked: float = 0.0
+
+
+@dataclass(frozen=True)
+class Features:
+    """How an item fits a query.
+
+    recall: IDF-weighted share of the query's terms its best phrasing covers (BM25 term credit;
+        terms only in its tags or text earn tag_weight / text_weight);
+    precision: BM25 share of that phrasing the query covers;
+    dice: IDF-weighted Dice of character n-grams (typos, odd segmentation);
+    cover: IDF-weighted share of the query's terms found anywhere in the item (all phrasings,
+        tags and text): a question about a detail of the answer still meets its entry;
+    asked: the same share over the item's phrasings only (is this what the item is asked as);
+    surface: Dice of character bigrams of the whole normalised texts, question words and all
+        (「怎麼提案」 is closer to 「怎麼提案」 than to 「我可以提案嗎」).
+    """
+
+    recall: float
+    precision: float
+    dice: float
+    cover: float
+    asked: float = 0.0
+    surface: float = 0.0
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One item (by position) with its fused score and features."""
+
+    item: int
+    score: float
+    features: Features
+
+
+class FieldIndex:
+    """BM25 on words + weighted character n-grams + whole-item coverage; build once."""
+
+    def __init__(self, analyser: Analyser, items: Sequence[Item], *, k1: float = 1.2,
+                 b: float = 0.75, tag_weight: float = 0.5, text_weight: float = 0.3,
+                 known: bool = True) -> None:
+        owners, docs, grams, self.surfaces = [], [], [], []
+        for number, item in enumerate(items):
+            for phrasing in item.phrasings:
+                normalised = analyser.normalizer(phrasing)
+                words = analyser.segmenter.content_words(normalised)
+                if words:
+                    owners.append(number)
+                    docs.append(analyser.doc_terms(words))
+                    grams.append(word_grams(words))
+                    self.surfaces.append(bigrams(normalised))
+        tags = [analyser.doc_terms(analyser.words(" ".join(i.tags))) for i in items]
+        texts = [analyser.doc_terms([w for part in i.text for w in analyser.words(part)])
+                 for i in items]
+        self.owners = owners
+        self.bm25 = Bm25Fields(docs, owners, tags, texts, k1, b, tag_weight, text_weight)
+        self.ngrams = GramIndex(grams, owners, len(items))
+        self.asked: list[set[str]] = [set() for _ in items]
+        for doc, owner in zip(docs, owners, strict=True):
+            self.asked[owner].update(doc)
+        self.whole = [a | set(t) | set(x) for a, t, x in zip(self.asked, tags, texts, strict=True)]
+        self.items_of: dict[str, list[int]] = {}
+        for number, terms in enumerate(self.whole):
+            for term in terms:
+                self.items_of.setdefault(term, []).append(number)
+        self.terms = {t for terms in (*docs, *tags, *texts) for t in terms}
+        if known:  # its words become words the bot knows (coverage, repairs)
+            analyser.learn(self.terms)
+
+    def search(self, query: Query, weights: Weights, limit: int = 3) -> list[Hit]:
+        """The best `limit` items, best first (ties by position)."""
+        hits = self.features(query, weights)
+        ranked = sorted(hits.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
+        return [Hit(item, round(min(1.0, score), 4), f) for item, (score, f) in ranked
+                if score > 0]
+
+    def features(self, query: Query, w: Weights) -> dict[int, tuple[float, Features]]:
+        """The fused score and features of the promising items: the PRUNE best by whole-item
+        and phrasing coverage, plus the owners of the best n-gram matches (typos)."""
+        masses = [(t, self.bm25.weight(t) * qf) for t, qf in query.terms.items()]
+        total_mass = sum(m for _, m in masses) or 1.0
+        touched = {i for t, _ in masses for i in self.items_of.get(t, ())}
+        shares = {i: (sum(m for t, m in masses if t in self.whole[i]) / total_mass,
+                      sum(m for t, m in masses if t in self.asked[i]) / total_mass)
+                  for i in touched}
+        dice = self.ngrams.scores(query.grams)
+        keep = set(sorted(touched, key=lambda i: -(shares[i][0] + shares[i][1]))[:PRUNE])
+        keep |= {self.owners[d] for d in sorted(dice, key=lambda d: -dice[d])[:PRUNE]}
+        fits = self.bm25.fits(query.terms, dice.keys(), keep)
+        surface = bigrams(query.text)
+        best: dict[int, tuple[float, int]] = {}
+        for doc, fit in fits.items():
+            part = w.recall * fit.recall + w.precision * fit.precision + w.dice * dice.get(doc, 0)
+            if w.surface:
+                part += w.surface * _dice(surface, self.surfaces[doc])
+            owner = self.owners[doc]
+            if owner not in best or part > best[owner][0]:
+                best[owner] = (part, doc)
+        total = (w.recall + w.precision + w.dice + w.surface + w.cover + w.asked) or 1.0
+        out: dict[int, tuple[float, Features]] = {}
+        for owner, (part, doc) in best.items():
+            fit = fits[doc]
+            cover, asked = shares.get(owner, (0.0, 0.0))
+            features = Features(fit.recall, fit.precision, dice.get(doc, 0.0), cover, asked,
+                                _dice(surface, self.surfaces[doc]))
+            out[owner] = ((part + w.cover * cover + w.asked * asked) / total, features)
+        return out
+
+
+def bigrams(text: str) -> frozenset[str]:
+    """Character bigrams of normalised text without its spaces (the text when shorter)."""
+    flat = text.replace(" ", "")
+    return frozenset(flat[i:i + 2] for i in range(len(flat) - 1)) or frozenset({flat})
+
+
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
+    return 2.0 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+class GroupIndex:
+    """Named groups of phrasings (intent examples, out-of-scope questions) as one index."""
+
+    def __init__(self, analyser: Analyser, groups: dict[str, list[str]], *,
+                 known: bool = True) -> None:
+        self.names = list(groups)
+        self.index = FieldIndex(analyser, [Item(tuple(texts)) for texts in groups.values()],
+                                known=known)
+
+    def best(self, query: Query, weights: Weights) -> tuple[str, Hit] | None:
+        """The best group's name and hit, if any group shares a word with the query."""
+        hits = self.index.search(query, weights, limit=1)
+        return (self.names[hits[0].item], hits[0]) if hits else None
+
+
+def read_groups(path: Path) -> dict[str, list[str]]:
+    """A YAML file of NAME: [phrasings] ({} when missing); ValueError when malformed."""
+    raw: Any = read_yaml(path) or {}
+    raw = raw or {}
+    if not isinstance(raw, dict) or not all(
+            isinstance(v, list) and all(isinstance(t, str) for t in v) for v in raw.values()):
+        raise ValueError(f"{path.name}: expected NAME: [phrasings]")
+    return {str(k): [str(t) for t in v] for k, v in raw.items()}
