@@ -90,7 +90,7 @@ async def test_browse_by_kind_district_and_date_soonest_first(world: World) -> N
     assert await _ask(services, "有什麼課程", None) == ["初階課程"]
     assert await _ask(services, "士林區4月", None) == ["士林四月走讀"]
     none = (await _ask(services, "大安區下個月有什麼課程", "course"))[0]
-    assert "目前沒有「大安區・4/1（四）–4/30（五）・初階課程、進階課程、審議員培訓」" in none
+    assert "這裡目前沒有「大安區・4/1（四）–4/30（五）・初階課程、進階課程、審議員培訓」" in none
 
 
 async def test_menu_and_typed_word_list_everything_with_pages(world: World) -> None:
@@ -296,7 +296,7 @@ async def test_nobody_is_offered_a_seat_near_or_after_the_start(world: World) ->
     assert "報名成功" in await sign_up(late)
     clock.at(2027, 3, 13, 9, 31)
     await late.send("活動報名")
-    assert "目前沒有即將舉行的走讀或課程" in late.text
+    assert "目前沒有可以線上報名的走讀或課程" in late.text
 
 
 async def test_an_offer_for_an_event_moved_closer_expires_two_hours_before(
