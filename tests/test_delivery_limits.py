@@ -7,6 +7,7 @@ import asyncio
 import uuid
 
 import pytest
+from pyrate_limiter import Rate
 
 from bot.delivery.limits import Limit, RateLimits
 from bot.delivery.pacing import Pacer
@@ -53,10 +54,22 @@ async def _redis_or_skip() -> None:
 
 async def _taken(limits: RateLimits, clock: FakeClock, kind: str, n: int,
                  key: str = "") -> list[float]:
-    times = []
+    """The times at which the bucket admitted n calls. Taken as the bucket saw them: read
+    after `take` returns, another process's sleep on the shared clock could already have
+    moved time on (a Redis round trip yields), squeezing the record into a later window."""
+    times: list[float] = []
+    counted = limits._try
+
+    async def recording(name: str, rate: Rate) -> float:
+        at = clock.now()  # the bucket stamps its item with this very time, before any await
+        wait = await counted(name, rate)
+        if wait <= 0:
+            times.append(at)
+        return wait
+
+    limits._try = recording  # type: ignore[method-assign]
     for _ in range(n):
         await limits.take(kind, key)
-        times.append(clock.now())
     return times
 
 
