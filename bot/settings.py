@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     port: int = Field(default=8080, ge=1, le=65535)
     content_dir: Path = ROOT / "content"
     local_chat: bool | None = None  # None: on when no platform is configured
+    demo_samples: bool | None = None  # None: on for the embedded default (bot/demo.py)
     line_channel_secret: str = ""
     line_channel_access_token: str = ""
     line_api_base_url: str = "https://api.line.me"
@@ -140,6 +141,15 @@ class Settings(BaseSettings):
     def telegram_enabled(self) -> bool:
         """Telegram is on when both its token and its webhook secret are set."""
         return bool(self.telegram_bot_token and self.telegram_webhook_secret)
+
+    @property
+    def demo_samples_enabled(self) -> bool:
+        """Sample events and i-Voting periods: explicit setting, else on for the embedded
+        default (SQLite, no platform configured), where people try the bot."""
+        if self.demo_samples is not None:
+            return self.demo_samples
+        return self.database_url.startswith("sqlite") and not (self.line_enabled
+                                                                or self.telegram_enabled)
 
     @property
     def local_chat_enabled(self) -> bool:

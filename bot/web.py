@@ -11,6 +11,7 @@ from aiohttp import web
 
 from bot.adapters import local_web
 from bot.adapters.body import BadBody, parse_object
+from bot.demo import load_samples
 from bot.events import web as events_web
 from bot.proposals import page
 from bot.services import SERVICES, Services, build_services
@@ -47,6 +48,8 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     settings = app[SERVICES].settings
     await open_db(settings.database_url, migrate_first=settings.database_url.startswith("sqlite"),
                   wait=settings.database_wait)
+    if settings.demo_samples_enabled:
+        await load_samples(settings)
     yield
     await close_db()
 

@@ -9,6 +9,7 @@ import logging
 
 from bot.adapters.common import flat_choices, messages_only, reply_text
 from bot.core.types import Choice, Incoming, Reply
+from bot.demo import load_samples
 from bot.dispatcher import Dispatcher
 from bot.services import build_deps
 from bot.settings import Settings
@@ -22,6 +23,8 @@ async def run_console(settings: Settings) -> int:
     """Chat on stdin/stdout until EOF or 'exit'."""
     logging.getLogger("bot").setLevel(logging.WARNING)  # turn logs would interleave the chat
     await open_db(settings.database_url, migrate_first=settings.database_url.startswith("sqlite"))
+    if settings.demo_samples_enabled:
+        await load_samples(settings)
     try:
         deps = build_deps(settings)
         dispatcher = Dispatcher(deps)
