@@ -327,7 +327,7 @@ async def test_my_data_shows_and_deletes_registrations_and_frees_the_seat(
     await sign_up(first, event_id="other")
     await sign_up(second)
     await first.send("我的資料")
-    assert "活動報名：2 筆" in first.text
+    assert "・活動報名：2 筆" in first.text
     await second.send("我的資料")
     assert "活動候補：1 筆" in second.text
     await first.press("刪除我的資料")
