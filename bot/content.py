@@ -29,14 +29,14 @@ class Content:
         """Load ui.yaml, ui-*.yaml, commands.yaml and the FAQ topics from content_dir."""
         ui: dict[str, Any] = {}
         for path in [content_dir / "ui.yaml", *sorted(content_dir.glob("ui-*.yaml"))]:
-            for key, value in _read_yaml(path).items():  # one file per feature: ui-NAME.yaml
+            for key, value in read_yaml(path).items():  # one file per feature: ui-NAME.yaml
                 if key in ui:
                     raise ContentError(f"{path.name}: key {key!r} defined twice")
                 ui[key] = value
-        cmds = _read_yaml(content_dir / "commands.yaml")
+        cmds = read_yaml(content_dir / "commands.yaml")
         strings = {str(k): {str(lk): str(lv) for lk, lv in v.items()} for k, v in ui.items()}
         commands = {str(k): tuple(str(w).lower() for w in v) for k, v in cmds.items()}
-        raw_topics = _read_yaml(content_dir / "faq" / "topics.yaml")
+        raw_topics = read_yaml(content_dir / "faq" / "topics.yaml")
         topics = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in raw_topics.items()}
         return cls(strings=strings, commands=commands, topics=topics)
 
@@ -86,7 +86,8 @@ def check_strings(content: Content) -> list[str]:
     return errors
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_yaml(path: Path) -> dict[str, Any]:
+    """A content file that must hold a mapping; ContentError naming the file otherwise."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:

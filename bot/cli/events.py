@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.cli.output import write_export
 from bot.content import Content
 from bot.events import dates, export
 from bot.events.importer import ImportReport, import_events
@@ -100,17 +101,12 @@ async def _attendees(settings: Settings, content: Content, args: argparse.Namesp
     if not args.output:
         sys.stdout.write(text)
         return 0
-    _write(args.output, text, args.format)
+    problem = write_export(args.output, text, args.format)
+    if problem:
+        raise CliError(problem)
     print(f"wrote {len(people)} attendee(s) to {args.output}", file=sys.stderr)
     return 0
 
-
-def _write(path: str, text: str, fmt: str) -> None:
-    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"  # the BOM: Excel reads it as UTF-8
-    try:
-        Path(path).write_text(text, encoding=encoding, newline="")
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 class _db:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from pathlib import Path
 from typing import Any
 
+from bot.cli.output import write_export
 from bot.cli.staff_args import PLATFORMS
 from bot.content import Content
 from bot.proposals import export
@@ -101,18 +101,12 @@ async def _export(settings: Settings, spec: ProposalSpec, args: argparse.Namespa
     if not args.output:
         sys.stdout.write(text)
         return 0
-    _write(args.output, text, args.format)
+    problem = write_export(args.output, text, args.format)
+    if problem:
+        raise CliError(problem)
     print(f"wrote {len(views)} proposal(s) to {args.output}", file=sys.stderr)
     return 0
 
-
-def _write(path: str, text: str, fmt: str) -> None:
-    # A BOM so Excel reads the CSV as UTF-8 (Chinese otherwise shows as mojibake).
-    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    try:
-        Path(path).write_text(text, encoding=encoding, newline="")
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _platform(value: str) -> str:

@@ -16,9 +16,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bot.content import ContentError
+from bot.content import ContentError, read_yaml
 from bot.events.policy import TAIPEI, local
 from bot.events.spec import KINDS
 
@@ -58,8 +56,8 @@ class FilterWords:
     @classmethod
     def load(cls, content_dir: Path) -> FilterWords:
         """Read event-filters.yaml and the districts of propose.yaml."""
-        raw = _read(content_dir / "event-filters.yaml")
-        spec = _read(content_dir / "propose.yaml")
+        raw = read_yaml(content_dir / "event-filters.yaml")
+        spec = read_yaml(content_dir / "propose.yaml")
         try:
             districts = {d["name"]: (d["name"], *d.get("aliases", ()), d.get("en", ""))
                          for d in spec["districts"]}
@@ -67,15 +65,6 @@ class FilterWords:
         except (KeyError, TypeError, AttributeError) as exc:
             raise ContentError(f"event-filters.yaml: {type(exc).__name__}: {exc}") from None
 
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ContentError(f"{path.name}: {exc}") from None
-    if not isinstance(data, dict):
-        raise ContentError(f"{path.name}: expected a mapping")
-    return data
 
 
 def _folded(groups: dict[str, Any]) -> dict[str, tuple[str, ...]]:
