@@ -5,13 +5,11 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.adapters.line import LineAdapter
 from bot.adapters.local import LocalOutbox
-from bot.adapters.telegram import TelegramAdapter
 from bot.broadcasts.compose import START as BROADCAST_START
 from bot.broadcasts.compose import StoredBroadcasts
 from bot.broadcasts.report import SenderReports
@@ -49,6 +47,10 @@ from bot.tickets.effects import SYNC as TICKET_SYNC
 from bot.tickets.relay import TicketRelay
 from bot.tickets.sweep import TicketSweep
 from bot.worker import Adapter, InboxWorker
+
+if TYPE_CHECKING:  # the platform SDKs load only when a platform is on (a faster CLI)
+    from bot.adapters.line import LineAdapter
+    from bot.adapters.telegram import TelegramAdapter
 
 TELEGRAM_COMMANDS = ("start", "menu", "help", "cancel", "mydata", "myevents", "whoami")
 
@@ -188,9 +190,11 @@ def build_services(settings: Settings, deps: Deps | None = None) -> Services:
     deps = deps or build_deps(settings)
     line = telegram = None
     if settings.line_enabled:
+        from bot.adapters.line import LineAdapter
         line = LineAdapter(settings.line_channel_secret, settings.line_channel_access_token,
                            settings.line_api_base_url)
     if settings.telegram_enabled:
+        from bot.adapters.telegram import TelegramAdapter
         telegram = TelegramAdapter(settings.telegram_bot_token, settings.telegram_webhook_secret,
                                    settings.telegram_api_base_url, settings.telegram_webhook_url)
     deps = replace(deps, broadcasts=StoredBroadcasts(line, QuietHours.parse(settings.quiet_hours)))

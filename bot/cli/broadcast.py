@@ -12,7 +12,6 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.adapters.line import LineAdapter
 from bot.broadcasts import audiences
 from bot.broadcasts.compose import preview, schedule
 from bot.broadcasts.message import check_text, parse_time, preview_text, replies_for
@@ -94,8 +93,11 @@ async def _send(settings: Settings, content: Content, args: argparse.Namespace) 
         raise CliError(f"--at {args.at!r}: a time in the next 60 days, e.g. 2030-12-01 09:00")
     replies = replies_for(content, args.text, audience)
     await open_db(settings.database_url, migrate_first=settings.database_url.startswith("sqlite"))
-    line = LineAdapter(settings.line_channel_secret, settings.line_channel_access_token,
-                       settings.line_api_base_url) if settings.line_enabled else None
+    line = None
+    if settings.line_enabled:  # the LINE quota: only when LINE is on (the SDK loads slowly)
+        from bot.adapters.line import LineAdapter
+        line = LineAdapter(settings.line_channel_secret, settings.line_channel_access_token,
+                           settings.line_api_base_url)
     try:
         if line is not None:
             await line.start()
