@@ -58,8 +58,12 @@ class DeliveryEngine:
         self.limits, self.pushers, self.multicaster = limits, pushers, multicaster
         self.platforms, self.reporter, self.quiet = platforms, reporter, quiet
         self.lease, self.progress_min, self.poll, self.now = lease, progress_min, poll, now
+        # Totals per process, split between the lanes: while one lane finishes a round (its
+        # last sends, the bookkeeping, the next claim), the other keeps the platform busy, so
+        # the rate stays at the limit instead of dipping between rounds.
         self.concurrency = {"line": 16, "telegram": 8}
         self.claim_size = {"line": 64, "telegram": 32}
+        self.lanes = 2
         self._wake = asyncio.Event()
 
     def notify(self) -> None:
@@ -68,23 +72,26 @@ class DeliveryEngine:
 
     async def run(self) -> None:
         """Deliver until cancelled: one loop per platform, side by side."""
-        await asyncio.gather(*(forever(functools.partial(self.run_once, p), self._rest, log)
-                               for p in self.platforms))
+        await asyncio.gather(*(forever(functools.partial(self.run_once, p, self.lanes),
+                                       self._rest, log)
+                               for p in self.platforms for _ in range(self.lanes)))
 
     async def _rest(self) -> None:
         self._wake.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), self.poll)
 
-    async def run_once(self, platform: str) -> bool:
-        """Claim and send one round of a platform's due batches; False when none were due."""
-        _, rows = await store.claim(platform, self.claim_size.get(platform, 32), self.lease,
+    async def run_once(self, platform: str, share: int = 1) -> bool:
+        """Claim and send one round of a platform's due batches (1/share of the process's
+        claim size and concurrency, for one of its lanes); False when none were due."""
+        size = max(1, self.claim_size.get(platform, 32) // share)
+        _, rows = await store.claim(platform, size, self.lease,
                                     urgent_only=self.quiet.active(self.now()))
         if not rows:
             return False
         ids = {r.broadcast_id for r in rows}
         casts = {b.id: b for b in await Broadcast.filter(id__in=ids)}
-        gate = asyncio.Semaphore(self.concurrency.get(platform, 8))
+        gate = asyncio.Semaphore(max(1, self.concurrency.get(platform, 8) // share))
 
         async def one(batch: DeliveryBatch) -> None:
             async with gate:
