@@ -190,3 +190,21 @@ async def test_single_pushes_go_through_the_engine(db: str) -> None:
         with pytest.raises(DeliveryError):
             await pusher.push_replies("9002", [Text("活動提醒")], "remind:3")
         assert await rig.services.limits.paused_for("telegram") > 8
+
+
+async def test_residents_who_unfollow_after_the_start_are_skipped_at_send_time(db: str) -> None:
+    ids = LINE_IDS[:600]  # two multicasts: 500 and 100
+    await news_subscribers("line", ids)
+    async with delivering(db) as rig:
+        cast = await send("士林區公所週六淨山活動，歡迎參加！", "district:士林區")
+        await rig.services.jobs.run_once()  # started: the batches hold all 600
+        assert await DeliveryBatch.filter(broadcast_id=cast.id).count() == 2
+        for user in [ids[0], ids[1], *ids[500:]]:  # 2 of the first batch, all of the second
+            await people.set_followed("line", user, False)
+        await rig.drain()
+        multicasts = [r for r in rig.line.requests if r.path == "/v2/bot/message/multicast"]
+        assert [len(r.json["to"]) for r in multicasts] == [498]
+        assert set(rig.line.received) == set(ids[2:500])
+        done = await reloaded(cast)
+        assert (done.status, done.sent, done.skipped, done.failed) == ("done", 498, 102, 0)
+        assert await store.reasons(cast.id) == {"unfollowed": 102}

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -27,6 +27,7 @@ from bot.delivery.outcomes import after_failure, unreachable
 from bot.delivery.ports import Multicaster
 from bot.delivery.quiet import QuietHours
 from bot.loop import forever
+from bot.storage import broadcast_rounds as rounds
 from bot.storage import broadcasts as store
 from bot.storage.models import Broadcast, DeliveryBatch, Member
 
@@ -97,31 +98,73 @@ class DeliveryEngine:
             async with gate:
                 await self._one(batch, casts.get(batch.broadcast_id))
 
-        await asyncio.gather(*(one(r) for r in rows))
+        if platform == "line" and self.multicaster is not None:
+            await self._line_round(rows, casts, gate)
+        else:
+            await asyncio.gather(*(one(r) for r in rows))
         for broadcast_id in sorted(ids):
             await self._after(broadcast_id)
         return True
 
-    async def _one(self, batch: DeliveryBatch, cast: Broadcast | None) -> None:
+    async def _line_round(self, rows: list[DeliveryBatch], casts: dict[int, Broadcast],
+                          gate: asyncio.Semaphore) -> None:
+        """A round of multicasts with a few statements in all (see storage.broadcast_rounds):
+        unfollowed recipients looked up at once, the batches begun and finished together."""
+        due = [r for r in rows if await self._due(r, casts.get(r.broadcast_id))]
+        gone = await rounds.unfollowed("line", (str(i) for r in due for i in r.recipients))
+        lives = {r.id: [str(i) for i in r.recipients if str(i) not in gone] for r in due}
+        for r in due:
+            if not lives[r.id]:
+                await store.finish(r, "skipped", skipped=r.size, error="unfollowed")
+        ours = await rounds.begin_many([r for r in due if lives[r.id]], self.lease)
+        sent: list[rounds.Sent] = []
+
+        async def one(batch: DeliveryBatch) -> None:
+            async with gate:
+                live = lives[batch.id]
+                replies = _replies(casts[batch.broadcast_id], batch.locale)
+                if await self._attempt(batch, self._send_multicast(live, replies, batch)):
+                    sent.append(rounds.Sent(batch, len(live), batch.size - len(live)))
+
+        await asyncio.gather(*(one(r) for r in due if r.id in ours))
+        await rounds.finish_many(sent)
+
+    async def _send_multicast(self, live: list[str], replies: list[Reply],
+                              batch: DeliveryBatch) -> None:
+        assert self.multicaster is not None
+        await self.multicaster.multicast(live, replies, batch.retry_key)
+
+    async def _due(self, batch: DeliveryBatch, cast: Broadcast | None) -> bool:
+        """False (and the batch finished) when its broadcast stopped or expired."""
         if cast is None or cast.status != "sending":
             status = cast.status if cast is not None and cast.status in STOPPED else "cancelled"
             await store.finish(batch, status, error=status)
-            return
+            return False
         if cast.expires_at is not None and self.now() >= cast.expires_at:
             await store.finish(batch, "skipped", skipped=batch.size, error="expired")
+            return False
+        return True
+
+    async def _one(self, batch: DeliveryBatch, cast: Broadcast | None) -> None:
+        if cast is None or not await self._due(batch, cast):
             return
         replies = _replies(cast, batch.locale)
+        send = (self._multicast(batch, replies) if batch.platform == "line"
+                else self._chat(batch, replies))
+        await self._attempt(batch, send)
+
+    async def _attempt(self, batch: DeliveryBatch, send: Awaitable[None]) -> bool:
+        """Run one batch's send; True when it went out, else its failure is recorded."""
         try:
-            if batch.platform == "line":
-                await self._multicast(batch, replies)
-            else:
-                await self._chat(batch, replies)
+            await send
+            return True
         except DeliveryError as exc:
             await self._failed(batch, exc)
         except Exception as exc:  # a bug or a network oddity: try again later, then give up
             log.warning("batch %s failed: %s", batch.id, type(exc).__name__)
             if not await store.release(batch, min(2 ** batch.attempts, 300), type(exc).__name__):
                 await store.finish(batch, "failed", failed=batch.size, error=type(exc).__name__)
+        return False
 
     async def _multicast(self, batch: DeliveryBatch, replies: list[Reply]) -> None:
         ids = [str(i) for i in batch.recipients]
