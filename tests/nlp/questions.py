@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 QUESTIONS = Path(__file__).resolve().parent / "questions.yaml"
+DEV2 = Path(__file__).resolve().parent / "dev2.yaml"   # a development set (part: dev)
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Question:
     q: str
     expect: str                      # faq | intent:NAME[/ACTION] | unknown
     has: tuple[tuple[str, ...], ...]  # faq: groups of alternatives the answer must contain
-    part: str                        # fit | test
+    part: str                        # fit | test (questions.yaml) | dev (dev2.yaml)
 
     @property
     def kind(self) -> str:

@@ -63,4 +63,5 @@ def test_content_written_later_keeps_clear_of_the_test_part() -> None:
         for question, theirs in tests:
             if 2 * len(mine & theirs) / (len(mine) + len(theirs)) >= TOO_CLOSE:
                 close.append((text, question))
-    assert close == []
+    # only our own texts are shown: printing the test questions would expose the test part
+    assert [text for text, _ in close] == []
