@@ -16,9 +16,9 @@ from bot.nlp.yamlfile import read_yaml
 from tests.nlp.conftest import CONTENT
 from tests.nlp.questions import Question, judge, load, summary
 
-# Issue #11 asks for 95 %; the shipped answering measures 244/259 = 94.2 % on this part (README,
+# Issue #11 asks for 95 %; the shipped answering measures 249/259 = 96.1 % on this part (README,
 # "Answering quality"). The floor guards against regressions; raise it when the figure rises.
-FLOOR = 0.94
+FLOOR = 0.96
 TOO_CLOSE = 0.6   # character-bigram Dice with a test question
 
 
