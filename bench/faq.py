@@ -37,7 +37,14 @@ from bot.nlp import segment  # noqa: E402
 from bot.nlp.kb import FaqEntry, load_faq  # noqa: E402
 from bot.nlp.normalize import fold  # noqa: E402
 from bot.nlp.understander import Understander  # noqa: E402
-from tests.nlp.questions import QUESTIONS, Question, judge, load, summary  # noqa: E402
+from tests.nlp.questions import (  # noqa: E402
+    QUESTIONS,
+    Question,
+    judge,
+    load,
+    misses,
+    summary,
+)
 
 CONTENT = ROOT / "content"
 COLD = ("import time; t = time.perf_counter(); from pathlib import Path; "
@@ -141,15 +148,17 @@ def accuracy(nlp: Understander, items: list[Question]) -> None:
     """Per part: right answers and out-of-scope questions answered, through the router."""
     deps = Deps(content=Content.load(CONTENT), nlp=nlp)
 
-    async def verdicts(part: list[Question]) -> list[str]:
-        return [judge(i, await answer(deps, i.q)) for i in part]
+    async def answers(part: list[Question]) -> list[dict[str, object]]:
+        return [await answer(deps, i.q) for i in part]
 
     for name in sorted({i.part for i in items}):
         part = [i for i in items if i.part == name]
-        got = summary(part, asyncio.run(verdicts(part)))
+        gots = asyncio.run(answers(part))
+        verdicts = [judge(i, g) for i, g in zip(part, gots, strict=True)]
+        got = summary(part, verdicts)
         print(f"accuracy, {name} part: {got['right']}/{got['total']} ({got['accuracy']:.1%}); "
               f"out-of-scope answered {got['out_of_scope_answered']}/{got['out_of_scope']}; "
-              f"by kind (right, total) {got['by_kind']}")
+              f"by kind (right, total) {got['by_kind']}; misses {misses(part, gots, verdicts)}")
 
 
 def main() -> int:

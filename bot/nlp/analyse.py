@@ -7,7 +7,9 @@ examples), so they never invent a word the bot does not know:
 - an ASCII word one slip away (Damerau distance 1) from a known ASCII name is corrected
   (pb.taipie -> pb.taipei, i-votting -> i-voting); Chinese slips are data (synonyms.yaml);
 - a word still unknown is replaced by its known dictionary sub-words (進校園 -> 校園), the
-  longest counting as a whole word.
+  longest counting as a whole word;
+- before segmenting, a one-character slip of a known word of 3+ characters is corrected
+  (住名大會 -> 住民大會, bot/nlp/slips.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from bot.nlp.bm25 import Terms, word_grams
 from bot.nlp.normalize import Normalizer
 from bot.nlp.segment import Segmenter, subwords
+from bot.nlp.slips import SlipFixer
 
 ASCII_FUZZY_MIN = 4   # ASCII words shorter than this are never corrected (poc, pb, sdg)
 
@@ -43,6 +46,7 @@ class Analyser:
         self.normalizer, self.segmenter = normalizer, segmenter
         self.subword_weight = subword_weight
         self.vocabulary: set[str] = set()
+        self.slips = SlipFixer(segmenter.stopwords)
         self._deletions: dict[str, set[str]] = defaultdict(set)
         # single characters that stand for a whole word (課 -> 課程, 幾 -> 多少)
         self.single = {k: v for k, v in segmenter.synonyms.items() if len(k) == 1}
@@ -61,6 +65,7 @@ class Analyser:
             if term in self.vocabulary:
                 continue
             self.vocabulary.add(term)
+            self.slips.learn(term)
             if term.isascii() and len(term) >= ASCII_FUZZY_MIN:
                 for variant in _deletes(term):
                     self._deletions[variant].add(term)
@@ -79,6 +84,7 @@ class Analyser:
     def analyse(self, text: str, normalised: str | None = None) -> Query:
         """The query for a message (normalised here unless the caller already did)."""
         normalised = self.normalizer(text) if normalised is None else normalised
+        normalised = self.slips.fix(normalised)
         words = self.repair(self.segmenter.content_words(normalised))
         unknown = tuple(w for w in words if len(w) > 1 and self.known_share(w) == 0.0)
         return Query(normalised, tuple(words), self._query_terms(words), word_grams(words),

@@ -114,9 +114,11 @@ class FieldIndex:
             analyser.learn(self.terms)
 
     def search(self, query: Query, weights: Weights, limit: int = 3) -> list[Hit]:
-        """The best `limit` items, best first (ties by position)."""
+        """The best `limit` items, best first; a tie goes to the phrasing that reads most like
+        the question (「我要怎麼提案」: 要怎麼提案 before 可以提案嗎), then to position."""
         hits = self.features(query, weights)
-        ranked = sorted(hits.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
+        ranked = sorted(hits.items(), key=lambda kv: (-round(kv[1][0], 4), -kv[1][1].surface,
+                                                      kv[0]))[:limit]
         return [Hit(item, round(min(1.0, score), 4), f) for item, (score, f) in ranked
                 if score > 0]
 

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 QUESTIONS = Path(__file__).resolve().parent / "questions.yaml"
+DEV2 = Path(__file__).resolve().parent / "dev2.yaml"   # a development set (part: dev)
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Question:
     q: str
     expect: str                      # faq | intent:NAME[/ACTION] | unknown
     has: tuple[tuple[str, ...], ...]  # faq: groups of alternatives the answer must contain
-    part: str                        # fit | test
+    part: str                        # fit | test (questions.yaml) | dev (dev2.yaml)
 
     @property
     def kind(self) -> str:
@@ -71,3 +72,19 @@ def summary(items: list[Question], verdicts: list[str]) -> dict[str, Any]:
                                 if i.kind == k),
                             sum(i.kind == k for i in items))
                         for k in ("faq", "intent", "unknown")}}
+
+
+def misses(items: list[Question], gots: list[dict[str, Any]],
+           verdicts: list[str]) -> dict[str, int]:
+    """Counts only: how the FAQ questions were missed (「您是想問…」, 「不知道」 or a wrong
+    entry answered) and how many answers were wrong, whatever the kind."""
+    counts: Counter[str] = Counter()
+    for item, got, verdict in zip(items, gots, verdicts, strict=True):
+        if verdict == "right":
+            continue
+        if got.get("faq_id") is not None:
+            counts["answered wrong"] += 1
+        if item.kind == "faq":
+            counts["faq: " + ("wrong answer" if got.get("faq_id") is not None else
+                              "suggestions" if got.get("suggestions") else "declined")] += 1
+    return dict(sorted(counts.items()))

@@ -16,9 +16,9 @@ from bot.nlp.yamlfile import read_yaml
 from tests.nlp.conftest import CONTENT
 from tests.nlp.questions import Question, judge, load, summary
 
-# Issue #11 asks for 95 %; the shipped answering measures 244/259 = 94.2 % on this part (README,
+# Issue #11 asks for 95 %; the shipped answering measures 249/259 = 96.1 % on this part (README,
 # "Answering quality"). The floor guards against regressions; raise it when the figure rises.
-FLOOR = 0.94
+FLOOR = 0.96
 TOO_CLOSE = 0.6   # character-bigram Dice with a test question
 
 
@@ -63,4 +63,5 @@ def test_content_written_later_keeps_clear_of_the_test_part() -> None:
         for question, theirs in tests:
             if 2 * len(mine & theirs) / (len(mine) + len(theirs)) >= TOO_CLOSE:
                 close.append((text, question))
-    assert close == []
+    # only our own texts are shown: printing the test questions would expose the test part
+    assert [text for text, _ in close] == []
