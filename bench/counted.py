@@ -1,0 +1,56 @@
+"""Run `run.py ARGS` with a count of SQL round trips (bench/webhook.py uses it).
+
+Usage: python bench/counted.py COUNT_FILE run.py serve
+
+Counts each call into the database driver: on PostgreSQL every asyncpg request that goes to
+the server (queries, BEGIN/COMMIT, a pool's reset query); on SQLite every aiosqlite call that
+hops to its thread (statements, commits). A thread writes the running total to COUNT_FILE
+every 0.1 s, so the benchmark can take the difference over its load.
+"""
+
+from __future__ import annotations
+
+import functools
+import runpy
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+COUNT = [0]
+
+
+def _counting(cls: Any, name: str) -> None:
+    original = getattr(cls, name)
+
+    @functools.wraps(original)
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        COUNT[0] += 1
+        return await original(*args, **kwargs)
+
+    setattr(cls, name, wrapper)
+
+
+def install() -> None:
+    """Wrap the drivers' request methods."""
+    import aiosqlite
+    import asyncpg
+
+    _counting(aiosqlite.Connection, "_execute")
+    for name in ("execute", "executemany", "fetch", "fetchrow", "fetchval"):
+        _counting(asyncpg.connection.Connection, name)
+
+
+def _writer(path: Path) -> None:
+    while True:
+        path.write_text(str(COUNT[0]))
+        time.sleep(0.1)
+
+
+if __name__ == "__main__":
+    install()
+    threading.Thread(target=_writer, args=(Path(sys.argv[1]),), daemon=True).start()
+    sys.argv = sys.argv[2:]
+    sys.path.insert(0, str(Path(sys.argv[0]).resolve().parent))  # the script's imports
+    runpy.run_path(sys.argv[0], run_name="__main__")
