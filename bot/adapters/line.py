@@ -11,27 +11,22 @@ import base64
 import hashlib
 import hmac
 import logging
-import ssl
 import time
 import uuid
 from dataclasses import replace
 from typing import Any
 
-import aiohttp
-from aiohttp.helpers import get_env_proxy_for_url
 from linebot.v3.messaging import (
     ApiException,
     AsyncApiClient,
     AsyncMessagingApi,
     Configuration,
     MulticastRequest,
-    PushMessageRequest,
-    ReplyMessageRequest,
     ShowLoadingAnimationRequest,
 )
 from linebot.v3.webhooks import MessageEvent, PostbackEvent, TextMessageContent
-from yarl import URL
 
+from bot.adapters import line_send
 from bot.adapters.body import is_id, need, optional
 from bot.adapters.common import waiting_seconds
 from bot.adapters.errors import line_errors
@@ -66,9 +61,9 @@ class LineAdapter:
 
     async def start(self) -> None:
         """Create the SDK client inside the running loop."""
-        self._config.proxy = _env_proxy(self._config.host)
+        self._config.proxy = line_send.env_proxy(self._config.host)
         self._client = AsyncApiClient(self._config)
-        await _without_env_lookups(self._client)
+        await line_send.without_env_lookups(self._client)
         self.api = AsyncMessagingApi(self._client)
 
     async def close(self) -> None:
@@ -188,26 +183,20 @@ class LineAdapter:
             log.info("loading animation not shown: %s", getattr(exc, "reason", exc.status))
 
     async def _reply(self, token: str, batch: list[Message]) -> None:
-        assert self.api is not None
-        request = ReplyMessageRequest.from_dict({"replyToken": token, "messages": batch})
-        async with line_errors():
-            await self.api.reply_message(request, _request_timeout=REQUEST_TIMEOUT)
+        assert self._client is not None, "start() first"
+        await line_send.reply(self._client, token, batch, REQUEST_TIMEOUT)
 
     async def push(self, to: str, batch: list[Message], retry_seed: str) -> list[str]:
         """Push messages; the retry key makes a repeated push harmless (409 = already sent,
         and then no ids are known)."""
-        assert self.api is not None
+        assert self._client is not None, "start() first"
         key = str(uuid.uuid5(RETRY_NAMESPACE, retry_seed))
-        request = PushMessageRequest.from_dict({"to": to, "messages": batch})
         await self.throttle("line_push", to)
         try:
-            async with line_errors():
-                sent = await self.api.push_message(request, x_line_retry_key=key,
-                                                   _request_timeout=REQUEST_TIMEOUT)
+            return await line_send.push(self._client, to, batch, key, REQUEST_TIMEOUT)
         except ApiException as exc:  # only 409 gets here: this retry key was accepted before
             assert exc.status == 409
             return []
-        return [str(m.id) for m in sent.sent_messages or []]
 
     def requests_for(self, replies: list[Reply]) -> int:
         """How many requests (each up to 5 messages) the replies take; LINE counts one
@@ -238,27 +227,6 @@ class LineAdapter:
                 _request_timeout=REQUEST_TIMEOUT)
         value = limit.value if limit.type == "limited" else None
         return Quota(None if value is None else int(value), int(used.total_usage or 0))
-
-
-def _env_proxy(url: str) -> str | None:
-    """The proxy the environment names for url (HTTPS_PROXY, NO_PROXY ...), looked up once."""
-    try:
-        proxy, _ = get_env_proxy_for_url(URL(url))
-    except LookupError:
-        return None
-    return str(proxy)
-
-
-async def _without_env_lookups(client: AsyncApiClient) -> None:
-    # The SDK's session has trust_env=True: every request re-reads proxy variables and netrc
-    # in a thread (~0.4 ms CPU each, measured with bench/webhook.py). The proxy is resolved
-    # once in start() and passed through Configuration.proxy instead; same TLS defaults.
-    rest = client.rest_client
-    limit = rest.pool_manager.connector.limit if rest.pool_manager.connector else 100
-    await rest.pool_manager.close()
-    rest.pool_manager = aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=limit, ssl=ssl.create_default_context()),
-        trust_env=False)
 
 
 def _conv_key(event: dict[str, Any]) -> str:
