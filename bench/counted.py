@@ -11,14 +11,17 @@ every 0.1 s, so the benchmark can take the difference over its load.
 from __future__ import annotations
 
 import functools
+import os
 import runpy
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 COUNT = [0]
+TOP: Counter[str] | None = Counter() if os.environ.get("BENCH_SQL_TOP") else None
 
 
 def _counting(cls: Any, name: str) -> None:
@@ -27,9 +30,18 @@ def _counting(cls: Any, name: str) -> None:
     @functools.wraps(original)
     async def wrapper(*args: Any, **kwargs: Any) -> Any:
         COUNT[0] += 1
+        if TOP is not None:  # which statements: BENCH_SQL_TOP=1 writes COUNT_FILE.top
+            TOP[_statement(args)] += 1
         return await original(*args, **kwargs)
 
     setattr(cls, name, wrapper)
+
+
+def _statement(args: tuple[Any, ...]) -> str:
+    for arg in args[1:]:
+        if isinstance(arg, str):
+            return " ".join(arg.split())[:90]
+    return getattr(args[1], "__name__", "?") if len(args) > 1 else "?"
 
 
 def install() -> None:
@@ -45,6 +57,9 @@ def install() -> None:
 def _writer(path: Path) -> None:
     while True:
         path.write_text(str(COUNT[0]))
+        if TOP is not None:
+            path.with_suffix(".top").write_text(
+                "\n".join(f"{n:7d} {sql}" for sql, n in TOP.most_common(40)))
         time.sleep(0.1)
 
 

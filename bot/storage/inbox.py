@@ -128,6 +128,12 @@ async def mark_done(event_ids: list[int]) -> None:
             status="done", locked_until=None, processed_at=_now(), error=None, replies=None)
 
 
+async def set_replying(event_ids: list[int]) -> None:
+    """A reply is about to leave for each of these rows (its outcome may never be learned)."""
+    if event_ids:
+        await InboundEvent.filter(id__in=event_ids).update(reply_state="trying")
+
+
 async def set_progress(event_id: int, *, sent: int | None = None,
                        reply_state: str | None = "") -> None:
     """Record delivery progress: messages confirmed, and whether a reply is in flight."""
