@@ -68,4 +68,16 @@ if __name__ == "__main__":
     threading.Thread(target=_writer, args=(Path(sys.argv[1]),), daemon=True).start()
     sys.argv = sys.argv[2:]
     sys.path.insert(0, str(Path(sys.argv[0]).resolve().parent))  # the script's imports
-    runpy.run_path(sys.argv[0], run_name="__main__")
+    profile = os.environ.get("BENCH_PROFILE")  # a file: cProfile stats of the whole run
+    if not profile:
+        runpy.run_path(sys.argv[0], run_name="__main__")
+    else:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        try:
+            runpy.run_path(sys.argv[0], run_name="__main__")
+        finally:
+            profiler.disable()
+            profiler.dump_stats(profile)

@@ -1,6 +1,6 @@
 """Webhook benchmark: the bot against line-bot-sdk's own echo bot, in the same run.
 
-Usage: .venv/bin/python bench/webhook.py [--events 4000] [--concurrency 32]
+Usage: .venv/bin/python bench/webhook.py [--events 4000] [--concurrency 32] [--rounds 1]
            [--setups sqlite,pg1,pg2] [--postgres postgres://postgres@127.0.0.1:5432]
 
 Posts signed single-event LINE text bodies (timestamped when sent, so reply tokens are fresh)
@@ -13,7 +13,8 @@ counts each event's replies and pushes (a push is matched to its event by the re
 Prints per setup: events/s answered end to end, p50/p99 webhook ack, lost, answered twice,
 the reply/push split, CPU per event (utime+stime of the server processes, from /proc) and SQL
 round trips per event (bench/counted.py), and each setup's ratio to the echo bot. On a shared
-machine absolute figures move with the load; the in-run ratio is the figure to compare.
+machine absolute figures move with the load; the in-run ratio is the figure to compare
+(--rounds N repeats the echo bot and every setup N times and prints medians).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import hmac
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -242,18 +244,25 @@ LABELS = {"echo": "SDK echo bot (no storage)", "sqlite": "bot, SQLite, 1 process
           "pg1": "bot, PostgreSQL, 1 process", "pg2": "bot, PostgreSQL, 2 processes"}
 
 
-def report(results: dict[str, dict[str, float]]) -> None:
-    echo = results["echo"]["events_per_s"]
+def report(rounds: list[dict[str, dict[str, float]]]) -> None:
+    """Each setup's median round (by events/s); ratios are medians of in-round ratios."""
     print(f"{'setup':30} {'events/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} "
           f"{'lost':>5} {'twice':>5} {'reply/push':>11} {'CPU ms/ev':>9} {'SQL/ev':>6}")
-    for setup, r in results.items():
+    for setup in rounds[0]:
+        runs = sorted((r[setup] for r in rounds), key=lambda x: x["events_per_s"])
+        r = runs[len(runs) // 2]
+        ratio = statistics.median(x[setup]["events_per_s"] / x["echo"]["events_per_s"]
+                                  for x in rounds)
         split = f"{r['replies']:.0f}/{r['pushes']:.0f}"
-        print(f"{LABELS[setup]:30} {r['events_per_s']:8.0f} {r['events_per_s'] / echo:6.2f} "
+        print(f"{LABELS[setup]:30} {r['events_per_s']:8.0f} {ratio:6.2f} "
               f"{r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {r['lost']:5.0f} {r['twice']:5.0f} "
               f"{split:>11} {r['cpu_ms']:9.2f} {r['sql']:6.2f}")
-    if "pg1" in results and "pg2" in results:
-        ratio = results["pg2"]["events_per_s"] / results["pg1"]["events_per_s"]
+    if "pg1" in rounds[0] and "pg2" in rounds[0]:
+        ratio = statistics.median(x["pg2"]["events_per_s"] / x["pg1"]["events_per_s"]
+                                  for x in rounds)
         print(f"PostgreSQL 2 processes / 1 process: {ratio:.2f}")
+    lost = sum(x[s]["lost"] + x[s]["twice"] for x in rounds for s in x)
+    print(f"rounds: {len(rounds)}; lost or answered twice in any run: {lost:.0f}")
 
 
 def main() -> None:
@@ -264,12 +273,15 @@ def main() -> None:
                         help="comma-separated: sqlite, pg1, pg2 (the echo bot always runs)")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432",
                         help="server for pg1/pg2 (a fresh database is created and dropped)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="repeat echo bot + setups; medians are printed (noisy machines)")
     args = parser.parse_args()
     setups = [s for s in args.setups.split(",") if s]
     if unknown := set(setups) - set(LABELS):
         parser.error(f"unknown setups: {', '.join(sorted(unknown))}")
-    results = {setup: run_setup(setup, args) for setup in ["echo", *setups]}
-    report(results)
+    rounds = [{setup: run_setup(setup, args) for setup in ["echo", *setups]}
+              for _ in range(args.rounds)]
+    report(rounds)
 
 
 if __name__ == "__main__":
