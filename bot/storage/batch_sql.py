@@ -1,7 +1,7 @@
 """Set-based SQL for the webhook hot path: one statement per batch instead of one per row.
 
-Used on tortoise's own connection (inside the caller's transaction) for what every event
-costs: saving its conversation and recording its delivery progress. PostgreSQL takes arrays
+Used on tortoise's own connection (inside the caller's transaction, if any) for what every
+event costs: recording it, saving its conversation, marking it handled. PostgreSQL takes arrays
 (`unnest`), so a statement's text is the same for any batch size (prepared once); SQLite
 takes a multi-row VALUES list. Everything off the hot path keeps the ORM.
 """
@@ -56,6 +56,27 @@ ON CONFLICT (platform, chat_id, user_id) DO NOTHING
 RETURNING platform, chat_id, user_id"""
 
 
+PG_RECORD = """
+INSERT INTO inbound_event (platform, event_key, conv_key, payload, status, attempts, sent,
+  received_at)
+SELECT v.platform, v.event_key, v.conv_key, v.payload, 'pending', 0, 0, $5
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+  AS v(platform, event_key, conv_key, payload)
+ON CONFLICT (platform, event_key) DO NOTHING"""
+SQLITE_RECORD = """
+INSERT INTO inbound_event (platform, event_key, conv_key, payload, status, attempts, sent,
+  received_at)
+VALUES {values}
+ON CONFLICT (platform, event_key) DO NOTHING"""
+PG_HANDLED = """
+UPDATE inbound_event e SET status = 'handled', replies = v.replies
+FROM unnest($1::bigint[], $2::text[]) AS v(id, replies) WHERE e.id = v.id"""
+SQLITE_HANDLED = """
+WITH v(id, replies) AS (VALUES {values})
+UPDATE inbound_event SET status = 'handled', replies = v.replies
+FROM v WHERE inbound_event.id = v.id"""
+
+
 def connection() -> BaseDBAsyncClient:
     """The default connection (the transaction's, inside in_transaction())."""
     conn: BaseDBAsyncClient = connections.get("default")
@@ -100,6 +121,37 @@ async def _run(conn: BaseDBAsyncClient, pg_sql: str, lite_sql: str,
                           values=", ".join([row] * len(values)))
     flat = [v for r in values for v in r]
     return await conn.execute_query_dict(sql, [*flat, sqlite_time(now)])
+
+
+async def record_events(rows: Sequence[tuple[str, str, str, str]]) -> None:
+    """Insert (platform, event_key, conv_key, payload JSON) rows as pending, skipping keys
+    already stored (redeliveries): one statement, committed when it returns."""
+    if not rows:
+        return
+    conn = connection()
+    now = datetime.now(UTC)
+    if is_postgres(conn):
+        await conn.execute_query(PG_RECORD, [*(list(c) for c in zip(*rows, strict=True)), now])
+        return
+    at = sqlite_time(now)
+    values = ", ".join(["(?, ?, ?, ?, 'pending', 0, 0, ?)"] * len(rows))
+    await conn.execute_query(SQLITE_RECORD.format(values=values),
+                             [v for row in rows for v in (*row, at)])
+
+
+async def mark_handled(handled: dict[int, str]) -> None:
+    """Set rows (id -> replies JSON) to handled: one statement (call inside the transaction
+    that saves their turns)."""
+    if not handled:
+        return
+    conn = connection()
+    ids = sorted(handled)
+    if is_postgres(conn):
+        await conn.execute_query(PG_HANDLED, [ids, [handled[i] for i in ids]])
+        return
+    values = ", ".join(["(?, ?)"] * len(ids))
+    await conn.execute_query(SQLITE_HANDLED.format(values=values),
+                             [v for i in ids for v in (i, handled[i])])
 
 
 def sqlite_time(moment: datetime) -> str:

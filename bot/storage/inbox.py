@@ -22,6 +22,7 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
+from bot.storage import batch_sql
 from bot.storage.models import InboundEvent
 
 LEASE_SECONDS = 15.0
@@ -47,17 +48,12 @@ async def record(platform: str, events: list[NewEvent]) -> None:
 
 
 async def record_many(events: list[tuple[str, NewEvent]]) -> None:
-    """Store (platform, event) pairs in one transaction; redeliveries are ignored."""
+    """Store (platform, event) pairs in one statement (so all or none); redeliveries are
+    ignored."""
     unique = {(platform, e.event_key): (platform, e) for platform, e in events}
-    if not unique:
-        return
-    rows = [
-        InboundEvent(platform=platform, event_key=e.event_key, conv_key=e.conv_key,
-                     payload=json.dumps(e.payload, ensure_ascii=False))
-        for platform, e in unique.values()
-    ]
-    async with in_transaction() as conn:
-        await InboundEvent.bulk_create(rows, ignore_conflicts=True, using_db=conn)
+    await batch_sql.record_events([
+        (platform, e.event_key, e.conv_key, json.dumps(e.payload, ensure_ascii=False))
+        for platform, e in unique.values()])
 
 
 def _now() -> datetime:
@@ -113,12 +109,9 @@ async def mark_handled(event_id: int, replies: list[dict[str, Any]]) -> None:
 
 async def mark_handled_many(handled: dict[int, list[dict[str, Any]]]) -> None:
     """Several turns are saved (one statement; call inside the saving transaction)."""
-    rows = []
-    for event_id, replies in handled.items():
-        rows.append(InboundEvent(id=event_id, status="handled",
-                                 replies=json.dumps(replies, ensure_ascii=False)))
-    if rows:
-        await InboundEvent.bulk_update(rows, fields=["status", "replies"])
+    await batch_sql.mark_handled(
+        {event_id: json.dumps(replies, ensure_ascii=False) for event_id, replies in
+         handled.items()})
 
 
 async def mark_done(event_ids: list[int]) -> None:
