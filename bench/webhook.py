@@ -11,8 +11,9 @@ reverse proxy does). Every setup answers through one fake LINE API in this proce
 counts each event's replies and pushes (a push is matched to its event by the retry key).
 
 Prints per setup: events/s answered end to end, p50/p99 webhook ack, lost, answered twice,
-the reply/push split, CPU per event (utime+stime of the server processes, from /proc) and SQL
-round trips per event (bench/counted.py), and each setup's ratio to the echo bot. On a shared
+the reply/push split, CPU per event (utime+stime of the server processes, from /proc), SQL
+round trips per event (bench/counted.py), this process's own CPU per event (load generator and
+fake LINE API: the same two cores), and each setup's ratio to the echo bot. On a shared
 machine absolute figures move with the load; the in-run ratio is the figure to compare
 (--rounds N repeats the echo bot and every setup N times and prints medians).
 """
@@ -181,14 +182,14 @@ async def bench(setup: str, n: int, conc: int, db: str | None) -> dict[str, floa
             for port in ports:
                 await wait_up(session, f"http://127.0.0.1:{port}/healthz")
             await asyncio.sleep(1.0)  # start-up work done; count files written
-            cpu0, sql0 = cpu_seconds(pids), sql_count(files)
+            cpu0, sql0, own0 = cpu_seconds(pids), sql_count(files), time.process_time()
             urls = [f"http://127.0.0.1:{port}/webhook/line" for port in ports]
             lat, keys, start = await load(session, urls, n, conc, setup)
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline and sum(
                     1 for t, k in keys if fake.replies[t] or fake.pushes[k]) < n:
                 await asyncio.sleep(0.02)
-            end, cpu1 = fake.last, cpu_seconds(pids)
+            end, cpu1, own1 = fake.last, cpu_seconds(pids), time.process_time()
             await asyncio.sleep(1.0)  # late duplicates would show up now
             sql1 = sql_count(files)
     finally:
@@ -205,6 +206,7 @@ async def bench(setup: str, n: int, conc: int, db: str | None) -> dict[str, floa
             "pushes": sum(1 for _, k in keys if fake.pushes[k]),
             "events_per_s": answered / (end - start), "p50_ms": pct(lat, 0.5),
             "p99_ms": pct(lat, 0.99), "cpu_ms": (cpu1 - cpu0) * 1000 / n,
+            "client_ms": (own1 - own0) * 1000 / n,
             "sql": (sql1 - sql0) / n if files else float("nan")}
 
 
@@ -247,7 +249,8 @@ LABELS = {"echo": "SDK echo bot (no storage)", "sqlite": "bot, SQLite, 1 process
 def report(rounds: list[dict[str, dict[str, float]]]) -> None:
     """Each setup's median round (by events/s); ratios are medians of in-round ratios."""
     print(f"{'setup':30} {'events/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} "
-          f"{'lost':>5} {'twice':>5} {'reply/push':>11} {'CPU ms/ev':>9} {'SQL/ev':>6}")
+          f"{'lost':>5} {'twice':>5} {'reply/push':>11} {'CPU ms/ev':>9} {'SQL/ev':>6} "
+          f"{'bench ms/ev':>11}")
     for setup in rounds[0]:
         runs = sorted((r[setup] for r in rounds), key=lambda x: x["events_per_s"])
         r = runs[len(runs) // 2]
@@ -256,7 +259,7 @@ def report(rounds: list[dict[str, dict[str, float]]]) -> None:
         split = f"{r['replies']:.0f}/{r['pushes']:.0f}"
         print(f"{LABELS[setup]:30} {r['events_per_s']:8.0f} {ratio:6.2f} "
               f"{r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {r['lost']:5.0f} {r['twice']:5.0f} "
-              f"{split:>11} {r['cpu_ms']:9.2f} {r['sql']:6.2f}")
+              f"{split:>11} {r['cpu_ms']:9.2f} {r['sql']:6.2f} {r['client_ms']:11.2f}")
     if "pg1" in rounds[0] and "pg2" in rounds[0]:
         ratio = statistics.median(x["pg2"]["events_per_s"] / x["pg1"]["events_per_s"]
                                   for x in rounds)
