@@ -51,3 +51,21 @@ async def test_overlapping_batches_save_each_conversation_once(db: str) -> None:
     for key in keys:
         ctx = await conversations.load(key)
         assert ctx.version == 2 and ctx.state == ("second" if key in lost[0] else "first")
+
+
+async def test_a_claim_returns_rows_as_the_orm_reads_them(db: str) -> None:
+    from bot.storage import inbox
+    from bot.storage.models import InboundEvent
+
+    await inbox.record("line", [inbox.NewEvent(f"e{i}", f"line:c{i}:u", {"n": i, "t": "中"})
+                                for i in range(3)])
+    claimed = await inbox.claim(2, ["line", "telegram"], lease_seconds=60)
+    assert [r.event_key for r in claimed] == ["e0", "e1"]  # oldest first, limit kept
+    for row in claimed:
+        stored = await InboundEvent.get(id=row.id)
+        for name in InboundEvent._meta.fields_map:
+            assert getattr(row, name) == getattr(stored, name), name
+        assert row.attempts == 1 and row.locked_until is not None
+        assert row.locked_until.tzinfo is not None and row.received_at < row.locked_until
+    assert [r.event_key for r in await inbox.claim(5, ["line"])] == ["e2"]  # others leased
+    assert await inbox.claim(5, ["telegram"]) == []

@@ -76,6 +76,20 @@ WITH v(id, replies) AS (VALUES {values})
 UPDATE inbound_event SET status = 'handled', replies = v.replies
 FROM v WHERE inbound_event.id = v.id"""
 
+# The claim: one statement leases the oldest claimable rows (others' leases are skipped).
+PG_CLAIM = """
+UPDATE inbound_event SET locked_until = $1, attempts = attempts + 1
+WHERE id IN (SELECT id FROM inbound_event WHERE status IN ('pending', 'handled')
+  AND platform = ANY($2::text[]) AND (locked_until IS NULL OR locked_until < $3)
+  ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)
+RETURNING *"""
+SQLITE_CLAIM = """
+UPDATE inbound_event SET locked_until = ?, attempts = attempts + 1
+WHERE id IN (SELECT id FROM inbound_event WHERE status IN ('pending', 'handled')
+  AND platform IN ({platforms}) AND (locked_until IS NULL OR locked_until < ?)
+  ORDER BY id LIMIT ?)
+RETURNING *"""
+
 
 def connection() -> BaseDBAsyncClient:
     """The default connection (the transaction's, inside in_transaction())."""
@@ -152,6 +166,20 @@ async def mark_handled(handled: dict[int, str]) -> None:
     values = ", ".join(["(?, ?)"] * len(ids))
     await conn.execute_query(SQLITE_HANDLED.format(values=values),
                              [v for i in ids for v in (i, handled[i])])
+
+
+async def claim(limit: int, platforms: list[str], now: datetime, until: datetime
+                ) -> list[dict[str, Any]]:
+    """Lease up to limit waiting rows of these platforms until `until`; the rows as stored
+    now, oldest first (one statement)."""
+    conn = connection()
+    if is_postgres(conn):
+        rows = await conn.execute_query_dict(PG_CLAIM, [until, platforms, now, limit])
+    else:
+        sql = SQLITE_CLAIM.format(platforms=", ".join("?" * len(platforms)))
+        rows = await conn.execute_query_dict(
+            sql, [sqlite_time(until), *platforms, sqlite_time(now), limit])
+    return sorted(rows, key=lambda r: int(r["id"]))
 
 
 def sqlite_time(moment: datetime) -> str:

@@ -18,9 +18,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise import connections
-from tortoise.expressions import F, Q
+from tortoise.expressions import F
 from tortoise.functions import Count
-from tortoise.transactions import in_transaction
 
 from bot.storage import batch_sql
 from bot.storage.models import InboundEvent
@@ -68,23 +67,11 @@ def single_process() -> bool:
 async def claim(limit: int, platforms: list[str], lease_seconds: float = LEASE_SECONDS
                 ) -> list[InboundEvent]:
     """Lease up to limit claimable rows of these platforms to this worker, oldest first."""
+    if not platforms:
+        return []
     now = _now()
-    async with in_transaction() as conn:
-        rows = (
-            await InboundEvent.filter(status__in=WAITING, platform__in=platforms)
-            .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-            .order_by("id").limit(limit)
-            .select_for_update(skip_locked=True).using_db(conn)
-        )
-        if not rows:
-            return []
-        until = now + timedelta(seconds=lease_seconds)
-        await InboundEvent.filter(id__in=[r.id for r in rows]).using_db(conn).update(
-            locked_until=until, attempts=F("attempts") + 1
-        )
-    for row in rows:  # as stored now
-        row.locked_until, row.attempts = until, row.attempts + 1
-    return rows
+    rows = await batch_sql.claim(limit, platforms, now, now + timedelta(seconds=lease_seconds))
+    return [InboundEvent._init_from_db(**row) for row in rows]
 
 
 async def renew(event_ids: list[int], lease_seconds: float = LEASE_SECONDS) -> None:
