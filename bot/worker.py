@@ -29,6 +29,7 @@ from bot.dispatcher import Dispatcher
 from bot.loop import forever
 from bot.storage import inbox
 from bot.storage.coalesce import Coalesced
+from bot.storage.handoff import HandOff
 from bot.storage.models import InboundEvent
 
 log = logging.getLogger("bot.worker")
@@ -60,10 +61,16 @@ class InboxWorker:
         self._deliveries = asyncio.Semaphore(deliveries)  # calls to the platforms at once
         self._wake = asyncio.Event()
         self._started = False
+        self.handoff = HandOff(lease, claim_every=idle_poll)
         # Deliveries run side by side: their progress writes go out one statement per flush.
         # (Looked up per call, like every other inbox function here: tests replace them.)
         self._replying = Coalesced(lambda ids: inbox.set_replying(ids))
         self._done = Coalesced(lambda ids: inbox.mark_done(ids))
+
+    def hand_off(self, rows: list[InboundEvent]) -> None:
+        """Rows this process just recorded, leased to it: processed before the next claim."""
+        if self.handoff.add(rows):
+            self._wake.set()
 
     def notify(self) -> None:
         """New events were recorded: look now rather than at the next poll."""
@@ -80,7 +87,7 @@ class InboxWorker:
         if not self._started:
             if inbox.single_process():  # SQLite: leases left in the file are a dead process's
                 await inbox.release_all_leases()
-            self._started = True
+            self._started = self.handoff.on = True
         return await self.run_once()
 
     async def _rest(self) -> None:
@@ -88,8 +95,13 @@ class InboxWorker:
             await asyncio.wait_for(self._wake.wait(), self.idle_poll)
 
     async def run_once(self) -> bool:
-        """Claim and process one batch; False when there was nothing to do."""
-        rows = await inbox.claim(self.batch, list(self.adapters), lease_seconds=self.lease)
+        """Process one batch (handed-off rows, else claimed ones); False when there was
+        nothing to do."""
+        rows: list[InboundEvent] = []
+        if self.handoff.claim_due():
+            rows = await inbox.claim(self.batch, list(self.adapters), lease_seconds=self.lease)
+            self.handoff.claimed(len(rows))
+        rows = rows or self.handoff.take(self.batch)
         if not rows:
             return False
         held = {row.id for row in rows}

@@ -58,16 +58,18 @@ RETURNING platform, chat_id, user_id"""
 
 PG_RECORD = """
 INSERT INTO inbound_event (platform, event_key, conv_key, payload, status, attempts, sent,
-  received_at)
-SELECT v.platform, v.event_key, v.conv_key, v.payload, 'pending', 0, 0, $5
+  received_at, locked_until)
+SELECT v.platform, v.event_key, v.conv_key, v.payload, 'pending', $7, 0, $5, $6
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
   AS v(platform, event_key, conv_key, payload)
-ON CONFLICT (platform, event_key) DO NOTHING"""
+ON CONFLICT (platform, event_key) DO NOTHING
+RETURNING id, platform, event_key"""
 SQLITE_RECORD = """
 INSERT INTO inbound_event (platform, event_key, conv_key, payload, status, attempts, sent,
-  received_at)
+  received_at, locked_until)
 VALUES {values}
-ON CONFLICT (platform, event_key) DO NOTHING"""
+ON CONFLICT (platform, event_key) DO NOTHING
+RETURNING id, platform, event_key"""
 PG_HANDLED = """
 UPDATE inbound_event e SET status = 'handled', replies = v.replies
 FROM unnest($1::bigint[], $2::text[]) AS v(id, replies) WHERE e.id = v.id"""
@@ -137,20 +139,25 @@ async def _run(conn: BaseDBAsyncClient, pg_sql: str, lite_sql: str,
     return await conn.execute_query_dict(sql, [*flat, sqlite_time(now)])
 
 
-async def record_events(rows: Sequence[tuple[str, str, str, str]]) -> None:
+async def record_events(rows: Sequence[tuple[str, str, str, str]], now: datetime,
+                        until: datetime | None = None) -> dict[tuple[str, str], int]:
     """Insert (platform, event_key, conv_key, payload JSON) rows as pending, skipping keys
-    already stored (redeliveries): one statement, committed when it returns."""
+    already stored (redeliveries): one statement, committed when it returns. With `until`,
+    the new rows are leased to this process until then (attempt 1). Returns the new rows'
+    ids by (platform, event_key)."""
     if not rows:
-        return
+        return {}
     conn = connection()
-    now = datetime.now(UTC)
+    attempts = 0 if until is None else 1
     if is_postgres(conn):
-        await conn.execute_query(PG_RECORD, [*(list(c) for c in zip(*rows, strict=True)), now])
-        return
-    at = sqlite_time(now)
-    values = ", ".join(["(?, ?, ?, ?, 'pending', 0, 0, ?)"] * len(rows))
-    await conn.execute_query(SQLITE_RECORD.format(values=values),
-                             [v for row in rows for v in (*row, at)])
+        columns = [list(c) for c in zip(*rows, strict=True)]
+        found = await conn.execute_query_dict(PG_RECORD, [*columns, now, until, attempts])
+    else:
+        at, lease = sqlite_time(now), None if until is None else sqlite_time(until)
+        values = ", ".join([f"(?, ?, ?, ?, 'pending', {attempts}, 0, ?, ?)"] * len(rows))
+        found = await conn.execute_query_dict(SQLITE_RECORD.format(values=values),
+                                              [v for row in rows for v in (*row, at, lease)])
+    return {(r["platform"], r["event_key"]): int(r["id"]) for r in found}
 
 
 async def mark_handled(handled: dict[int, str]) -> None:

@@ -46,13 +46,24 @@ async def record(platform: str, events: list[NewEvent]) -> None:
     await record_many([(platform, e) for e in events])
 
 
-async def record_many(events: list[tuple[str, NewEvent]]) -> None:
+async def record_many(events: list[tuple[str, NewEvent]], lease_seconds: float | None = None
+                      ) -> list[InboundEvent]:
     """Store (platform, event) pairs in one statement (so all or none); redeliveries are
-    ignored."""
+    ignored. With lease_seconds the new rows are leased to this process (see
+    bot.storage.handoff) and returned as stored; otherwise nothing is returned."""
     unique = {(platform, e.event_key): (platform, e) for platform, e in events}
-    await batch_sql.record_events([
-        (platform, e.event_key, e.conv_key, json.dumps(e.payload, ensure_ascii=False))
-        for platform, e in unique.values()])
+    payloads = {key: json.dumps(e.payload, ensure_ascii=False) for key, (_, e) in unique.items()}
+    now = _now()
+    until = None if lease_seconds is None else now + timedelta(seconds=lease_seconds)
+    ids = await batch_sql.record_events(
+        [(platform, e.event_key, e.conv_key, payloads[platform, e.event_key])
+         for platform, e in unique.values()], now, until)
+    if until is None:
+        return []
+    return [InboundEvent(id=ids[key], platform=key[0], event_key=key[1],
+                         conv_key=unique[key][1].conv_key, payload=payloads[key],
+                         status="pending", attempts=1, locked_until=until, received_at=now,
+                         sent=0) for key in unique if key in ids]
 
 
 def _now() -> datetime:
