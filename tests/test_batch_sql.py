@@ -59,7 +59,11 @@ async def test_a_claim_returns_rows_as_the_orm_reads_them(db: str) -> None:
 
     await inbox.record("line", [inbox.NewEvent(f"e{i}", f"line:c{i}:u", {"n": i, "t": "中"})
                                 for i in range(3)])
+    await InboundEvent.filter(event_key="e1").update(reply_state="trying", sent=1,
+                                                     status="handled", replies="[]")
     claimed = await inbox.claim(2, ["line", "telegram"], lease_seconds=60)
+    assert (claimed[1].reply_state, claimed[1].sent, claimed[1].status) == ("trying", 1,
+                                                                            "handled")
     assert [r.event_key for r in claimed] == ["e0", "e1"]  # oldest first, limit kept
     for row in claimed:
         stored = await InboundEvent.get(id=row.id)

@@ -143,7 +143,8 @@ class LineAdapter:
         try:
             await self._reply(token, batch)
         except DeliveryError as exc:
-            await progress.reply_refused()  # LINE answered, or the request timed out
+            if not earlier:  # else that earlier attempt's outcome is still unknown: keep it
+                await progress.reply_refused()  # LINE answered, or the request timed out
             if exc.status == 400:  # token used (by that earlier attempt) or expired
                 return earlier
             raise
