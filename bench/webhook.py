@@ -13,7 +13,8 @@ counts each event's replies and pushes (a push is matched to its event by the re
 Prints per setup: events/s answered end to end, p50/p99 webhook ack, lost, answered twice,
 the reply/push split, CPU per event (utime+stime of the server processes, from /proc), SQL
 round trips per event (bench/counted.py), this process's own CPU per event (load generator and
-fake LINE API: the same two cores), and each setup's ratio to the echo bot. On a shared
+fake LINE API: the same two cores) and PostgreSQL's (all its server processes on this machine),
+and each setup's ratio to the echo bot. On a shared
 machine absolute figures move with the load; the in-run ratio is the figure to compare
 (--rounds N repeats the echo bot and every setup N times and prints medians).
 """
@@ -119,6 +120,21 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / TICK
 
 
+def postgres_seconds() -> float:
+    """CPU of every PostgreSQL server process (0 when it runs elsewhere)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() == "postgres":
+                pids.append(int(entry.name))
+        except OSError:  # gone meanwhile
+            continue
+    try:
+        return cpu_seconds(pids)
+    except OSError:
+        return 0.0
+
+
 def sql_count(files: list[Path]) -> int:
     return sum(int(f.read_text() or 0) for f in files)
 
@@ -183,6 +199,7 @@ async def bench(setup: str, n: int, conc: int, db: str | None) -> dict[str, floa
                 await wait_up(session, f"http://127.0.0.1:{port}/healthz")
             await asyncio.sleep(1.0)  # start-up work done; count files written
             cpu0, sql0, own0 = cpu_seconds(pids), sql_count(files), time.process_time()
+            pg0 = postgres_seconds()
             urls = [f"http://127.0.0.1:{port}/webhook/line" for port in ports]
             lat, keys, start = await load(session, urls, n, conc, setup)
             deadline = time.monotonic() + 120
@@ -190,6 +207,7 @@ async def bench(setup: str, n: int, conc: int, db: str | None) -> dict[str, floa
                     1 for t, k in keys if fake.replies[t] or fake.pushes[k]) < n:
                 await asyncio.sleep(0.02)
             end, cpu1, own1 = fake.last, cpu_seconds(pids), time.process_time()
+            pg1 = postgres_seconds()
             await asyncio.sleep(1.0)  # late duplicates would show up now
             sql1 = sql_count(files)
     finally:
@@ -206,40 +224,30 @@ async def bench(setup: str, n: int, conc: int, db: str | None) -> dict[str, floa
             "pushes": sum(1 for _, k in keys if fake.pushes[k]),
             "events_per_s": answered / (end - start), "p50_ms": pct(lat, 0.5),
             "p99_ms": pct(lat, 0.99), "cpu_ms": (cpu1 - cpu0) * 1000 / n,
-            "client_ms": (own1 - own0) * 1000 / n,
+            "client_ms": (own1 - own0) * 1000 / n, "pg_ms": max(0.0, pg1 - pg0) * 1000 / n,
             "sql": (sql1 - sql0) / n if files else float("nan")}
 
 
-async def fresh_database(base: str) -> str:
+async def admin(base: str, sql: str) -> None:
     import asyncpg
 
-    name = f"bench_{uuid.uuid4().hex[:12]}"
     conn = await asyncpg.connect(f"{base}/postgres")
     try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return f"{base}/{name}"
-
-
-async def drop_database(url: str) -> None:
-    import asyncpg
-
-    base, name = url.rsplit("/", 1)
-    conn = await asyncpg.connect(f"{base}/postgres")
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(sql)
     finally:
         await conn.close()
 
 
 def run_setup(setup: str, args: argparse.Namespace) -> dict[str, float]:
-    db = asyncio.run(fresh_database(args.postgres)) if setup.startswith("pg") else None
+    name = f"bench_{uuid.uuid4().hex[:12]}"  # a fresh PostgreSQL database, dropped after
+    if setup.startswith("pg"):
+        asyncio.run(admin(args.postgres, f'CREATE DATABASE "{name}"'))
     try:
+        db = f"{args.postgres}/{name}" if setup.startswith("pg") else None
         return asyncio.run(bench(setup, args.events, args.concurrency, db))
     finally:
-        if db:
-            asyncio.run(drop_database(db))
+        if setup.startswith("pg"):
+            asyncio.run(admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 LABELS = {"echo": "SDK echo bot (no storage)", "sqlite": "bot, SQLite, 1 process",
@@ -250,7 +258,7 @@ def report(rounds: list[dict[str, dict[str, float]]]) -> None:
     """Each setup's median round (by events/s); ratios are medians of in-round ratios."""
     print(f"{'setup':30} {'events/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} "
           f"{'lost':>5} {'twice':>5} {'reply/push':>11} {'CPU ms/ev':>9} {'SQL/ev':>6} "
-          f"{'bench ms/ev':>11}")
+          f"{'bench ms/ev':>11} {'PG ms/ev':>8}")
     for setup in rounds[0]:
         runs = sorted((r[setup] for r in rounds), key=lambda x: x["events_per_s"])
         r = runs[len(runs) // 2]
@@ -259,7 +267,8 @@ def report(rounds: list[dict[str, dict[str, float]]]) -> None:
         split = f"{r['replies']:.0f}/{r['pushes']:.0f}"
         print(f"{LABELS[setup]:30} {r['events_per_s']:8.0f} {ratio:6.2f} "
               f"{r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {r['lost']:5.0f} {r['twice']:5.0f} "
-              f"{split:>11} {r['cpu_ms']:9.2f} {r['sql']:6.2f} {r['client_ms']:11.2f}")
+              f"{split:>11} {r['cpu_ms']:9.2f} {r['sql']:6.2f} {r['client_ms']:11.2f} "
+              f"{r['pg_ms']:8.2f}")
     if "pg1" in rounds[0] and "pg2" in rounds[0]:
         ratio = statistics.median(x["pg2"]["events_per_s"] / x["pg1"]["events_per_s"]
                                   for x in rounds)
