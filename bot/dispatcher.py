@@ -130,6 +130,9 @@ class Dispatcher:
     async def _chain(self, msgs: Sequence[Incoming], indices: list[int], ctx: Context) -> _Chain:
         chain = _Chain(ctx)
         for n, i in enumerate(indices):
+            # Let webhook requests in between handlers: a batch is many ms of CPU, and the
+            # acks must not wait for all of it.
+            await asyncio.sleep(0)
             turn = await self._run_handler(msgs[i], chain.context)
             chain.steps.append((i, chain.context, turn))
             if any(e.name in ENDS_CONVERSATION for e in turn.effects):

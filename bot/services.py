@@ -97,6 +97,7 @@ class Services:
         if self.telegram is not None:
             adapters["telegram"] = self.telegram
         self.worker = InboxWorker(self.dispatcher, adapters, batch=self.settings.worker_batch)
+        self.recorder.hand_off_to(self.worker.hand_off, self.worker.lease)
         self._delivery()
         notifier = StaffNotifier(self.deps, self.pusher)
         relay = TicketRelay(self.deps, self.pusher, self.topics, self.replier)

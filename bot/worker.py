@@ -28,6 +28,8 @@ from bot.core.types import Incoming, Reply
 from bot.dispatcher import Dispatcher
 from bot.loop import forever
 from bot.storage import inbox
+from bot.storage.coalesce import Coalesced
+from bot.storage.handoff import HandOff
 from bot.storage.models import InboundEvent
 
 log = logging.getLogger("bot.worker")
@@ -59,6 +61,16 @@ class InboxWorker:
         self._deliveries = asyncio.Semaphore(deliveries)  # calls to the platforms at once
         self._wake = asyncio.Event()
         self._started = False
+        self.handoff = HandOff(lease, claim_every=idle_poll)
+        # Deliveries run side by side: their progress writes go out one statement per flush.
+        # (Looked up per call, like every other inbox function here: tests replace them.)
+        self._replying = Coalesced(lambda ids: inbox.set_replying(ids))
+        self._done = Coalesced(lambda ids: inbox.mark_done(ids))
+
+    def hand_off(self, rows: list[InboundEvent]) -> None:
+        """Rows this process just recorded, leased to it: processed before the next claim."""
+        if self.handoff.add(rows):
+            self._wake.set()
 
     def notify(self) -> None:
         """New events were recorded: look now rather than at the next poll."""
@@ -75,7 +87,7 @@ class InboxWorker:
         if not self._started:
             if inbox.single_process():  # SQLite: leases left in the file are a dead process's
                 await inbox.release_all_leases()
-            self._started = True
+            self._started = self.handoff.on = True
         return await self.run_once()
 
     async def _rest(self) -> None:
@@ -83,8 +95,13 @@ class InboxWorker:
             await asyncio.wait_for(self._wake.wait(), self.idle_poll)
 
     async def run_once(self) -> bool:
-        """Claim and process one batch; False when there was nothing to do."""
-        rows = await inbox.claim(self.batch, list(self.adapters), lease_seconds=self.lease)
+        """Process one batch (handed-off rows, else claimed ones); False when there was
+        nothing to do."""
+        rows: list[InboundEvent] = []
+        if self.handoff.claim_due():
+            rows = await inbox.claim(self.batch, list(self.adapters), lease_seconds=self.lease)
+            self.handoff.claimed(len(rows))
+        rows = rows or self.handoff.take(self.batch)
         if not rows:
             return False
         held = {row.id for row in rows}
@@ -192,7 +209,7 @@ class InboxWorker:
 
     async def _deliver(self, item: _Item, failures: Counter[str]) -> bool:
         """Deliver one event's answer and mark it done; False when it waits for a retry."""
-        progress = _RowProgress(item.row)
+        progress = _RowProgress(item.row, self._replying)
         try:
             await item.adapter.deliver(item.payload, item.replies, item.row.event_key, progress)
         except DeliveryError as exc:
@@ -210,20 +227,21 @@ class InboxWorker:
             await inbox.turn_failed(item.row, f"delivery: {type(exc).__name__}: {exc}")
             return False
         item.let_go()
-        await inbox.mark_done([item.row.id])  # right after its own delivery, not per batch
+        await self._done(item.row.id)  # right after its own delivery, not per batch
         return True
 
 
 class _RowProgress:
     """Progress recorded on the event's row (see bot.core.progress)."""
 
-    def __init__(self, row: InboundEvent) -> None:
+    def __init__(self, row: InboundEvent, replying: Coalesced) -> None:
         self._id = row.id
+        self._replying = replying
         self.sent = row.sent
         self.reply_unknown = row.reply_state == "trying"
 
     async def replying(self) -> None:
-        await inbox.set_progress(self._id, reply_state="trying")
+        await self._replying(self._id)  # committed before the reply leaves
 
     async def reply_refused(self) -> None:
         self.reply_unknown = False

@@ -28,9 +28,11 @@ async def test_group_commit_records_all_and_acks_only_after_commit(
     committed: set[str] = set()
     real = inbox.record_many
 
-    async def spy(events: list[tuple[str, inbox.NewEvent]]) -> None:
-        await real(events)
+    async def spy(events: list[tuple[str, inbox.NewEvent]],
+                  lease_seconds: float | None = None) -> list[InboundEvent]:
+        rows = await real(events, lease_seconds)
         committed.update(e.event_key for _, e in events)  # the transaction has ended here
+        return rows
 
     monkeypatch.setattr(inbox, "record_many", spy)
     recorder = GroupRecorder()
@@ -47,7 +49,8 @@ async def test_group_commit_records_all_and_acks_only_after_commit(
 
 async def test_group_commit_failure_reaches_every_waiting_request(
         db: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    async def broken(events: list[tuple[str, inbox.NewEvent]]) -> None:
+    async def broken(events: list[tuple[str, inbox.NewEvent]],
+                     lease_seconds: float | None = None) -> list[InboundEvent]:
         await asyncio.sleep(0)
         raise ConnectionError("database went away")
 

@@ -204,9 +204,9 @@ def test_long_text_is_split_within_line_limits() -> None:
 
 
 def test_proxy_comes_from_the_environment_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.adapters.line import _env_proxy
+    from bot.adapters.line_send import env_proxy
 
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    assert _env_proxy("https://api.line.me") == "http://proxy.internal:3128"
-    assert _env_proxy("http://127.0.0.1:9999") is None
+    assert env_proxy("https://api.line.me") == "http://proxy.internal:3128"
+    assert env_proxy("http://127.0.0.1:9999") is None

@@ -65,7 +65,8 @@ async def _full_run(tmp_path: Path) -> tuple[str, list[str]]:
                "LINE_CHANNEL_SECRET": LINE_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": "line-token",
                "LINE_API_BASE_URL": line.base_url, "TELEGRAM_BOT_TOKEN": TG_TOKEN,
                "TELEGRAM_WEBHOOK_SECRET": TG_SECRET, "LOCAL_CHAT": "true",
-               "TELEGRAM_API_BASE_URL": telegram.base_url, "LOG_LEVEL": "INFO"}
+               "TELEGRAM_API_BASE_URL": telegram.base_url, "LOG_LEVEL": "INFO",
+               "ACCESS_LOG": "true"}  # off by default; on here to check its redaction
         log_path = tmp_path / "bot.log"
         with log_path.open("w") as out:
             bot = await asyncio.create_subprocess_exec(

@@ -94,6 +94,17 @@ async def test_a_reply_cut_off_by_a_crash_is_not_sent_again(rig: Rig, age: float
     assert rig.line.requests == []  # no second reply, and above all no push: answered once
 
 
+async def test_a_cut_off_reply_stays_unknown_when_its_retry_meets_an_outage(rig: Rig) -> None:
+    # Found by bench/fault.py: killed with the reply in flight, then LINE down for the retry.
+    event = await _line_event("住民大會", token="tok-crash")
+    await _saved_before_a_crash(event["webhookEventId"], ["答案"], reply_state="trying")
+    rig.line.invalid_reply_tokens.add("tok-crash")  # the cut-off reply did reach LINE
+    rig.line.fail_next = [500]  # LINE is down when the retry tries the token again
+    row = await rig.drive(event["webhookEventId"])
+    assert row.status == "done"
+    assert [r.path for r in rig.line.requests if r.path.endswith("/push")] == []  # once
+
+
 @pytest.mark.parametrize(("age", "path"), [(0, "/v2/bot/message/reply"),
                                            (120, "/v2/bot/message/push")])
 async def test_a_crash_before_the_reply_was_tried_still_answers(rig: Rig, age: float,

@@ -11,27 +11,22 @@ import base64
 import hashlib
 import hmac
 import logging
-import ssl
 import time
 import uuid
 from dataclasses import replace
 from typing import Any
 
-import aiohttp
-from aiohttp.helpers import get_env_proxy_for_url
 from linebot.v3.messaging import (
     ApiException,
     AsyncApiClient,
     AsyncMessagingApi,
     Configuration,
     MulticastRequest,
-    PushMessageRequest,
-    ReplyMessageRequest,
     ShowLoadingAnimationRequest,
 )
-from linebot.v3.webhooks import MessageEvent, PostbackEvent, TextMessageContent
-from yarl import URL
+from linebot.v3.webhooks import PostbackEvent
 
+from bot.adapters import line_send
 from bot.adapters.body import is_id, need, optional
 from bot.adapters.common import waiting_seconds
 from bot.adapters.errors import line_errors
@@ -66,9 +61,9 @@ class LineAdapter:
 
     async def start(self) -> None:
         """Create the SDK client inside the running loop."""
-        self._config.proxy = _env_proxy(self._config.host)
+        self._config.proxy = line_send.env_proxy(self._config.host)
         self._client = AsyncApiClient(self._config)
-        await _without_env_lookups(self._client)
+        await line_send.without_env_lookups(self._client)
         self.api = AsyncMessagingApi(self._client)
 
     async def close(self) -> None:
@@ -148,7 +143,8 @@ class LineAdapter:
         try:
             await self._reply(token, batch)
         except DeliveryError as exc:
-            await progress.reply_refused()  # LINE answered, or the request timed out
+            if not earlier:  # else that earlier attempt's outcome is still unknown: keep it
+                await progress.reply_refused()  # LINE answered, or the request timed out
             if exc.status == 400:  # token used (by that earlier attempt) or expired
                 return earlier
             raise
@@ -188,26 +184,20 @@ class LineAdapter:
             log.info("loading animation not shown: %s", getattr(exc, "reason", exc.status))
 
     async def _reply(self, token: str, batch: list[Message]) -> None:
-        assert self.api is not None
-        request = ReplyMessageRequest.from_dict({"replyToken": token, "messages": batch})
-        async with line_errors():
-            await self.api.reply_message(request, _request_timeout=REQUEST_TIMEOUT)
+        assert self._client is not None, "start() first"
+        await line_send.reply(self._client, token, batch, REQUEST_TIMEOUT)
 
     async def push(self, to: str, batch: list[Message], retry_seed: str) -> list[str]:
         """Push messages; the retry key makes a repeated push harmless (409 = already sent,
         and then no ids are known)."""
-        assert self.api is not None
+        assert self._client is not None, "start() first"
         key = str(uuid.uuid5(RETRY_NAMESPACE, retry_seed))
-        request = PushMessageRequest.from_dict({"to": to, "messages": batch})
         await self.throttle("line_push", to)
         try:
-            async with line_errors():
-                sent = await self.api.push_message(request, x_line_retry_key=key,
-                                                   _request_timeout=REQUEST_TIMEOUT)
+            return await line_send.push(self._client, to, batch, key, REQUEST_TIMEOUT)
         except ApiException as exc:  # only 409 gets here: this retry key was accepted before
             assert exc.status == 409
             return []
-        return [str(m.id) for m in sent.sent_messages or []]
 
     def requests_for(self, replies: list[Reply]) -> int:
         """How many requests (each up to 5 messages) the replies take; LINE counts one
@@ -240,27 +230,6 @@ class LineAdapter:
         return Quota(None if value is None else int(value), int(used.total_usage or 0))
 
 
-def _env_proxy(url: str) -> str | None:
-    """The proxy the environment names for url (HTTPS_PROXY, NO_PROXY ...), looked up once."""
-    try:
-        proxy, _ = get_env_proxy_for_url(URL(url))
-    except LookupError:
-        return None
-    return str(proxy)
-
-
-async def _without_env_lookups(client: AsyncApiClient) -> None:
-    # The SDK's session has trust_env=True: every request re-reads proxy variables and netrc
-    # in a thread (~0.4 ms CPU each, measured with bench/webhook.py). The proxy is resolved
-    # once in start() and passed through Configuration.proxy instead; same TLS defaults.
-    rest = client.rest_client
-    limit = rest.pool_manager.connector.limit if rest.pool_manager.connector else 100
-    await rest.pool_manager.close()
-    rest.pool_manager = aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=limit, ssl=ssl.create_default_context()),
-        trust_env=False)
-
-
 def _conv_key(event: dict[str, Any]) -> str:
     source = event.get("source") or {}
     chat = source.get("groupId") or source.get("roomId") or source.get("userId") or "-"
@@ -281,22 +250,32 @@ def _message_incoming(event: dict[str, Any], base: Incoming) -> Incoming | None:
     if message.get("type") != "text":
         # A sticker or photo: in a 1:1 chat say we read text only; in a group stay quiet.
         return None if base.is_group else replace(base, attachment=str(message.get("type")))
-    parsed = MessageEvent.from_dict(event).message
-    assert isinstance(parsed, TextMessageContent)
-    if base.is_group and not _mentions_bot(parsed):
+    # Read from the JSON, not through the SDK's pydantic models (~0.2 ms an event); what
+    # they would refuse and the bot relies on is refused here too (the event goes dead).
+    text, message_id = message.get("text"), message.get("id")
+    if not isinstance(text, str) or not isinstance(message_id, str):
+        raise ValueError("a text message without text or id")
+    mentionees = _mentionees(message)
+    if base.is_group and not any(m.get("isSelf") is True for m in mentionees):
         return None  # in groups the bot speaks only when addressed
-    return replace(base, text=_strip_mentions(parsed)[:MAX_TEXT], message_id=str(parsed.id))
+    return replace(base, text=_strip_mentions(text, mentionees)[:MAX_TEXT],
+                   message_id=message_id)
 
 
-def _mentions_bot(message: TextMessageContent) -> bool:
-    mentionees = message.mention.mentionees if message.mention else []
-    return any(getattr(m, "is_self", False) for m in mentionees)
+def _mentionees(message: dict[str, Any]) -> list[dict[str, Any]]:
+    mention = message.get("mention")
+    if mention is None:
+        return []
+    items = mention.get("mentionees") if isinstance(mention, dict) else None
+    if not isinstance(items, list) or not all(
+            isinstance(m, dict) and isinstance(m.get("index"), int)
+            and isinstance(m.get("length"), int) for m in items):
+        raise ValueError("a mention without index and length")
+    return items
 
 
-def _strip_mentions(message: TextMessageContent) -> str:
-    text = str(message.text)
-    spans = sorted(((m.index, m.length) for m in (message.mention.mentionees
-                    if message.mention else [])), reverse=True)
+def _strip_mentions(text: str, mentionees: list[dict[str, Any]]) -> str:
+    spans = sorted(((int(m["index"]), int(m["length"])) for m in mentionees), reverse=True)
     for index, length in spans:  # LINE indexes in UTF-16 units; CJK BMP text matches str
         text = text[:index] + text[index + length:]
     return text.strip()

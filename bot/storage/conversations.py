@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from bot.core.types import Context
+from bot.storage import batch_sql
 from bot.storage.models import Conversation
 
 Key = tuple[str, str, str]
@@ -69,18 +69,13 @@ async def load_many(keys: list[Key]) -> dict[Key, Context]:
 async def save_many(saves: dict[Key, tuple[int, Context]]) -> set[Key]:
     """Store each (old_version, ctx); return the keys that conflicted (and were not stored).
 
-    Call inside a transaction. Keys are saved in sorted order, so two workers saving
-    overlapping batches lock rows in the same order and cannot deadlock.
+    Call inside a transaction. One statement for the updates and one for the new
+    conversations (bot.storage.batch_sql); PostgreSQL locks the rows in id order, so two
+    workers saving overlapping batches cannot deadlock.
     """
-    conflicts: set[Key] = set()
-    for key in sorted(saves):
-        old_version, ctx = saves[key]
-        try:
-            if old_version == 0:
-                async with in_transaction():  # a savepoint: a lost race must not abort the batch
-                    await save(key, 0, ctx)
-            else:
-                await save(key, old_version, ctx)
-        except Conflict:
-            conflicts.add(key)
-    return conflicts
+    if not saves:
+        return set()
+    saved = await batch_sql.save_conversations(
+        [(key, old, ctx.state, ctx.data, ctx.nonce, ctx.locale)
+         for key, (old, ctx) in saves.items()])
+    return set(saves) - saved

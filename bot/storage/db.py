@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import get_current_context
 from tortoise.migrations.api import migrate
@@ -33,8 +34,14 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         # last commits. FULL would fsync every commit and cap the embedded mode near 170
         # events/s. Production runs on PostgreSQL.
         url += ("&" if "?" in url else "?") + "synchronous=NORMAL"
+    connection: str | dict[str, Any] = url
+    if url.startswith("postgres://"):
+        connection = expand_db_url(url)
+        # asyncpg's pool sends RESET ALL / UNLISTEN / CLOSE ALL / advisory unlock on every
+        # release: a round trip per query for session state this bot never changes.
+        connection["credentials"]["reset"] = _keep_session
     return {
-        "connections": {"default": url},
+        "connections": {"default": connection},
         "apps": {
             "models": {
                 "models": MODELS,
@@ -45,6 +52,10 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+async def _keep_session(connection: Any) -> None:
+    """asyncpg pool reset hook: nothing to undo (no SET, LISTEN, cursors or advisory locks)."""
 
 
 def _ensure_sqlite_dir(database_url: str) -> None:

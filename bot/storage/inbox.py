@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise import connections
-from tortoise.expressions import F, Q
+from tortoise.expressions import F
 from tortoise.functions import Count
-from tortoise.transactions import in_transaction
 
+from bot.storage import batch_sql
 from bot.storage.models import InboundEvent
 
 LEASE_SECONDS = 15.0
@@ -46,18 +46,24 @@ async def record(platform: str, events: list[NewEvent]) -> None:
     await record_many([(platform, e) for e in events])
 
 
-async def record_many(events: list[tuple[str, NewEvent]]) -> None:
-    """Store (platform, event) pairs in one transaction; redeliveries are ignored."""
+async def record_many(events: list[tuple[str, NewEvent]], lease_seconds: float | None = None
+                      ) -> list[InboundEvent]:
+    """Store (platform, event) pairs in one statement (so all or none); redeliveries are
+    ignored. With lease_seconds the new rows are leased to this process (see
+    bot.storage.handoff) and returned as stored; otherwise nothing is returned."""
     unique = {(platform, e.event_key): (platform, e) for platform, e in events}
-    if not unique:
-        return
-    rows = [
-        InboundEvent(platform=platform, event_key=e.event_key, conv_key=e.conv_key,
-                     payload=json.dumps(e.payload, ensure_ascii=False))
-        for platform, e in unique.values()
-    ]
-    async with in_transaction() as conn:
-        await InboundEvent.bulk_create(rows, ignore_conflicts=True, using_db=conn)
+    payloads = {key: json.dumps(e.payload, ensure_ascii=False) for key, (_, e) in unique.items()}
+    now = _now()
+    until = None if lease_seconds is None else now + timedelta(seconds=lease_seconds)
+    ids = await batch_sql.record_events(
+        [(platform, e.event_key, e.conv_key, payloads[platform, e.event_key])
+         for platform, e in unique.values()], now, until)
+    if until is None:
+        return []
+    return [InboundEvent(id=ids[key], platform=key[0], event_key=key[1],
+                         conv_key=unique[key][1].conv_key, payload=payloads[key],
+                         status="pending", attempts=1, locked_until=until, received_at=now,
+                         sent=0) for key in unique if key in ids]
 
 
 def _now() -> datetime:
@@ -72,23 +78,11 @@ def single_process() -> bool:
 async def claim(limit: int, platforms: list[str], lease_seconds: float = LEASE_SECONDS
                 ) -> list[InboundEvent]:
     """Lease up to limit claimable rows of these platforms to this worker, oldest first."""
+    if not platforms:
+        return []
     now = _now()
-    async with in_transaction() as conn:
-        rows = (
-            await InboundEvent.filter(status__in=WAITING, platform__in=platforms)
-            .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-            .order_by("id").limit(limit)
-            .select_for_update(skip_locked=True).using_db(conn)
-        )
-        if not rows:
-            return []
-        until = now + timedelta(seconds=lease_seconds)
-        await InboundEvent.filter(id__in=[r.id for r in rows]).using_db(conn).update(
-            locked_until=until, attempts=F("attempts") + 1
-        )
-    for row in rows:  # as stored now
-        row.locked_until, row.attempts = until, row.attempts + 1
-    return rows
+    rows = await batch_sql.claim(limit, platforms, now, now + timedelta(seconds=lease_seconds))
+    return [InboundEvent._init_from_db(**row) for row in rows]
 
 
 async def renew(event_ids: list[int], lease_seconds: float = LEASE_SECONDS) -> None:
@@ -113,12 +107,9 @@ async def mark_handled(event_id: int, replies: list[dict[str, Any]]) -> None:
 
 async def mark_handled_many(handled: dict[int, list[dict[str, Any]]]) -> None:
     """Several turns are saved (one statement; call inside the saving transaction)."""
-    rows = []
-    for event_id, replies in handled.items():
-        rows.append(InboundEvent(id=event_id, status="handled",
-                                 replies=json.dumps(replies, ensure_ascii=False)))
-    if rows:
-        await InboundEvent.bulk_update(rows, fields=["status", "replies"])
+    await batch_sql.mark_handled(
+        {event_id: json.dumps(replies, ensure_ascii=False) for event_id, replies in
+         handled.items()})
 
 
 async def mark_done(event_ids: list[int]) -> None:
@@ -126,6 +117,12 @@ async def mark_done(event_ids: list[int]) -> None:
     if event_ids:
         await InboundEvent.filter(id__in=event_ids).update(
             status="done", locked_until=None, processed_at=_now(), error=None, replies=None)
+
+
+async def set_replying(event_ids: list[int]) -> None:
+    """A reply is about to leave for each of these rows (its outcome may never be learned)."""
+    if event_ids:
+        await InboundEvent.filter(id__in=event_ids).update(reply_state="trying")
 
 
 async def set_progress(event_id: int, *, sent: int | None = None,

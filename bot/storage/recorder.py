@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from bot.storage import inbox
+from bot.storage.models import InboundEvent
 
 log = logging.getLogger("bot.recorder")
 Pending = tuple[str, list[inbox.NewEvent], "asyncio.Future[None]"]
@@ -25,6 +27,13 @@ class GroupRecorder:
         self._pending: list[Pending] = []
         self._flusher: asyncio.Task[None] | None = None
         self.flushes = 0  # for tests and benchmarks: how many transactions were used
+        self._hand_off: Callable[[list[InboundEvent]], None] | None = None
+        self._lease: float | None = None
+
+    def hand_off_to(self, hand_off: Callable[[list[InboundEvent]], None], lease: float) -> None:
+        """Record new events leased to this process for `lease` seconds and give the rows to
+        hand_off (the worker's; see bot.storage.handoff) once committed."""
+        self._hand_off, self._lease = hand_off, lease
 
     async def record(self, platform: str, events: list[inbox.NewEvent]) -> None:
         """Wait until these events are durably recorded (raises what the commit raised)."""
@@ -46,7 +55,8 @@ class GroupRecorder:
         while self._pending:
             batch = self._take()
             try:
-                await inbox.record_many([(p, e) for p, events, _ in batch for e in events])
+                rows = await inbox.record_many([(p, e) for p, events, _ in batch for e in events],
+                                               self._lease)
             except Exception as exc:
                 self.flushes += 1
                 if len(batch) == 1:  # the request answers 503; the platform sends it again
@@ -60,19 +70,25 @@ class GroupRecorder:
             else:
                 self.flushes += 1
                 _settle(batch, None)
+                self._give(rows)
 
     async def _one_by_one(self, batch: list[Pending]) -> None:
         failed = 0
         for item in batch:
             try:
-                await inbox.record_many([(item[0], e) for e in item[1]])
+                rows = await inbox.record_many([(item[0], e) for e in item[1]], self._lease)
             except Exception as exc:
                 failed += 1
                 _settle([item], exc)
             else:
                 _settle([item], None)
+                self._give(rows)
             self.flushes += 1
         log.warning("recorded %d of %d requests one at a time", len(batch) - failed, len(batch))
+
+    def _give(self, rows: list[InboundEvent]) -> None:
+        if rows and self._hand_off is not None:
+            self._hand_off(rows)
 
     def _take(self) -> list[Pending]:
         taken: list[Pending] = []
