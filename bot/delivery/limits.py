@@ -61,6 +61,11 @@ class Limit:
             # up to ~1 ms late) is lost: space calls 1/(count - 0.5) apart, which still fits
             # at most count in any window, instead of 1/(count - 1), which lost ~6 %.
             return Rate(2 * self.count - 1, 2 * interval, burst=1)
+        if not self.burst and burst >= 2:
+            # Half the headroom is the burst and half stays unused: requests reach the platform
+            # a little bunched (a busy event loop, the network), and one that counts arrivals
+            # in a sliding window refuses the one over; a 429 pauses LINE for a second.
+            return Rate(self.count - burst, interval, burst=burst // 2)
         if self.count - burst >= 1:
             return Rate(self.count - burst, interval, burst=burst)
         return Rate(1, int(interval * (1 + HEADROOM * 2)), burst=1)
