@@ -4,6 +4,7 @@ returning only once its own row is written."""
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import pytest
 
@@ -56,3 +57,22 @@ async def test_a_failed_write_reaches_every_caller_and_the_next_one_works() -> N
     with pytest.raises(ConnectionError):
         fail[0] = True
         await coalesced(4)
+
+
+async def test_a_failed_write_for_a_cancelled_caller_is_not_logged_as_never_retrieved(
+        caplog: pytest.LogCaptureFixture) -> None:
+    gate = asyncio.Event()
+
+    async def write(ids: list[int]) -> None:
+        await gate.wait()
+        raise RuntimeError("the database closed")
+
+    coalesced = Coalesced(write)
+    caller = asyncio.create_task(coalesced(1))
+    await asyncio.sleep(0.01)
+    caller.cancel()  # a worker stopped while its write was still going
+    gate.set()
+    await asyncio.sleep(0.01)
+    del caller
+    gc.collect()  # an unretrieved exception would be logged when its future is collected
+    assert "never retrieved" not in caplog.text

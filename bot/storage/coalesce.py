@@ -44,6 +44,10 @@ class Coalesced:
                 for _, done in batch:
                     if not done.done():
                         done.set_exception(exc)
+                        # A caller cancelled meanwhile never awaits its future (it awaited a
+                        # shield): mark the exception seen, or it is logged when the future is
+                        # collected, from whatever code the garbage collector interrupts.
+                        done.exception()
             else:
                 for _, done in batch:
                     if not done.done():
