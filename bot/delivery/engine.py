@@ -29,7 +29,7 @@ from bot.delivery.quiet import QuietHours
 from bot.loop import forever
 from bot.storage import broadcast_rounds as rounds
 from bot.storage import broadcasts as store
-from bot.storage.models import Broadcast, DeliveryBatch, Member
+from bot.storage.models import Broadcast, DeliveryBatch
 
 log = logging.getLogger("bot.delivery")
 STOPPED = ("cancelled", "stopped", "refused")
@@ -98,7 +98,7 @@ class DeliveryEngine:
             async with gate:
                 await self._one(batch, casts.get(batch.broadcast_id))
 
-        if platform == "line" and self.multicaster is not None:
+        if platform == "line":
             await self._line_round(rows, casts, gate)
         else:
             await asyncio.gather(*(one(r) for r in rows))
@@ -111,6 +111,11 @@ class DeliveryEngine:
         """A round of multicasts with a few statements in all (see storage.broadcast_rounds):
         unfollowed recipients looked up at once, the batches begun and finished together."""
         due = [r for r in rows if await self._due(r, casts.get(r.broadcast_id))]
+        multicaster = self.multicaster
+        if multicaster is None:  # LINE is off in this process
+            for r in due:
+                await store.finish(r, "skipped", skipped=r.size, error="platform_off")
+            return
         gone = await rounds.unfollowed("line", (str(i) for r in due for i in r.recipients))
         lives = {r.id: [str(i) for i in r.recipients if str(i) not in gone] for r in due}
         for r in due:
@@ -123,16 +128,12 @@ class DeliveryEngine:
             async with gate:
                 live = lives[batch.id]
                 replies = _replies(casts[batch.broadcast_id], batch.locale)
-                if await self._attempt(batch, self._send_multicast(live, replies, batch)):
+                send = multicaster.multicast(live, replies, batch.retry_key)
+                if await self._attempt(batch, send):
                     sent.append(rounds.Sent(batch, len(live), batch.size - len(live)))
 
         await asyncio.gather(*(one(r) for r in due if r.id in ours))
         await rounds.finish_many(sent)
-
-    async def _send_multicast(self, live: list[str], replies: list[Reply],
-                              batch: DeliveryBatch) -> None:
-        assert self.multicaster is not None
-        await self.multicaster.multicast(live, replies, batch.retry_key)
 
     async def _due(self, batch: DeliveryBatch, cast: Broadcast | None) -> bool:
         """False (and the batch finished) when its broadcast stopped or expired."""
@@ -148,10 +149,7 @@ class DeliveryEngine:
     async def _one(self, batch: DeliveryBatch, cast: Broadcast | None) -> None:
         if cast is None or not await self._due(batch, cast):
             return
-        replies = _replies(cast, batch.locale)
-        send = (self._multicast(batch, replies) if batch.platform == "line"
-                else self._chat(batch, replies))
-        await self._attempt(batch, send)
+        await self._attempt(batch, self._chat(batch, _replies(cast, batch.locale)))
 
     async def _attempt(self, batch: DeliveryBatch, send: Awaitable[None]) -> bool:
         """Run one batch's send; True when it went out, else its failure is recorded."""
@@ -165,22 +163,6 @@ class DeliveryEngine:
             if not await store.release(batch, min(2 ** batch.attempts, 300), type(exc).__name__):
                 await store.finish(batch, "failed", failed=batch.size, error=type(exc).__name__)
         return False
-
-    async def _multicast(self, batch: DeliveryBatch, replies: list[Reply]) -> None:
-        ids = [str(i) for i in batch.recipients]
-        gone = {str(u) for u in await Member.filter(platform="line", user_id__in=ids,
-                                                    followed=False).values_list("user_id",
-                                                                                flat=True)}
-        live = [i for i in ids if i not in gone]
-        if not live or self.multicaster is None:
-            reason = "unfollowed" if not live else "platform_off"
-            await store.finish(batch, "skipped", skipped=len(ids), error=reason)
-            return
-        if not await store.begin_send(batch, self.lease):
-            return
-        await self.multicaster.multicast(live, replies, batch.retry_key)
-        await store.finish(batch, "sent", sent=len(live), skipped=len(gone),
-                           error="unfollowed" if gone else "")
 
     async def _chat(self, batch: DeliveryBatch, replies: list[Reply]) -> None:
         chat = str(batch.recipients[0])
