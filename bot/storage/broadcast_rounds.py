@@ -36,6 +36,7 @@ class Sent:
 async def unfollowed(platform: str, user_ids: Iterable[str]) -> set[str]:
     """The ids among user_ids of members who no longer follow the bot (one query a chunk)."""
     ids = sorted(set(user_ids))
+    # Plain SQL: the ORM's query builder spent about 1 ms on every 500 ids of an IN list.
     conn = connections.get("default")
     sqlite = conn.capabilities.dialect == "sqlite"
     gone: set[str] = set()
@@ -72,6 +73,7 @@ async def finish_many(outcomes: list[Sent]) -> None:
     moment = now()
     async with in_transaction() as conn:
         plain = [o for o in outcomes if not o.skipped and o.sent == o.batch.size]
+        plain_ids = {o.batch.id for o in plain}
         for claim in {o.batch.claim for o in plain}:  # one statement for the usual case
             await DeliveryBatch.filter(
                 id__in=[o.batch.id for o in plain if o.batch.claim == claim], claim=claim,
@@ -79,7 +81,7 @@ async def finish_many(outcomes: list[Sent]) -> None:
                 status="sent", sent_count=F("size"), skipped_count=0, locked_until=None,
                 error="", finished_at=moment)
         for o in outcomes:
-            if o in plain:
+            if o.batch.id in plain_ids:
                 continue
             await DeliveryBatch.filter(id=o.batch.id, claim=o.batch.claim, status__in=OPEN) \
                 .using_db(conn).update(status="sent", sent_count=o.sent,
