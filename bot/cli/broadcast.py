@@ -16,6 +16,7 @@ from bot.broadcasts import audiences
 from bot.broadcasts.compose import preview, schedule
 from bot.broadcasts.message import check_text, parse_time, preview_text, replies_for
 from bot.broadcasts.report import status_text
+from bot.cli.output import CliError
 from bot.content import Content
 from bot.delivery.quiet import QuietHours
 from bot.proposals.fields import parse_option
@@ -24,10 +25,6 @@ from bot.settings import Settings
 from bot.storage import broadcasts as store
 from bot.storage.db import close_db, open_db
 from bot.storage.staff import ALL
-
-
-class CliError(Exception):
-    """A bad argument: one line, exit code 2."""
 
 
 def add_parsers(sub: Any) -> None:

@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.cli.output import write_export
+from bot.cli.output import CliError, emit_export
 from bot.content import Content
 from bot.events import dates, export
 from bot.events.importer import ImportReport, import_events
@@ -40,9 +40,6 @@ def run_events_cli(settings: Settings, args: argparse.Namespace) -> int:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
 
-
-class CliError(Exception):
-    """Bad input, said in one line."""
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
@@ -98,14 +95,7 @@ async def _attendees(settings: Settings, content: Content, args: argparse.Namesp
     if ev is None:
         raise CliError(f"no event {args.event_id!r} (run.py events list shows the ids)")
     text = export.render(args.format, ev, people, content)
-    if not args.output:
-        sys.stdout.write(text)
-        return 0
-    problem = write_export(args.output, text, args.format)
-    if problem:
-        raise CliError(problem)
-    print(f"wrote {len(people)} attendee(s) to {args.output}", file=sys.stderr)
-    return 0
+    return emit_export(args.output, text, args.format, f"{len(people)} attendee(s)")
 
 
 

@@ -1,8 +1,13 @@
-"""Writing office exports to a file (shared by the proposal and attendee exports)."""
+"""What the office CLIs share: their one-line error, and writing an export to stdout or a file."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+
+
+class CliError(Exception):
+    """Bad input or a bad argument: printed as one line, exit code 2."""
 
 
 def write_export(path: str, text: str, fmt: str) -> str | None:
@@ -15,3 +20,16 @@ def write_export(path: str, text: str, fmt: str) -> str | None:
     except OSError as exc:
         return f"cannot write {path}: {exc.strerror or exc}"
     return None
+
+
+def emit_export(output: str | None, text: str, fmt: str, what: str) -> int:
+    """Print the export, or write it to output and say how many `what` it holds (e.g. "3
+    attendee(s)"); exit code 0, CliError when the file cannot be written."""
+    if not output:
+        sys.stdout.write(text)
+        return 0
+    problem = write_export(output, text, fmt)
+    if problem:
+        raise CliError(problem)
+    print(f"wrote {what} to {output}", file=sys.stderr)
+    return 0

@@ -7,7 +7,7 @@ import re
 import sys
 from typing import Any
 
-from bot.cli.output import write_export
+from bot.cli.output import CliError, emit_export
 from bot.cli.staff_args import PLATFORMS
 from bot.content import Content
 from bot.proposals import export
@@ -17,10 +17,6 @@ from bot.settings import Settings
 from bot.staff_notice import resend_backlog
 from bot.storage import proposals, staff
 from bot.storage.db import close_db, open_db
-
-
-class CliError(Exception):
-    """A bad argument: printed as one line, exit code 2."""
 
 
 async def run_staff_cli(settings: Settings, args: argparse.Namespace) -> int:
@@ -98,14 +94,7 @@ async def _export(settings: Settings, spec: ProposalSpec, args: argparse.Namespa
     finally:
         await close_db()
     text = export.render(args.format, views, content, spec)
-    if not args.output:
-        sys.stdout.write(text)
-        return 0
-    problem = write_export(args.output, text, args.format)
-    if problem:
-        raise CliError(problem)
-    print(f"wrote {len(views)} proposal(s) to {args.output}", file=sys.stderr)
-    return 0
+    return emit_export(args.output, text, args.format, f"{len(views)} proposal(s)")
 
 
 
