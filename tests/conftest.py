@@ -13,6 +13,7 @@ from bot.dispatcher import Dispatcher
 from bot.handlers.deps import Deps
 from bot.storage.db import close_db, open_db
 from tests.chat import Chat, shared_deps
+from tests.events_harness import FakeClock, World, clocked_deps, services_for
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
@@ -97,3 +98,13 @@ def deps() -> Deps:
 def chat(sqlite_db: str, deps: Deps) -> Chat:
     """A local-platform user talking to a dispatcher on a fresh SQLite database."""
     return Chat(Dispatcher(deps))
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    """The bot's services with a fake clock on a fresh SQLite database (events tests)."""
+    url = f"sqlite://{tmp_path / 'bot.sqlite3'}"
+    await open_db(url, migrate_first=True)
+    clock = FakeClock()
+    yield services_for(url, clocked_deps(clock)), clock
+    await close_db()

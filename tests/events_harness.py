@@ -113,3 +113,6 @@ async def press_for(chat: Chat, ending: str) -> str:
     found = [c for c in chat.choices if c.payload.endswith(ending)]
     assert found, f"no button ending {ending!r} in {[c.payload for c in chat.choices]}"
     return await chat.press_payload(found[0].payload)
+
+
+World = tuple[Services, FakeClock]  # the bot's services and the clock they read

@@ -3,11 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
-
-import pytest
 
 from bot.adapters.common import reply_text
 from bot.core.types import Carousel, Context, Incoming
@@ -15,34 +11,20 @@ from bot.events.policy import JOB_EXPIRE, JOB_OFFER, JOB_REMIND, TAIPEI
 from bot.handlers import events as browse
 from bot.nlp.understander import Understanding
 from bot.services import Services
-from bot.storage.db import close_db, open_db
 from bot.storage.models import EventRegistration, Job
 from tests.chat import Chat
 from tests.events_harness import (
-    FakeClock,
-    clocked_deps,
+    World,
     far,
     load,
     pending,
     press_for,
     resident,
     run_jobs,
-    services_for,
     sign_up,
     spec,
     statuses,
 )
-
-World = tuple[Services, FakeClock]
-
-
-@pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    url = f"sqlite://{tmp_path / 'bot.sqlite3'}"
-    await open_db(url, migrate_first=True)
-    clock = FakeClock()
-    yield services_for(url, clocked_deps(clock)), clock
-    await close_db()
 
 
 def pushed(services: Services, chat: Chat) -> str:

@@ -4,43 +4,25 @@ nothing stale sent), more seats offered on, and the staff chat's capacity alerts
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
-
-import pytest
 
 from bot.adapters.common import reply_text
 from bot.events.importer import import_events
 from bot.events.policy import JOB_CHANGE, JOB_REMIND, TAIPEI
 from bot.services import Services
 from bot.storage import events, staff
-from bot.storage.db import close_db, open_db
 from bot.storage.models import Job
 from tests.chat import Chat
 from tests.events_harness import (
-    FakeClock,
-    clocked_deps,
+    World,
     load,
     pending,
     resident,
     run_jobs,
-    services_for,
     sign_up,
     spec,
     statuses,
 )
-
-World = tuple[Services, FakeClock]
-
-
-@pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    url = f"sqlite://{tmp_path / 'bot.sqlite3'}"
-    await open_db(url, migrate_first=True)
-    clock = FakeClock()
-    yield services_for(url, clocked_deps(clock)), clock
-    await close_db()
 
 
 def tp(*args: int) -> datetime:
