@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python bench/webhook.py [--events 4000] [--concurrency 32] [--rounds 1]
            [--setups sqlite,pg1,pg2] [--postgres postgres://postgres@127.0.0.1:5432]
+           [--questions six|labelled]
 
 Posts signed single-event LINE text bodies (timestamped when sent, so reply tokens are fresh)
 at, in turn: the SDK's documented echo bot (bench/echo_bot.py: verify, parse, reply; no
@@ -14,8 +15,11 @@ Prints per setup: events/s answered end to end, p50/p99 webhook ack, lost, answe
 the reply/push split, CPU per event (utime+stime of the server processes, from /proc), SQL
 round trips per event (bench/counted.py), this process's own CPU per event (load generator and
 fake LINE API: the same two cores) and PostgreSQL's (all its server processes on this machine),
-and each setup's ratio to the echo bot. On a shared
-machine absolute figures move with the load; the in-run ratio is the figure to compare
+and each setup's ratio to the echo bot. The messages are six everyday questions in turn
+(--questions six, the default), or every labelled question of tests/nlp (--questions labelled:
+1,155 distinct texts in a fixed shuffle; in 4,000 events each comes 3-4 times, so the bot's
+cache of recent understandings, bot/nlp/understander.py, answers about 70 % of them). On a
+shared machine absolute figures move with the load; the in-run ratio is the figure to compare
 (--rounds N repeats the echo bot and every setup N times and prints medians).
 """
 
@@ -42,7 +46,8 @@ from aiohttp import ClientSession, web
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"
-QUESTIONS = ["什麼是參與式預算", "住民大會", "i-Voting投票人數", "諮詢櫃檯在哪", "你好", "選單"]
+SIX = ["什麼是參與式預算", "住民大會", "i-Voting投票人數", "諮詢櫃檯在哪", "你好", "選單"]
+QUESTIONS = list(SIX)  # what body_for sends, in turn (--questions)
 RETRY_NAMESPACE = uuid.UUID("6f1c1a8e-5d0b-4a7e-9a43-2f6f0b9e1c11")  # bot/adapters/line.py
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -277,6 +282,19 @@ def report(rounds: list[dict[str, dict[str, float]]]) -> None:
     print(f"rounds: {len(rounds)}; lost or answered twice in any run: {lost:.0f}")
 
 
+def labelled() -> list[str]:
+    """Every distinct labelled question of tests/nlp, in a fixed shuffle."""
+    import random
+
+    import yaml
+
+    texts = {str(item["q"]) for name in ("questions.yaml", "dev2.yaml")
+             for item in yaml.safe_load((ROOT / "tests" / "nlp" / name).read_text("utf-8"))}
+    ordered = sorted(texts)
+    random.Random(14).shuffle(ordered)
+    return ordered
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=4000)
@@ -287,7 +305,11 @@ def main() -> None:
                         help="server for pg1/pg2 (a fresh database is created and dropped)")
     parser.add_argument("--rounds", type=int, default=1,
                         help="repeat echo bot + setups; medians are printed (noisy machines)")
+    parser.add_argument("--questions", choices=("six", "labelled"), default="six",
+                        help="the messages sent: six everyday questions, or 1,155 distinct")
     args = parser.parse_args()
+    QUESTIONS[:] = SIX if args.questions == "six" else labelled()
+    print(f"messages: {args.questions} ({len(QUESTIONS)} distinct texts)")
     setups = [s for s in args.setups.split(",") if s]
     if unknown := set(setups) - set(LABELS):
         parser.error(f"unknown setups: {', '.join(sorted(unknown))}")

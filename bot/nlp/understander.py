@@ -11,6 +11,7 @@ so bench/fit_faq.py can fit the weights and thresholds on the same code path.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from bot.nlp import segment
@@ -25,6 +26,11 @@ from bot.nlp.passages import Passage, PassageIndex, load_passages
 from bot.nlp.retriever import Retriever, Search
 from bot.nlp.segment import Segmenter, read_userdict
 from bot.nlp.services import Services
+
+# Understandings kept per process, by text. Residents send the same texts again and again
+# (button and menu words, greetings, the popular questions), and an understanding depends
+# only on the text and the content loaded at start. ~1 KB each.
+CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,8 @@ class Understander:
 
     def __init__(self, entries: list[FaqEntry], analyser: Analyser, intents: IntentRules,
                  examples: Examples | None, passages: list[Passage], services: Services,
-                 config: NlpConfig, outside: dict[str, list[str]] | None = None) -> None:
+                 config: NlpConfig, outside: dict[str, list[str]] | None = None,
+                 cache_size: int = CACHE_SIZE) -> None:
         self._entries = tuple(entries)
         self._by_id = {e.id: e for e in entries}
         self.analyser, self.intents, self.config = analyser, intents, config
@@ -81,6 +88,7 @@ class Understander:
         self.examples = examples
         self.services = services
         self.outside = GroupIndex(analyser, outside or {}, known=False)
+        self._cached = lru_cache(maxsize=cache_size)(self.understand_fresh)
 
     @classmethod
     def from_content(cls, content_dir: Path) -> Understander:
@@ -117,8 +125,18 @@ class Understander:
         return self._by_id[faq_id]
 
     def understand(self, text: str) -> Understanding:
-        """Intent, matches and confidence for one message (never raises on odd input)."""
+        """Intent, matches and confidence for one message (never raises on odd input); a text
+        seen recently is answered from the cache."""
+        return self._cached(text[: self.config.max_chars])
+
+    def understand_fresh(self, text: str) -> Understanding:
+        """As `understand`, always measured (benchmarks, and the cache's own source)."""
         return decide(self.measure(text), self.config, self)
+
+    def cache_info(self) -> tuple[int, int]:
+        """(hits, misses) of the understanding cache since start."""
+        info = self._cached.cache_info()
+        return info.hits, info.misses
 
     def understand_faq(self, text: str) -> Understanding:
         """As `understand`, but as a question only: no intent is detected."""
