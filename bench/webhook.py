@@ -43,13 +43,13 @@ from collections import Counter
 from pathlib import Path
 
 from aiohttp import ClientSession, web
+from procs import CpuCap, cpu_seconds, postgres_seconds  # bench/procs.py, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"
 SIX = ["什麼是參與式預算", "住民大會", "i-Voting投票人數", "諮詢櫃檯在哪", "你好", "選單"]
 QUESTIONS = list(SIX)  # what body_for sends, in turn (--questions)
 RETRY_NAMESPACE = uuid.UUID("6f1c1a8e-5d0b-4a7e-9a43-2f6f0b9e1c11")  # bot/adapters/line.py
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -93,11 +93,14 @@ class FakeLine:
         self.last = time.perf_counter()
         return web.json_response({"sentMessages": [{"id": "1"} for _ in data["messages"]]})
 
+    async def loading(self, request: web.Request) -> web.Response:
+        return web.json_response({})
+
     async def start(self, port: int) -> web.AppRunner:
         app = web.Application()
         app.router.add_post("/v2/bot/message/reply", self.reply)
         app.router.add_post("/v2/bot/message/push", self.push)
-        app.router.add_post("/v2/bot/chat/loading/start", lambda r: web.json_response({}))
+        app.router.add_post("/v2/bot/chat/loading/start", self.loading)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
@@ -115,29 +118,6 @@ async def wait_up(session: ClientSession, url: str, timeout: float = 60) -> None
             pass
         await asyncio.sleep(0.2)
     raise RuntimeError(f"{url} did not come up")
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return total / TICK
-
-
-def postgres_seconds() -> float:
-    """CPU of every PostgreSQL server process (0 when it runs elsewhere)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and (entry / "comm").read_text().strip() == "postgres":
-                pids.append(int(entry.name))
-        except OSError:  # gone meanwhile
-            continue
-    try:
-        return cpu_seconds(pids)
-    except OSError:
-        return 0.0
 
 
 def sql_count(files: list[Path]) -> int:
@@ -185,7 +165,8 @@ def commands(setup: str, ports: list[int], api: str, tmp: str, db: str | None
     return cmds, env, files
 
 
-async def bench(setup: str, n: int, conc: int, db: str | None) -> dict[str, float]:
+async def bench(setup: str, n: int, conc: int, db: str | None, cap: float | None
+                ) -> dict[str, float]:
     fake, fake_port = FakeLine(), free_port()
     ports = [free_port() for _ in range(2 if setup == "pg2" else 1)]
     runner = await fake.start(fake_port)
@@ -198,7 +179,11 @@ async def bench(setup: str, n: int, conc: int, db: str | None) -> dict[str, floa
     procs = [subprocess.Popen(cmd, cwd=ROOT, env={**env, "PORT": str(port)})
              for cmd, port in zip(cmds, ports, strict=True)]
     pids = [p.pid for p in procs]
+    capped = CpuCap(cap) if cap else None
     try:
+        for pid in pids:
+            if capped:
+                capped.add(pid)
         async with ClientSession() as session:
             for port in ports:
                 await wait_up(session, f"http://127.0.0.1:{port}/healthz")
@@ -220,6 +205,8 @@ async def bench(setup: str, n: int, conc: int, db: str | None) -> dict[str, floa
             proc.terminate()
         for proc in procs:
             proc.wait()
+        if capped:
+            capped.remove()
         await runner.cleanup()
     answers = [fake.replies[t] + fake.pushes[k] for t, k in keys]
     answered = sum(1 for a in answers if a)
@@ -249,7 +236,7 @@ def run_setup(setup: str, args: argparse.Namespace) -> dict[str, float]:
         asyncio.run(admin(args.postgres, f'CREATE DATABASE "{name}"'))
     try:
         db = f"{args.postgres}/{name}" if setup.startswith("pg") else None
-        return asyncio.run(bench(setup, args.events, args.concurrency, db))
+        return asyncio.run(bench(setup, args.events, args.concurrency, db, args.cpu_cap))
     finally:
         if setup.startswith("pg"):
             asyncio.run(admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -263,7 +250,7 @@ def report(rounds: list[dict[str, dict[str, float]]]) -> None:
     """Each setup's median round (by events/s); ratios are medians of in-round ratios."""
     print(f"{'setup':30} {'events/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} "
           f"{'lost':>5} {'twice':>5} {'reply/push':>11} {'CPU ms/ev':>9} {'SQL/ev':>6} "
-          f"{'bench ms/ev':>11} {'PG ms/ev':>8}")
+          f"{'bench ms/ev':>11} {'PG ms/ev':>8} {'cores':>5}")
     for setup in rounds[0]:
         runs = sorted((r[setup] for r in rounds), key=lambda x: x["events_per_s"])
         r = runs[len(runs) // 2]
@@ -273,13 +260,27 @@ def report(rounds: list[dict[str, dict[str, float]]]) -> None:
         print(f"{LABELS[setup]:30} {r['events_per_s']:8.0f} {ratio:6.2f} "
               f"{r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {r['lost']:5.0f} {r['twice']:5.0f} "
               f"{split:>11} {r['cpu_ms']:9.2f} {r['sql']:6.2f} {r['client_ms']:11.2f} "
-              f"{r['pg_ms']:8.2f}")
+              f"{r['pg_ms']:8.2f} {busy(r):5.2f}")
     if "pg1" in rounds[0] and "pg2" in rounds[0]:
         ratio = statistics.median(x["pg2"]["events_per_s"] / x["pg1"]["events_per_s"]
                                   for x in rounds)
         print(f"PostgreSQL 2 processes / 1 process: {ratio:.2f}")
+        ceiling = statistics.median(ceiling_ratio(x["pg1"], x["pg2"]) for x in rounds)
+        print(f"  the most this machine allows ({os.cpu_count()} cores / CPU per event of bot, "
+              f"bench and PostgreSQL with 2 processes): {ceiling:.2f}")
     lost = sum(x[s]["lost"] + x[s]["twice"] for x in rounds for s in x)
     print(f"rounds: {len(rounds)}; lost or answered twice in any run: {lost:.0f}")
+
+
+def busy(r: dict[str, float]) -> float:
+    """Cores busy during the run: servers, this process (load and fake API) and PostgreSQL."""
+    return (r["cpu_ms"] + r["client_ms"] + r["pg_ms"]) * r["events_per_s"] / 1000
+
+
+def ceiling_ratio(one: dict[str, float], two: dict[str, float]) -> float:
+    """Two processes' best possible rate here, over one process's measured rate."""
+    per_event = (two["cpu_ms"] + two["client_ms"] + two["pg_ms"]) / 1000
+    return (os.cpu_count() or 1) / per_event / one["events_per_s"]
 
 
 def labelled() -> list[str]:
@@ -307,6 +308,9 @@ def main() -> None:
                         help="repeat echo bot + setups; medians are printed (noisy machines)")
     parser.add_argument("--questions", choices=("six", "labelled"), default="six",
                         help="the messages sent: six everyday questions, or 1,155 distinct")
+    parser.add_argument("--cpu-cap", type=float, default=None, metavar="CORES",
+                        help="cap each server process (echo bot included) at this share of "
+                             "one core (bench/procs.py), so the machine is not the limit")
     args = parser.parse_args()
     QUESTIONS[:] = SIX if args.questions == "six" else labelled()
     print(f"messages: {args.questions} ({len(QUESTIONS)} distinct texts)")
