@@ -246,7 +246,7 @@ LABELS = {"echo": "SDK echo bot (no storage)", "sqlite": "bot, SQLite, 1 process
           "pg1": "bot, PostgreSQL, 1 process", "pg2": "bot, PostgreSQL, 2 processes"}
 
 
-def report(rounds: list[dict[str, dict[str, float]]]) -> None:
+def report(rounds: list[dict[str, dict[str, float]]], cap: float | None) -> None:
     """Each setup's median round (by events/s); ratios are medians of in-round ratios."""
     print(f"{'setup':30} {'events/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} "
           f"{'lost':>5} {'twice':>5} {'reply/push':>11} {'CPU ms/ev':>9} {'SQL/ev':>6} "
@@ -266,6 +266,8 @@ def report(rounds: list[dict[str, dict[str, float]]]) -> None:
                                   for x in rounds)
         print(f"PostgreSQL 2 processes / 1 process: {ratio:.2f}")
         ceiling = statistics.median(ceiling_ratio(x["pg1"], x["pg2"]) for x in rounds)
+        if cap:
+            print(f"  each server process capped at {cap} of a core (--cpu-cap)")
         print(f"  the most this machine allows ({os.cpu_count()} cores / CPU per event of bot, "
               f"bench and PostgreSQL with 2 processes): {ceiling:.2f}")
     lost = sum(x[s]["lost"] + x[s]["twice"] for x in rounds for s in x)
@@ -319,7 +321,7 @@ def main() -> None:
         parser.error(f"unknown setups: {', '.join(sorted(unknown))}")
     rounds = [{setup: run_setup(setup, args) for setup in ["echo", *setups]}
               for _ in range(args.rounds)]
-    report(rounds)
+    report(rounds, args.cpu_cap)
 
 
 if __name__ == "__main__":
