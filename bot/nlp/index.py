@@ -14,6 +14,7 @@ on labelled questions (bench/fit_faq.py) and live in content/nlp/nlp.yaml.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,10 +106,8 @@ class FieldIndex:
         for doc, owner in zip(docs, owners, strict=True):
             self.asked[owner].update(doc)
         self.whole = [a | set(t) | set(x) for a, t, x in zip(self.asked, tags, texts, strict=True)]
-        self.items_of: dict[str, list[int]] = {}
-        for number, terms in enumerate(self.whole):
-            for term in terms:
-                self.items_of.setdefault(term, []).append(number)
+        self.items_of = _postings(self.whole)        # term -> items having it anywhere
+        self.asked_of = _postings(self.asked)        # term -> items with it in a phrasing
         self.terms = {t for terms in (*docs, *tags, *texts) for t in terms}
         if known:  # its words become words the bot knows (coverage, repairs)
             analyser.learn(self.terms)
@@ -128,19 +127,18 @@ class FieldIndex:
         masses = [(t, self.bm25.weight(t) * qf) for t, qf in query.terms.items()]
         total_mass = sum(m for _, m in masses) or 1.0
         touched = {i for t, _ in masses for i in self.items_of.get(t, ())}
-        shares = {i: (sum(m for t, m in masses if t in self.whole[i]) / total_mass,
-                      sum(m for t, m in masses if t in self.asked[i]) / total_mass)
-                  for i in touched}
+        shares = self._shares(masses, touched, total_mass)
         dice = self.ngrams.scores(query.grams)
         keep = set(sorted(touched, key=lambda i: -(shares[i][0] + shares[i][1]))[:PRUNE])
         keep |= {self.owners[d] for d in sorted(dice, key=lambda d: -dice[d])[:PRUNE]}
         fits = self.bm25.fits(query.terms, dice.keys(), keep)
         surface = bigrams(query.text)
+        surfaces = {doc: _dice(surface, self.surfaces[doc]) for doc in fits}
         best: dict[int, tuple[float, int]] = {}
         for doc, fit in fits.items():
             part = w.recall * fit.recall + w.precision * fit.precision + w.dice * dice.get(doc, 0)
             if w.surface:
-                part += w.surface * _dice(surface, self.surfaces[doc])
+                part += w.surface * surfaces[doc]
             owner = self.owners[doc]
             if owner not in best or part > best[owner][0]:
                 best[owner] = (part, doc)
@@ -150,11 +148,35 @@ class FieldIndex:
             fit = fits[doc]
             cover, asked = shares.get(owner, (0.0, 0.0))
             features = Features(fit.recall, fit.precision, dice.get(doc, 0.0), cover, asked,
-                                _dice(surface, self.surfaces[doc]))
+                                surfaces[doc])
             out[owner] = ((part + w.cover * cover + w.asked * asked) / total, features)
         return out
 
+    def _shares(self, masses: list[tuple[str, float]], touched: set[int],
+                total_mass: float) -> dict[int, tuple[float, float]]:
+        """Per touched item, the share of the query's mass found anywhere in it and in its
+        phrasings. Summed term by term in the query's order from each term's postings: the
+        same additions, in the same order, as summing over the query's terms per item."""
+        whole: dict[int, float] = dict.fromkeys(touched, 0.0)
+        asked: dict[int, float] = dict.fromkeys(touched, 0.0)
+        for term, mass in masses:
+            for item in self.items_of.get(term, ()):
+                whole[item] += mass
+            for item in self.asked_of.get(term, ()):
+                asked[item] += mass
+        return {i: (whole[i] / total_mass, asked[i] / total_mass) for i in touched}
 
+
+def _postings(term_sets: Sequence[set[str]]) -> dict[str, list[int]]:
+    """term -> the positions of the sets that hold it, in position order."""
+    postings: dict[str, list[int]] = {}
+    for number, terms in enumerate(term_sets):
+        for term in terms:
+            postings.setdefault(term, []).append(number)
+    return postings
+
+
+@functools.lru_cache(maxsize=1024)
 def bigrams(text: str) -> frozenset[str]:
     """Character bigrams of normalised text without its spaces (the text when shorter)."""
     flat = text.replace(" ", "")
