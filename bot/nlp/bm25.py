@@ -65,14 +65,21 @@ class Bm25Fields:
         self.unseen_idf = idf(0, n)
         self.doc_self = [self._score(d, d, length)
                          for d, length in zip(docs, self.lengths, strict=True)]
+        # per phrasing, what `_sat` computes from its length (the same expression, so the
+        # same floats); its terms, for looking a query term up
+        self.norms = [self._norm(length) for length in self.lengths]
+        self.doc_terms = [dict(d) for d in docs]
+        self.doc_postings = {t: [doc for doc, _ in p] for t, p in self.postings.items()}
 
     def weight(self, term: str) -> float:
         """The term's IDF (the unseen-term IDF when no phrasing or tag has it)."""
         return self.idf.get(term, self.unseen_idf)
 
+    def _norm(self, length: float) -> float:
+        return self.k1 * (1.0 - self.b + self.b * length / self.avgdl)
+
     def _sat(self, tf: float, length: float) -> float:
-        norm = self.k1 * (1.0 - self.b + self.b * length / self.avgdl)
-        return tf * (self.k1 + 1.0) / (tf + norm)
+        return tf * (self.k1 + 1.0) / (tf + self._norm(length))
 
     def _score(self, query: Terms, doc: Terms, length: float) -> float:
         return sum(self.weight(t) * self._sat(doc[t], length) for t in query if t in doc)
@@ -80,7 +87,7 @@ class Bm25Fields:
     def candidates(self, query: Terms, extra: Iterable[int] = ()) -> set[int]:
         """Phrasings sharing a term with the query, plus extra, plus the first phrasing of
         each entry that shares one only through its tags or answer."""
-        found = {doc for t in query for doc, _ in self.postings.get(t, ())} | set(extra)
+        found = {doc for t in query for doc in self.doc_postings.get(t, ())} | set(extra)
         reached = {self.owners[d] for d in found}
         for term in query:
             for entry in self.side.get(term, ()):
@@ -97,27 +104,25 @@ class Bm25Fields:
             return {}
         self_sat = self._sat(1.0, sum(query.values()))
         idf = {t: self.weight(t) for t in query}
-        mass = {t: idf[t] * w for t, w in query.items()}
-        total = sum(mass.values())
-        hits: dict[int, dict[str, float]] = defaultdict(dict)
-        for term in query:
-            for doc, tf in self.postings.get(term, ()):
-                hits[doc][term] = tf
-        return {d: self._fit(d, mass, idf, hits.get(d, {}), self_sat, total)
-                for d in self.candidates(query, extra)
+        mass = [(t, idf[t] * w, idf[t]) for t, w in query.items()]
+        total = sum(m for _, m, _ in mass)
+        return {d: self._fit(d, mass, self_sat, total) for d in self.candidates(query, extra)
                 if owners is None or self.owners[d] in owners}
 
-    def _fit(self, doc: int, mass: dict[str, float], idf: dict[str, float],
-             hits: dict[str, float], self_sat: float, total: float) -> Fit:
-        owner, length = self.owners[doc], self.lengths[doc]
+    def _fit(self, doc: int, mass: list[tuple[str, float, float]], self_sat: float,
+             total: float) -> Fit:
+        """mass: (term, IDF x weight, IDF) per query term, in the query's order."""
+        owner, terms = self.owners[doc], self.doc_terms[doc]
         tags, answers = self.tags[owner], self.answers[owner]
+        k1_plus_1, norm = self.k1 + 1.0, self.norms[doc]
         covered = score = 0.0
-        for term, m in mass.items():
-            tf = hits.get(term)
+        for term, m, term_idf in mass:
+            tf = terms.get(term)
             if tf:
-                sat = self._sat(tf, length)
-                score += idf[term] * sat
-                covered += m * min(1.0, sat / self_sat)
+                sat = tf * k1_plus_1 / (tf + norm)   # `_sat`, its norm computed once
+                score += term_idf * sat
+                share = sat / self_sat
+                covered += m * (share if share < 1.0 else 1.0)
             elif term in tags:
                 covered += m * self.tag_weight
             elif term in answers:
