@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 Terms = Mapping[str, float]  # term -> weighted frequency
 
@@ -21,8 +21,7 @@ def idf(df: int, n: int) -> float:
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
-@dataclass(frozen=True)
-class Fit:
+class Fit(NamedTuple):
     """How one phrasing fits a query, both 0..1: the IDF-weighted share of the query it covers
     (recall) and the BM25 share of the phrasing the query covers (precision)."""
 
@@ -40,16 +39,17 @@ class Bm25Fields:
                  answers: Sequence[Iterable[str]], k1: float = 1.2, b: float = 0.75,
                  tag_weight: float = 0.5, answer_weight: float = 0.3) -> None:
         self.k1, self.b, self.owners = k1, b, list(owners)
+        self.k1_plus_1 = k1 + 1.0
         self.tag_weight, self.answer_weight = tag_weight, answer_weight
         self.lengths = [sum(d.values()) for d in docs]
         self.avgdl = (sum(self.lengths) / len(docs)) if docs else 1.0
         self.docs_of: dict[int, list[int]] = defaultdict(list)
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self.postings: dict[str, list[int]] = defaultdict(list)   # term -> phrasings
         seen: dict[str, set[int]] = defaultdict(set)
         for number, (doc, owner) in enumerate(zip(docs, owners, strict=True)):
             self.docs_of[owner].append(number)
-            for term, tf in doc.items():
-                self.postings[term].append((number, tf))
+            for term in doc:
+                self.postings[term].append(number)
                 seen[term].add(owner)
         self.tags = [frozenset(t) for t in tags]
         self.answers = [frozenset(a) for a in answers]
@@ -66,10 +66,9 @@ class Bm25Fields:
         self.doc_self = [self._score(d, d, length)
                          for d, length in zip(docs, self.lengths, strict=True)]
         # per phrasing, what `_sat` computes from its length (the same expression, so the
-        # same floats); its terms, for looking a query term up
+        # same floats), and its terms' frequencies
         self.norms = [self._norm(length) for length in self.lengths]
         self.doc_terms = [dict(d) for d in docs]
-        self.doc_postings = {t: [doc for doc, _ in p] for t, p in self.postings.items()}
 
     def weight(self, term: str) -> float:
         """The term's IDF (the unseen-term IDF when no phrasing or tag has it)."""
@@ -79,7 +78,7 @@ class Bm25Fields:
         return self.k1 * (1.0 - self.b + self.b * length / self.avgdl)
 
     def _sat(self, tf: float, length: float) -> float:
-        return tf * (self.k1 + 1.0) / (tf + self._norm(length))
+        return tf * self.k1_plus_1 / (tf + self._norm(length))
 
     def _score(self, query: Terms, doc: Terms, length: float) -> float:
         return sum(self.weight(t) * self._sat(doc[t], length) for t in query if t in doc)
@@ -87,7 +86,7 @@ class Bm25Fields:
     def candidates(self, query: Terms, extra: Iterable[int] = ()) -> set[int]:
         """Phrasings sharing a term with the query, plus extra, plus the first phrasing of
         each entry that shares one only through its tags or answer."""
-        found = {doc for t in query for doc in self.doc_postings.get(t, ())} | set(extra)
+        found = {doc for t in query for doc in self.postings.get(t, ())} | set(extra)
         reached = {self.owners[d] for d in found}
         for term in query:
             for entry in self.side.get(term, ()):
@@ -114,7 +113,7 @@ class Bm25Fields:
         """mass: (term, IDF x weight, IDF) per query term, in the query's order."""
         owner, terms = self.owners[doc], self.doc_terms[doc]
         tags, answers = self.tags[owner], self.answers[owner]
-        k1_plus_1, norm = self.k1 + 1.0, self.norms[doc]
+        k1_plus_1, norm = self.k1_plus_1, self.norms[doc]
         covered = score = 0.0
         for term, m, term_idf in mass:
             tf = terms.get(term)
@@ -177,10 +176,14 @@ class GramIndex:
         """Weighted Dice 2·w(Q∩D) / (w(Q)+w(D)) for each document sharing an n-gram."""
         shared: dict[int, float] = defaultdict(float)
         query_mass = 0.0
+        known, postings = self.idf, self.postings
         for gram in grams:
-            weight = self.idf.get(gram)
-            query_mass += self.unseen_idf if weight is None else weight
-            if weight is not None:
-                for doc in self.postings[gram]:
-                    shared[doc] += weight
-        return {doc: 2.0 * w / (query_mass + self.mass[doc]) for doc, w in shared.items()}
+            weight = known.get(gram)
+            if weight is None:
+                query_mass += self.unseen_idf
+                continue
+            query_mass += weight
+            for doc in postings[gram]:
+                shared[doc] += weight
+        mass = self.mass
+        return {doc: 2.0 * w / (query_mass + mass[doc]) for doc, w in shared.items()}

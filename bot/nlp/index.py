@@ -18,7 +18,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.nlp.analyse import Analyser, Query
 from bot.nlp.bm25 import Bm25Fields, GramIndex, word_grams
@@ -71,6 +71,23 @@ class Features:
     surface: float = 0.0
 
 
+class Scored(NamedTuple):
+    """An item's fused score and its features' values (a `Features` only for the best)."""
+
+    score: float
+    recall: float
+    precision: float
+    dice: float
+    cover: float
+    asked: float
+    surface: float
+
+    def features(self) -> Features:
+        """The values as `Features`."""
+        return Features(self.recall, self.precision, self.dice, self.cover, self.asked,
+                        self.surface)
+
+
 @dataclass(frozen=True)
 class Hit:
     """One item (by position) with its fused score and features."""
@@ -115,13 +132,13 @@ class FieldIndex:
     def search(self, query: Query, weights: Weights, limit: int = 3) -> list[Hit]:
         """The best `limit` items, best first; a tie goes to the phrasing that reads most like
         the question (「我要怎麼提案」: 要怎麼提案 before 可以提案嗎), then to position."""
-        hits = self.features(query, weights)
-        ranked = sorted(hits.items(), key=lambda kv: (-round(kv[1][0], 4), -kv[1][1].surface,
-                                                      kv[0]))[:limit]
-        return [Hit(item, round(min(1.0, score), 4), f) for item, (score, f) in ranked
-                if score > 0]
+        scored = self.features(query, weights)
+        ranked = sorted(scored.items(), key=lambda kv: (-round(kv[1].score, 4), -kv[1].surface,
+                                                        kv[0]))[:limit]
+        return [Hit(item, round(min(1.0, s.score), 4), s.features()) for item, s in ranked
+                if s.score > 0]
 
-    def features(self, query: Query, w: Weights) -> dict[int, tuple[float, Features]]:
+    def features(self, query: Query, w: Weights) -> dict[int, Scored]:
         """The fused score and features of the promising items: the PRUNE best by whole-item
         and phrasing coverage, plus the owners of the best n-gram matches (typos)."""
         masses = [(t, self.bm25.weight(t) * qf) for t, qf in query.terms.items()]
@@ -129,27 +146,31 @@ class FieldIndex:
         touched = {i for t, _ in masses for i in self.items_of.get(t, ())}
         shares = self._shares(masses, touched, total_mass)
         dice = self.ngrams.scores(query.grams)
-        keep = set(sorted(touched, key=lambda i: -(shares[i][0] + shares[i][1]))[:PRUNE])
-        keep |= {self.owners[d] for d in sorted(dice, key=lambda d: -dice[d])[:PRUNE]}
+        # sorted by value, largest first, ties in iteration order: as sorting by -value
+        reach = {i: whole + asked for i, (whole, asked) in shares.items()}
+        keep = set(sorted(touched, key=reach.__getitem__, reverse=True)[:PRUNE])
+        keep |= {self.owners[d] for d in sorted(dice, key=dice.__getitem__, reverse=True)[:PRUNE]}
         fits = self.bm25.fits(query.terms, dice.keys(), keep)
         surface = bigrams(query.text)
-        surfaces = {doc: _dice(surface, self.surfaces[doc]) for doc in fits}
+        surfaces: dict[int, float] = {}   # every candidate's when weighed, else the best's
         best: dict[int, tuple[float, int]] = {}
         for doc, fit in fits.items():
             part = w.recall * fit.recall + w.precision * fit.precision + w.dice * dice.get(doc, 0)
             if w.surface:
+                surfaces[doc] = _dice(surface, self.surfaces[doc])
                 part += w.surface * surfaces[doc]
             owner = self.owners[doc]
             if owner not in best or part > best[owner][0]:
                 best[owner] = (part, doc)
         total = (w.recall + w.precision + w.dice + w.surface + w.cover + w.asked) or 1.0
-        out: dict[int, tuple[float, Features]] = {}
+        out: dict[int, Scored] = {}
         for owner, (part, doc) in best.items():
             fit = fits[doc]
             cover, asked = shares.get(owner, (0.0, 0.0))
-            features = Features(fit.recall, fit.precision, dice.get(doc, 0.0), cover, asked,
-                                surfaces[doc])
-            out[owner] = ((part + w.cover * cover + w.asked * asked) / total, features)
+            if doc not in surfaces:
+                surfaces[doc] = _dice(surface, self.surfaces[doc])
+            out[owner] = Scored((part + w.cover * cover + w.asked * asked) / total, fit.recall,
+                                fit.precision, dice.get(doc, 0.0), cover, asked, surfaces[doc])
         return out
 
     def _shares(self, masses: list[tuple[str, float]], touched: set[int],
