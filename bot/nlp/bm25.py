@@ -69,6 +69,10 @@ class Bm25Fields:
         # same floats), and its terms' frequencies
         self.norms = [self._norm(length) for length in self.lengths]
         self.doc_terms = [dict(d) for d in docs]
+        # term -> (entry, its first phrasing) for the entries with phrasings in `side`, in the
+        # order its set gives them (the order `candidates` adds them in)
+        self.side_first = {term: [(e, self.docs_of[e][0]) for e in entries if e in self.docs_of]
+                           for term, entries in self.side.items()}
 
     def weight(self, term: str) -> float:
         """The term's IDF (the unseen-term IDF when no phrasing or tag has it)."""
@@ -89,9 +93,9 @@ class Bm25Fields:
         found = {doc for t in query for doc in self.postings.get(t, ())} | set(extra)
         reached = {self.owners[d] for d in found}
         for term in query:
-            for entry in self.side.get(term, ()):
-                if entry not in reached and entry in self.docs_of:
-                    found.add(self.docs_of[entry][0])
+            for entry, first in self.side_first.get(term, ()):
+                if entry not in reached:
+                    found.add(first)
                     reached.add(entry)
         return found
 
