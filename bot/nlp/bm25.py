@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 Terms = Mapping[str, float]  # term -> weighted frequency
@@ -105,12 +105,17 @@ class Bm25Fields:
         when owners is given."""
         if not query:
             return {}
+        fit = self.scorer(query)
+        return {d: fit(d) for d in self.candidates(query, extra)
+                if owners is None or self.owners[d] in owners}
+
+    def scorer(self, query: Terms) -> Callable[[int], Fit]:
+        """The fit of a phrasing (by position) to the query, which has terms."""
         self_sat = self._sat(1.0, sum(query.values()))
         idf = {t: self.weight(t) for t in query}
         mass = [(t, idf[t] * w, idf[t]) for t, w in query.items()]
         total = sum(m for _, m, _ in mass)
-        return {d: self._fit(d, mass, self_sat, total) for d in self.candidates(query, extra)
-                if owners is None or self.owners[d] in owners}
+        return lambda doc: self._fit(doc, mass, self_sat, total)
 
     def _fit(self, doc: int, mass: list[tuple[str, float, float]], self_sat: float,
              total: float) -> Fit:

@@ -15,13 +15,14 @@ on labelled questions (bench/fit_faq.py) and live in content/nlp/nlp.yaml.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import heapq
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from bot.nlp.analyse import Analyser, Query
-from bot.nlp.bm25 import Bm25Fields, GramIndex, word_grams
+from bot.nlp.bm25 import Bm25Fields, Fit, GramIndex, word_grams
 from bot.nlp.yamlfile import read_yaml
 
 PRUNE = 12   # items whose phrasings are scored in full, per source of candidates
@@ -132,15 +133,16 @@ class FieldIndex:
     def search(self, query: Query, weights: Weights, limit: int = 3) -> list[Hit]:
         """The best `limit` items, best first; a tie goes to the phrasing that reads most like
         the question (「我要怎麼提案」: 要怎麼提案 before 可以提案嗎), then to position."""
-        scored = self.features(query, weights)
+        scored = self.features(query, weights, limit)
         ranked = sorted(scored.items(), key=lambda kv: (-round(kv[1].score, 4), -kv[1].surface,
                                                         kv[0]))[:limit]
         return [Hit(item, round(min(1.0, s.score), 4), s.features()) for item, s in ranked
                 if s.score > 0]
 
-    def features(self, query: Query, w: Weights) -> dict[int, Scored]:
+    def features(self, query: Query, w: Weights, limit: int | None = None) -> dict[int, Scored]:
         """The fused score and features of the promising items: the PRUNE best by whole-item
-        and phrasing coverage, plus the owners of the best n-gram matches (typos)."""
+        and phrasing coverage, plus the owners of the best n-gram matches (typos). With limit,
+        only items that may rank among the best `limit` (by rounded score)."""
         masses = [(t, self.bm25.weight(t) * qf) for t, qf in query.terms.items()]
         total_mass = sum(m for _, m in masses) or 1.0
         touched = {i for t, _ in masses for i in self.items_of.get(t, ())}
@@ -150,28 +152,64 @@ class FieldIndex:
         reach = {i: whole + asked for i, (whole, asked) in shares.items()}
         keep = set(sorted(touched, key=reach.__getitem__, reverse=True)[:PRUNE])
         keep |= {self.owners[d] for d in sorted(dice, key=dice.__getitem__, reverse=True)[:PRUNE]}
-        fits = self.bm25.fits(query.terms, dice.keys(), keep)
-        surface = bigrams(query.text)
-        surfaces: dict[int, float] = {}   # every candidate's when weighed, else the best's
-        best: dict[int, tuple[float, int]] = {}
-        for doc, fit in fits.items():
-            part = w.recall * fit.recall + w.precision * fit.precision + w.dice * dice.get(doc, 0)
-            if w.surface:
-                surfaces[doc] = _dice(surface, self.surfaces[doc])
-                part += w.surface * surfaces[doc]
-            owner = self.owners[doc]
-            if owner not in best or part > best[owner][0]:
-                best[owner] = (part, doc)
+        if not query.terms:
+            return {}
+        docs_of: dict[int, list[int]] = {}   # the candidate phrasings of each kept item
+        for doc in self.bm25.candidates(query.terms, dice.keys()):
+            if self.owners[doc] in keep:
+                docs_of.setdefault(self.owners[doc], []).append(doc)
         total = (w.recall + w.precision + w.dice + w.surface + w.cover + w.asked) or 1.0
+        bound = {i: self._bound(docs, dice, shares.get(i, (0.0, 0.0)), w, total)
+                 for i, docs in docs_of.items()}
+        fit, surface = self.bm25.scorer(query.terms), bigrams(query.text)
+        prune = limit is not None and min(w.recall, w.precision, w.dice, w.surface, w.cover,
+                                          w.asked) >= 0.0
+        floor: list[float] = []   # the best `limit` rounded scores so far (a min-heap)
         out: dict[int, Scored] = {}
-        for owner, (part, doc) in best.items():
-            fit = fits[doc]
-            cover, asked = shares.get(owner, (0.0, 0.0))
-            if doc not in surfaces:
-                surfaces[doc] = _dice(surface, self.surfaces[doc])
-            out[owner] = Scored((part + w.cover * cover + w.asked * asked) / total, fit.recall,
-                                fit.precision, dice.get(doc, 0.0), cover, asked, surfaces[doc])
+        for item in sorted(docs_of, key=bound.__getitem__, reverse=True) if prune else docs_of:
+            if prune and len(floor) == limit and round(bound[item], 4) < floor[0]:
+                break   # neither this item nor any after it can be among the best
+            out[item] = self._scored(docs_of[item], fit, dice, surface, w, total,
+                                     shares.get(item, (0.0, 0.0)))
+            if prune:
+                heapq.heappush(floor, round(out[item].score, 4))
+                if len(floor) > (limit or 0):
+                    heapq.heappop(floor)
         return out
+
+    def _scored(self, docs: list[int], fit: Callable[[int], Fit], dice: dict[int, float],
+                surface: frozenset[str], w: Weights, total: float,
+                shares: tuple[float, float]) -> Scored:
+        """An item scored by its best phrasing among docs (the first of equals)."""
+        best: tuple[float, int, Fit, float | None] | None = None
+        for doc in docs:
+            f = fit(doc)
+            part = w.recall * f.recall + w.precision * f.precision + w.dice * dice.get(doc, 0)
+            similar = None
+            if w.surface:
+                similar = _dice(surface, self.surfaces[doc])
+                part += w.surface * similar
+            if best is None or part > best[0]:
+                best = (part, doc, f, similar)
+        assert best is not None
+        part, doc, f, similar = best
+        if similar is None:
+            similar = _dice(surface, self.surfaces[doc])
+        cover, asked = shares
+        return Scored((part + w.cover * cover + w.asked * asked) / total, f.recall, f.precision,
+                      dice.get(doc, 0.0), cover, asked, similar)
+
+    @staticmethod
+    def _bound(docs: list[int], dice: dict[int, float], shares: tuple[float, float],
+               w: Weights, total: float) -> float:
+        """The most an item may score: `_scored`'s sum with recall, precision and surface at
+        their ceiling 1 and its best n-gram Dice; float rounding is monotonic, so (weights not
+        negative) none of its phrasings scores above it."""
+        part = w.recall * 1.0 + w.precision * 1.0 + w.dice * max(dice.get(d, 0) for d in docs)
+        if w.surface:
+            part += w.surface * 1.0
+        cover, asked = shares
+        return (part + w.cover * cover + w.asked * asked) / total
 
     def _shares(self, masses: list[tuple[str, float]], touched: set[int],
                 total_mass: float) -> dict[int, tuple[float, float]]:
