@@ -8,6 +8,7 @@ outweighing the rest of the question.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
@@ -115,7 +116,7 @@ class Bm25Fields:
         idf = {t: self.weight(t) for t in query}
         mass = [(t, idf[t] * w, idf[t]) for t, w in query.items()]
         total = sum(m for _, m, _ in mass)
-        return lambda doc: self._fit(doc, mass, self_sat, total)
+        return functools.partial(self._fit, mass=mass, self_sat=self_sat, total=total)
 
     def _fit(self, doc: int, mass: list[tuple[str, float, float]], self_sat: float,
              total: float) -> Fit:

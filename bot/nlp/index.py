@@ -155,9 +155,10 @@ class FieldIndex:
         if not query.terms:
             return {}
         docs_of: dict[int, list[int]] = {}   # the candidate phrasings of each kept item
+        owners = self.owners
         for doc in self.bm25.candidates(query.terms, dice.keys()):
-            if self.owners[doc] in keep:
-                docs_of.setdefault(self.owners[doc], []).append(doc)
+            if owners[doc] in keep:
+                docs_of.setdefault(owners[doc], []).append(doc)
         total = (w.recall + w.precision + w.dice + w.surface + w.cover + w.asked) or 1.0
         bound = {i: self._bound(docs, dice, shares.get(i, (0.0, 0.0)), w, total)
                  for i, docs in docs_of.items()}
@@ -205,7 +206,8 @@ class FieldIndex:
         """The most an item may score: `_scored`'s sum with recall, precision and surface at
         their ceiling 1 and its best n-gram Dice; float rounding is monotonic, so (weights not
         negative) none of its phrasings scores above it."""
-        part = w.recall * 1.0 + w.precision * 1.0 + w.dice * max(dice.get(d, 0) for d in docs)
+        best_dice = max(dice.get(d, 0) for d in docs) if w.dice else 0.0   # 0 x any is 0
+        part = w.recall * 1.0 + w.precision * 1.0 + w.dice * best_dice
         if w.surface:
             part += w.surface * 1.0
         cover, asked = shares
