@@ -107,11 +107,12 @@ class Bm25Fields:
         if not query:
             return {}
         fit = self.scorer(query)
-        return {d: fit(d) for d in self.candidates(query, extra)
+        return {d: Fit(*fit(d)) for d in self.candidates(query, extra)
                 if owners is None or self.owners[d] in owners}
 
-    def scorer(self, query: Terms) -> Callable[[int], Fit]:
-        """The fit of a phrasing (by position) to the query, which has terms."""
+    def scorer(self, query: Terms) -> Callable[[int], tuple[float, float]]:
+        """The fit (recall, precision) of a phrasing (by position) to the query, which has
+        terms; a plain pair, for speed."""
         self_sat = self._sat(1.0, sum(query.values()))
         idf = {t: self.weight(t) for t in query}
         mass = [(t, idf[t] * w, idf[t]) for t, w in query.items()]
@@ -119,7 +120,7 @@ class Bm25Fields:
         return functools.partial(self._fit, mass=mass, self_sat=self_sat, total=total)
 
     def _fit(self, doc: int, mass: list[tuple[str, float, float]], self_sat: float,
-             total: float) -> Fit:
+             total: float) -> tuple[float, float]:
         """mass: (term, IDF x weight, IDF) per query term, in the query's order."""
         owner, terms = self.owners[doc], self.doc_terms[doc]
         tags, answers = self.tags[owner], self.answers[owner]
@@ -136,8 +137,8 @@ class Bm25Fields:
                 covered += m * self.tag_weight
             elif term in answers:
                 covered += m * self.answer_weight
-        precision = score / (self.doc_self[doc] or 1.0)
-        return Fit(min(1.0, covered / total), min(1.0, precision))
+        recall, precision = covered / total, score / (self.doc_self[doc] or 1.0)
+        return (recall if recall < 1.0 else 1.0), (precision if precision < 1.0 else 1.0)
 
 
 def char_grams(text: str) -> set[str]:

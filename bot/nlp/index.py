@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from bot.nlp.analyse import Analyser, Query
-from bot.nlp.bm25 import Bm25Fields, Fit, GramIndex, word_grams
+from bot.nlp.bm25 import Bm25Fields, GramIndex, word_grams
 from bot.nlp.yamlfile import read_yaml
 
 PRUNE = 12   # items whose phrasings are scored in full, per source of candidates
@@ -156,9 +156,9 @@ class FieldIndex:
             return {}
         docs_of: dict[int, list[int]] = {}   # the candidate phrasings of each kept item
         owners = self.owners
-        for doc in self.bm25.candidates(query.terms, dice.keys()):
-            if owners[doc] in keep:
-                docs_of.setdefault(owners[doc], []).append(doc)
+        for doc in [d for d in self.bm25.candidates(query.terms, dice.keys())
+                    if owners[d] in keep]:
+            docs_of.setdefault(owners[doc], []).append(doc)
         total = (w.recall + w.precision + w.dice + w.surface + w.cover + w.asked) or 1.0
         bound = {i: self._bound(docs, dice, shares.get(i, (0.0, 0.0)), w, total)
                  for i, docs in docs_of.items()}
@@ -178,26 +178,27 @@ class FieldIndex:
                     heapq.heappop(floor)
         return out
 
-    def _scored(self, docs: list[int], fit: Callable[[int], Fit], dice: dict[int, float],
+    def _scored(self, docs: list[int], fit: Callable[[int], tuple[float, float]],
+                dice: dict[int, float],
                 surface: frozenset[str], w: Weights, total: float,
                 shares: tuple[float, float]) -> Scored:
         """An item scored by its best phrasing among docs (the first of equals)."""
-        best: tuple[float, int, Fit, float | None] | None = None
+        best: tuple[float, int, float, float, float | None] | None = None
         for doc in docs:
-            f = fit(doc)
-            part = w.recall * f.recall + w.precision * f.precision + w.dice * dice.get(doc, 0)
+            recall, precision = fit(doc)
+            part = w.recall * recall + w.precision * precision + w.dice * dice.get(doc, 0)
             similar = None
             if w.surface:
                 similar = _dice(surface, self.surfaces[doc])
                 part += w.surface * similar
             if best is None or part > best[0]:
-                best = (part, doc, f, similar)
+                best = (part, doc, recall, precision, similar)
         assert best is not None
-        part, doc, f, similar = best
+        part, doc, recall, precision, similar = best
         if similar is None:
             similar = _dice(surface, self.surfaces[doc])
         cover, asked = shares
-        return Scored((part + w.cover * cover + w.asked * asked) / total, f.recall, f.precision,
+        return Scored((part + w.cover * cover + w.asked * asked) / total, recall, precision,
                       dice.get(doc, 0.0), cover, asked, similar)
 
     @staticmethod
