@@ -106,18 +106,25 @@ class Bm25Fields:
         when owners is given."""
         if not query:
             return {}
-        fit = self.scorer(query)
+        fit = self.scorer(query, self.masses(query))
         return {d: Fit(*fit(d)) for d in self.candidates(query, extra)
                 if owners is None or self.owners[d] in owners}
 
-    def scorer(self, query: Terms) -> Callable[[int], tuple[float, float]]:
+    def masses(self, query: Terms) -> list[tuple[str, float, float]]:
+        """(term, IDF x weight, IDF) per query term, in the query's order."""
+        out = []
+        for term, weight in query.items():
+            idf = self.weight(term)
+            out.append((term, idf * weight, idf))
+        return out
+
+    def scorer(self, query: Terms, masses: list[tuple[str, float, float]]
+               ) -> Callable[[int], tuple[float, float]]:
         """The fit (recall, precision) of a phrasing (by position) to the query, which has
-        terms; a plain pair, for speed."""
+        terms, and its `masses`; a plain pair, for speed."""
         self_sat = self._sat(1.0, sum(query.values()))
-        idf = {t: self.weight(t) for t in query}
-        mass = [(t, idf[t] * w, idf[t]) for t, w in query.items()]
-        total = sum(m for _, m, _ in mass)
-        return functools.partial(self._fit, mass=mass, self_sat=self_sat, total=total)
+        total = sum(m for _, m, _ in masses)
+        return functools.partial(self._fit, mass=masses, self_sat=self_sat, total=total)
 
     def _fit(self, doc: int, mass: list[tuple[str, float, float]], self_sat: float,
              total: float) -> tuple[float, float]:

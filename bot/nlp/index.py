@@ -143,9 +143,9 @@ class FieldIndex:
         """The fused score and features of the promising items: the PRUNE best by whole-item
         and phrasing coverage, plus the owners of the best n-gram matches (typos). With limit,
         only items that may rank among the best `limit` (by rounded score)."""
-        masses = [(t, self.bm25.weight(t) * qf) for t, qf in query.terms.items()]
-        total_mass = sum(m for _, m in masses) or 1.0
-        touched = {i for t, _ in masses for i in self.items_of.get(t, ())}
+        masses = self.bm25.masses(query.terms)
+        total_mass = sum(m for _, m, _ in masses) or 1.0
+        touched = {i for t, _, _ in masses for i in self.items_of.get(t, ())}
         shares = self._shares(masses, touched, total_mass)
         dice = self.ngrams.scores(query.grams)
         # sorted by value, largest first, ties in iteration order: as sorting by -value
@@ -162,7 +162,7 @@ class FieldIndex:
         total = (w.recall + w.precision + w.dice + w.surface + w.cover + w.asked) or 1.0
         bound = {i: self._bound(docs, dice, shares.get(i, (0.0, 0.0)), w, total)
                  for i, docs in docs_of.items()}
-        fit, surface = self.bm25.scorer(query.terms), bigrams(query.text)
+        fit, surface = self.bm25.scorer(query.terms, masses), bigrams(query.text)
         prune = limit is not None and min(w.recall, w.precision, w.dice, w.surface, w.cover,
                                           w.asked) >= 0.0
         floor: list[float] = []   # the best `limit` rounded scores so far (a min-heap)
@@ -214,14 +214,14 @@ class FieldIndex:
         cover, asked = shares
         return (part + w.cover * cover + w.asked * asked) / total
 
-    def _shares(self, masses: list[tuple[str, float]], touched: set[int],
+    def _shares(self, masses: list[tuple[str, float, float]], touched: set[int],
                 total_mass: float) -> dict[int, tuple[float, float]]:
         """Per touched item, the share of the query's mass found anywhere in it and in its
         phrasings. Summed term by term in the query's order from each term's postings: the
         same additions, in the same order, as summing over the query's terms per item."""
         whole: dict[int, float] = dict.fromkeys(touched, 0.0)
         asked: dict[int, float] = dict.fromkeys(touched, 0.0)
-        for term, mass in masses:
+        for term, mass, _ in masses:
             for item in self.items_of.get(term, ()):
                 whole[item] += mass
             for item in self.asked_of.get(term, ()):
