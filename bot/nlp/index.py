@@ -140,25 +140,12 @@ class FieldIndex:
                 if s.score > 0]
 
     def features(self, query: Query, w: Weights, limit: int | None = None) -> dict[int, Scored]:
-        """The fused score and features of the promising items: the PRUNE best by whole-item
-        and phrasing coverage, plus the owners of the best n-gram matches (typos). With limit,
-        only items that may rank among the best `limit` (by rounded score)."""
-        masses = self.bm25.masses(query.terms)
-        total_mass = sum(m for _, m, _ in masses) or 1.0
-        touched = {i for t, _, _ in masses for i in self.items_of.get(t, ())}
-        shares = self._shares(masses, touched, total_mass)
-        dice = self.ngrams.scores(query.grams)
-        # sorted by value, largest first, ties in iteration order: as sorting by -value
-        reach = {i: whole + asked for i, (whole, asked) in shares.items()}
-        keep = set(sorted(touched, key=reach.__getitem__, reverse=True)[:PRUNE])
-        keep |= {self.owners[d] for d in sorted(dice, key=dice.__getitem__, reverse=True)[:PRUNE]}
+        """The fused score and features of the promising items (see `_candidates`); with limit,
+        only of those that may rank among the best `limit` (by rounded score)."""
         if not query.terms:
             return {}
-        docs_of: dict[int, list[int]] = {}   # the candidate phrasings of each kept item
-        owners = self.owners
-        for doc in [d for d in self.bm25.candidates(query.terms, dice.keys())
-                    if owners[d] in keep]:
-            docs_of.setdefault(owners[doc], []).append(doc)
+        masses = self.bm25.masses(query.terms)
+        shares, dice, docs_of = self._candidates(query, masses)
         total = (w.recall + w.precision + w.dice + w.surface + w.cover + w.asked) or 1.0
         bound = {i: self._bound(docs, dice, shares.get(i, (0.0, 0.0)), w, total)
                  for i, docs in docs_of.items()}
@@ -178,9 +165,29 @@ class FieldIndex:
                     heapq.heappop(floor)
         return out
 
+    def _candidates(self, query: Query, masses: list[tuple[str, float, float]]
+                    ) -> tuple[dict[int, tuple[float, float]], dict[int, float],
+                               dict[int, list[int]]]:
+        """The items' coverage shares, the phrasings' n-gram Dice, and the candidate phrasings
+        (`Bm25Fields.candidates`, in its order) of the promising items: the PRUNE best by
+        whole-item and phrasing coverage, plus the owners of the best n-gram matches (typos)."""
+        total_mass = sum(m for _, m, _ in masses) or 1.0
+        touched = {i for t, _, _ in masses for i in self.items_of.get(t, ())}
+        shares = self._shares(masses, touched, total_mass)
+        dice = self.ngrams.scores(query.grams)
+        # sorted by value, largest first, ties in iteration order: as sorting by -value
+        reach = {i: whole + asked for i, (whole, asked) in shares.items()}
+        keep = set(sorted(touched, key=reach.__getitem__, reverse=True)[:PRUNE])
+        keep |= {self.owners[d] for d in sorted(dice, key=dice.__getitem__, reverse=True)[:PRUNE]}
+        docs_of: dict[int, list[int]] = {}
+        owners = self.owners
+        for doc in [d for d in self.bm25.candidates(query.terms, dice.keys())
+                    if owners[d] in keep]:
+            docs_of.setdefault(owners[doc], []).append(doc)
+        return shares, dice, docs_of
+
     def _scored(self, docs: list[int], fit: Callable[[int], tuple[float, float]],
-                dice: dict[int, float],
-                surface: frozenset[str], w: Weights, total: float,
+                dice: dict[int, float], surface: frozenset[str], w: Weights, total: float,
                 shares: tuple[float, float]) -> Scored:
         """An item scored by its best phrasing among docs (the first of equals)."""
         best: tuple[float, int, float, float, float | None] | None = None
