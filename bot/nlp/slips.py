@@ -62,13 +62,15 @@ class SlipFixer:
         if not self._gaps or len(text) < MIN_LEN:
             return None
         free: list[bool] = []   # segmenting is the dear part: only when a window may be a slip
+        pairs = [text[i:i + 2] for i in range(len(text) - 1)]
         for length in range(MAX_LEN, MIN_LEN - 1, -1):
             edges = self._edges.get(length, set())
             for start in range(len(text) - length + 1):
-                window = text[start:start + length]
-                if (window[:2] not in edges and window[-2:] not in edges
-                        and window[0] + window[-1] not in edges):
+                end = start + length
+                if (pairs[start] not in edges and pairs[end - 2] not in edges
+                        and text[start] + text[end - 1] not in edges):
                     continue
+                window = text[start:end]
                 if window in self.vocabulary or not _CJK.match(window):
                     continue
                 found: set[str] = set()
