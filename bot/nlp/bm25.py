@@ -8,10 +8,11 @@ outweighing the rest of the question.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
-from collections.abc import Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 Terms = Mapping[str, float]  # term -> weighted frequency
 
@@ -21,8 +22,7 @@ def idf(df: int, n: int) -> float:
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
-@dataclass(frozen=True)
-class Fit:
+class Fit(NamedTuple):
     """How one phrasing fits a query, both 0..1: the IDF-weighted share of the query it covers
     (recall) and the BM25 share of the phrasing the query covers (precision)."""
 
@@ -40,16 +40,17 @@ class Bm25Fields:
                  answers: Sequence[Iterable[str]], k1: float = 1.2, b: float = 0.75,
                  tag_weight: float = 0.5, answer_weight: float = 0.3) -> None:
         self.k1, self.b, self.owners = k1, b, list(owners)
+        self.k1_plus_1 = k1 + 1.0
         self.tag_weight, self.answer_weight = tag_weight, answer_weight
         self.lengths = [sum(d.values()) for d in docs]
         self.avgdl = (sum(self.lengths) / len(docs)) if docs else 1.0
         self.docs_of: dict[int, list[int]] = defaultdict(list)
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self.postings: dict[str, list[int]] = defaultdict(list)   # term -> phrasings
         seen: dict[str, set[int]] = defaultdict(set)
         for number, (doc, owner) in enumerate(zip(docs, owners, strict=True)):
             self.docs_of[owner].append(number)
-            for term, tf in doc.items():
-                self.postings[term].append((number, tf))
+            for term in doc:
+                self.postings[term].append(number)
                 seen[term].add(owner)
         self.tags = [frozenset(t) for t in tags]
         self.answers = [frozenset(a) for a in answers]
@@ -65,14 +66,24 @@ class Bm25Fields:
         self.unseen_idf = idf(0, n)
         self.doc_self = [self._score(d, d, length)
                          for d, length in zip(docs, self.lengths, strict=True)]
+        # per phrasing, what `_sat` computes from its length (the same expression, so the
+        # same floats), and its terms' frequencies
+        self.norms = [self._norm(length) for length in self.lengths]
+        self.doc_terms = [dict(d) for d in docs]
+        # term -> (entry, its first phrasing) for the entries with phrasings in `side`, in the
+        # order its set gives them (the order `candidates` adds them in)
+        self.side_first = {term: [(e, self.docs_of[e][0]) for e in entries if e in self.docs_of]
+                           for term, entries in self.side.items()}
 
     def weight(self, term: str) -> float:
         """The term's IDF (the unseen-term IDF when no phrasing or tag has it)."""
         return self.idf.get(term, self.unseen_idf)
 
+    def _norm(self, length: float) -> float:
+        return self.k1 * (1.0 - self.b + self.b * length / self.avgdl)
+
     def _sat(self, tf: float, length: float) -> float:
-        norm = self.k1 * (1.0 - self.b + self.b * length / self.avgdl)
-        return tf * (self.k1 + 1.0) / (tf + norm)
+        return tf * self.k1_plus_1 / (tf + self._norm(length))
 
     def _score(self, query: Terms, doc: Terms, length: float) -> float:
         return sum(self.weight(t) * self._sat(doc[t], length) for t in query if t in doc)
@@ -80,12 +91,12 @@ class Bm25Fields:
     def candidates(self, query: Terms, extra: Iterable[int] = ()) -> set[int]:
         """Phrasings sharing a term with the query, plus extra, plus the first phrasing of
         each entry that shares one only through its tags or answer."""
-        found = {doc for t in query for doc, _ in self.postings.get(t, ())} | set(extra)
+        found = {doc for t in query for doc in self.postings.get(t, ())} | set(extra)
         reached = {self.owners[d] for d in found}
         for term in query:
-            for entry in self.side.get(term, ()):
-                if entry not in reached and entry in self.docs_of:
-                    found.add(self.docs_of[entry][0])
+            for entry, first in self.side_first.get(term, ()):
+                if entry not in reached:
+                    found.add(first)
                     reached.add(entry)
         return found
 
@@ -95,35 +106,46 @@ class Bm25Fields:
         when owners is given."""
         if not query:
             return {}
-        self_sat = self._sat(1.0, sum(query.values()))
-        idf = {t: self.weight(t) for t in query}
-        mass = {t: idf[t] * w for t, w in query.items()}
-        total = sum(mass.values())
-        hits: dict[int, dict[str, float]] = defaultdict(dict)
-        for term in query:
-            for doc, tf in self.postings.get(term, ()):
-                hits[doc][term] = tf
-        return {d: self._fit(d, mass, idf, hits.get(d, {}), self_sat, total)
-                for d in self.candidates(query, extra)
+        fit = self.scorer(query, self.masses(query))
+        return {d: Fit(*fit(d)) for d in self.candidates(query, extra)
                 if owners is None or self.owners[d] in owners}
 
-    def _fit(self, doc: int, mass: dict[str, float], idf: dict[str, float],
-             hits: dict[str, float], self_sat: float, total: float) -> Fit:
-        owner, length = self.owners[doc], self.lengths[doc]
+    def masses(self, query: Terms) -> list[tuple[str, float, float]]:
+        """(term, IDF x weight, IDF) per query term, in the query's order."""
+        out = []
+        for term, weight in query.items():
+            idf = self.weight(term)
+            out.append((term, idf * weight, idf))
+        return out
+
+    def scorer(self, query: Terms, masses: list[tuple[str, float, float]]
+               ) -> Callable[[int], tuple[float, float]]:
+        """The fit (recall, precision) of a phrasing (by position) to the query, which has
+        terms, and its `masses`; a plain pair, for speed."""
+        self_sat = self._sat(1.0, sum(query.values()))
+        total = sum(m for _, m, _ in masses)
+        return functools.partial(self._fit, mass=masses, self_sat=self_sat, total=total)
+
+    def _fit(self, doc: int, mass: list[tuple[str, float, float]], self_sat: float,
+             total: float) -> tuple[float, float]:
+        """mass: (term, IDF x weight, IDF) per query term, in the query's order."""
+        owner, terms = self.owners[doc], self.doc_terms[doc]
         tags, answers = self.tags[owner], self.answers[owner]
+        k1_plus_1, norm = self.k1_plus_1, self.norms[doc]
         covered = score = 0.0
-        for term, m in mass.items():
-            tf = hits.get(term)
+        for term, m, term_idf in mass:
+            tf = terms.get(term)
             if tf:
-                sat = self._sat(tf, length)
-                score += idf[term] * sat
-                covered += m * min(1.0, sat / self_sat)
+                sat = tf * k1_plus_1 / (tf + norm)   # `_sat`, its norm computed once
+                score += term_idf * sat
+                share = sat / self_sat
+                covered += m * (share if share < 1.0 else 1.0)
             elif term in tags:
                 covered += m * self.tag_weight
             elif term in answers:
                 covered += m * self.answer_weight
-        precision = score / (self.doc_self[doc] or 1.0)
-        return Fit(min(1.0, covered / total), min(1.0, precision))
+        recall, precision = covered / total, score / (self.doc_self[doc] or 1.0)
+        return (recall if recall < 1.0 else 1.0), (precision if precision < 1.0 else 1.0)
 
 
 def char_grams(text: str) -> set[str]:
@@ -172,10 +194,14 @@ class GramIndex:
         """Weighted Dice 2·w(Q∩D) / (w(Q)+w(D)) for each document sharing an n-gram."""
         shared: dict[int, float] = defaultdict(float)
         query_mass = 0.0
+        known, postings = self.idf, self.postings
         for gram in grams:
-            weight = self.idf.get(gram)
-            query_mass += self.unseen_idf if weight is None else weight
-            if weight is not None:
-                for doc in self.postings[gram]:
-                    shared[doc] += weight
-        return {doc: 2.0 * w / (query_mass + self.mass[doc]) for doc, w in shared.items()}
+            weight = known.get(gram)
+            if weight is None:
+                query_mass += self.unseen_idf
+                continue
+            query_mass += weight
+            for doc in postings[gram]:
+                shared[doc] += weight
+        mass = self.mass
+        return {doc: 2.0 * w / (query_mass + mass[doc]) for doc, w in shared.items()}

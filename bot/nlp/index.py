@@ -14,10 +14,12 @@ on labelled questions (bench/fit_faq.py) and live in content/nlp/nlp.yaml.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import heapq
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.nlp.analyse import Analyser, Query
 from bot.nlp.bm25 import Bm25Fields, GramIndex, word_grams
@@ -70,6 +72,23 @@ class Features:
     surface: float = 0.0
 
 
+class Scored(NamedTuple):
+    """An item's fused score and its features' values (a `Features` only for the best)."""
+
+    score: float
+    recall: float
+    precision: float
+    dice: float
+    cover: float
+    asked: float
+    surface: float
+
+    def features(self) -> Features:
+        """The values as `Features`."""
+        return Features(self.recall, self.precision, self.dice, self.cover, self.asked,
+                        self.surface)
+
+
 @dataclass(frozen=True)
 class Hit:
     """One item (by position) with its fused score and features."""
@@ -105,10 +124,8 @@ class FieldIndex:
         for doc, owner in zip(docs, owners, strict=True):
             self.asked[owner].update(doc)
         self.whole = [a | set(t) | set(x) for a, t, x in zip(self.asked, tags, texts, strict=True)]
-        self.items_of: dict[str, list[int]] = {}
-        for number, terms in enumerate(self.whole):
-            for term in terms:
-                self.items_of.setdefault(term, []).append(number)
+        self.items_of = _postings(self.whole)        # term -> items having it anywhere
+        self.asked_of = _postings(self.asked)        # term -> items with it in a phrasing
         self.terms = {t for terms in (*docs, *tags, *texts) for t in terms}
         if known:  # its words become words the bot knows (coverage, repairs)
             analyser.learn(self.terms)
@@ -116,45 +133,119 @@ class FieldIndex:
     def search(self, query: Query, weights: Weights, limit: int = 3) -> list[Hit]:
         """The best `limit` items, best first; a tie goes to the phrasing that reads most like
         the question (「我要怎麼提案」: 要怎麼提案 before 可以提案嗎), then to position."""
-        hits = self.features(query, weights)
-        ranked = sorted(hits.items(), key=lambda kv: (-round(kv[1][0], 4), -kv[1][1].surface,
-                                                      kv[0]))[:limit]
-        return [Hit(item, round(min(1.0, score), 4), f) for item, (score, f) in ranked
-                if score > 0]
+        scored = self.features(query, weights, limit)
+        ranked = sorted(scored.items(), key=lambda kv: (-round(kv[1].score, 4), -kv[1].surface,
+                                                        kv[0]))[:limit]
+        return [Hit(item, round(min(1.0, s.score), 4), s.features()) for item, s in ranked
+                if s.score > 0]
 
-    def features(self, query: Query, w: Weights) -> dict[int, tuple[float, Features]]:
-        """The fused score and features of the promising items: the PRUNE best by whole-item
-        and phrasing coverage, plus the owners of the best n-gram matches (typos)."""
-        masses = [(t, self.bm25.weight(t) * qf) for t, qf in query.terms.items()]
-        total_mass = sum(m for _, m in masses) or 1.0
-        touched = {i for t, _ in masses for i in self.items_of.get(t, ())}
-        shares = {i: (sum(m for t, m in masses if t in self.whole[i]) / total_mass,
-                      sum(m for t, m in masses if t in self.asked[i]) / total_mass)
-                  for i in touched}
-        dice = self.ngrams.scores(query.grams)
-        keep = set(sorted(touched, key=lambda i: -(shares[i][0] + shares[i][1]))[:PRUNE])
-        keep |= {self.owners[d] for d in sorted(dice, key=lambda d: -dice[d])[:PRUNE]}
-        fits = self.bm25.fits(query.terms, dice.keys(), keep)
-        surface = bigrams(query.text)
-        best: dict[int, tuple[float, int]] = {}
-        for doc, fit in fits.items():
-            part = w.recall * fit.recall + w.precision * fit.precision + w.dice * dice.get(doc, 0)
-            if w.surface:
-                part += w.surface * _dice(surface, self.surfaces[doc])
-            owner = self.owners[doc]
-            if owner not in best or part > best[owner][0]:
-                best[owner] = (part, doc)
+    def features(self, query: Query, w: Weights, limit: int | None = None) -> dict[int, Scored]:
+        """The fused score and features of the promising items (see `_candidates`); with limit,
+        only of those that may rank among the best `limit` (by rounded score)."""
+        if not query.terms:
+            return {}
+        masses = self.bm25.masses(query.terms)
+        shares, dice, docs_of = self._candidates(query, masses)
         total = (w.recall + w.precision + w.dice + w.surface + w.cover + w.asked) or 1.0
-        out: dict[int, tuple[float, Features]] = {}
-        for owner, (part, doc) in best.items():
-            fit = fits[doc]
-            cover, asked = shares.get(owner, (0.0, 0.0))
-            features = Features(fit.recall, fit.precision, dice.get(doc, 0.0), cover, asked,
-                                _dice(surface, self.surfaces[doc]))
-            out[owner] = ((part + w.cover * cover + w.asked * asked) / total, features)
+        bound = {i: self._bound(docs, dice, shares.get(i, (0.0, 0.0)), w, total)
+                 for i, docs in docs_of.items()}
+        fit, surface = self.bm25.scorer(query.terms, masses), bigrams(query.text)
+        prune = limit is not None and min(w.recall, w.precision, w.dice, w.surface, w.cover,
+                                          w.asked) >= 0.0
+        floor: list[float] = []   # the best `limit` rounded scores so far (a min-heap)
+        out: dict[int, Scored] = {}
+        for item in sorted(docs_of, key=bound.__getitem__, reverse=True) if prune else docs_of:
+            if prune and len(floor) == limit and round(bound[item], 4) < floor[0]:
+                break   # neither this item nor any after it can be among the best
+            out[item] = self._scored(docs_of[item], fit, dice, surface, w, total,
+                                     shares.get(item, (0.0, 0.0)))
+            if prune:
+                heapq.heappush(floor, round(out[item].score, 4))
+                if len(floor) > (limit or 0):
+                    heapq.heappop(floor)
         return out
 
+    def _candidates(self, query: Query, masses: list[tuple[str, float, float]]
+                    ) -> tuple[dict[int, tuple[float, float]], dict[int, float],
+                               dict[int, list[int]]]:
+        """The items' coverage shares, the phrasings' n-gram Dice, and the candidate phrasings
+        (`Bm25Fields.candidates`, in its order) of the promising items: the PRUNE best by
+        whole-item and phrasing coverage, plus the owners of the best n-gram matches (typos)."""
+        total_mass = sum(m for _, m, _ in masses) or 1.0
+        touched = {i for t, _, _ in masses for i in self.items_of.get(t, ())}
+        shares = self._shares(masses, touched, total_mass)
+        dice = self.ngrams.scores(query.grams)
+        # sorted by value, largest first, ties in iteration order: as sorting by -value
+        reach = {i: whole + asked for i, (whole, asked) in shares.items()}
+        keep = set(sorted(touched, key=reach.__getitem__, reverse=True)[:PRUNE])
+        keep |= {self.owners[d] for d in sorted(dice, key=dice.__getitem__, reverse=True)[:PRUNE]}
+        docs_of: dict[int, list[int]] = {}
+        owners = self.owners
+        for doc in [d for d in self.bm25.candidates(query.terms, dice.keys())
+                    if owners[d] in keep]:
+            docs_of.setdefault(owners[doc], []).append(doc)
+        return shares, dice, docs_of
 
+    def _scored(self, docs: list[int], fit: Callable[[int], tuple[float, float]],
+                dice: dict[int, float], surface: frozenset[str], w: Weights, total: float,
+                shares: tuple[float, float]) -> Scored:
+        """An item scored by its best phrasing among docs (the first of equals)."""
+        best: tuple[float, int, float, float, float | None] | None = None
+        for doc in docs:
+            recall, precision = fit(doc)
+            part = w.recall * recall + w.precision * precision + w.dice * dice.get(doc, 0)
+            similar = None
+            if w.surface:
+                similar = _dice(surface, self.surfaces[doc])
+                part += w.surface * similar
+            if best is None or part > best[0]:
+                best = (part, doc, recall, precision, similar)
+        assert best is not None
+        part, doc, recall, precision, similar = best
+        if similar is None:
+            similar = _dice(surface, self.surfaces[doc])
+        cover, asked = shares
+        return Scored((part + w.cover * cover + w.asked * asked) / total, recall, precision,
+                      dice.get(doc, 0.0), cover, asked, similar)
+
+    @staticmethod
+    def _bound(docs: list[int], dice: dict[int, float], shares: tuple[float, float],
+               w: Weights, total: float) -> float:
+        """The most an item may score: `_scored`'s sum with recall, precision and surface at
+        their ceiling 1 and its best n-gram Dice; float rounding is monotonic, so (weights not
+        negative) none of its phrasings scores above it."""
+        best_dice = max(dice.get(d, 0) for d in docs) if w.dice else 0.0   # 0 x any is 0
+        part = w.recall * 1.0 + w.precision * 1.0 + w.dice * best_dice
+        if w.surface:
+            part += w.surface * 1.0
+        cover, asked = shares
+        return (part + w.cover * cover + w.asked * asked) / total
+
+    def _shares(self, masses: list[tuple[str, float, float]], touched: set[int],
+                total_mass: float) -> dict[int, tuple[float, float]]:
+        """Per touched item, the share of the query's mass found anywhere in it and in its
+        phrasings. Summed term by term in the query's order from each term's postings: the
+        same additions, in the same order, as summing over the query's terms per item."""
+        whole: dict[int, float] = dict.fromkeys(touched, 0.0)
+        asked: dict[int, float] = dict.fromkeys(touched, 0.0)
+        for term, mass, _ in masses:
+            for item in self.items_of.get(term, ()):
+                whole[item] += mass
+            for item in self.asked_of.get(term, ()):
+                asked[item] += mass
+        return {i: (whole[i] / total_mass, asked[i] / total_mass) for i in touched}
+
+
+def _postings(term_sets: Sequence[set[str]]) -> dict[str, list[int]]:
+    """term -> the positions of the sets that hold it, in position order."""
+    postings: dict[str, list[int]] = {}
+    for number, terms in enumerate(term_sets):
+        for term in terms:
+            postings.setdefault(term, []).append(number)
+    return postings
+
+
+@functools.lru_cache(maxsize=1024)
 def bigrams(text: str) -> frozenset[str]:
     """Character bigrams of normalised text without its spaces (the text when shorter)."""
     flat = text.replace(" ", "")

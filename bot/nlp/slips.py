@@ -31,6 +31,9 @@ class SlipFixer:
         self.stopwords = stopwords
         self.vocabulary: set[str] = set()
         self._gaps: dict[str, set[str]] = defaultdict(set)
+        # per length, the first two, last two, and first and last characters of those words:
+        # a window one character off a word shares one of them with it (a quick first test)
+        self._edges: dict[int, set[str]] = defaultdict(set)
 
     def learn(self, word: str) -> None:
         """Index a vocabulary word: each of its characters replaced by a gap."""
@@ -38,6 +41,7 @@ class SlipFixer:
         if MIN_LEN <= len(word) <= MAX_LEN and _CJK.match(word) and not self._filler(word):
             for i in range(len(word)):
                 self._gaps[word[:i] + GAP + word[i + 1:]].add(word)
+            self._edges[len(word)].update((word[:2], word[-2:], word[0] + word[-1]))
 
     def _filler(self, word: str) -> bool:
         """Whether word holds a filler word (為什麼 holds 什麼): 寫什麼 is no slip of it."""
@@ -57,14 +61,25 @@ class SlipFixer:
     def _first(self, text: str) -> tuple[int, str] | None:
         if not self._gaps or len(text) < MIN_LEN:
             return None
-        free = self._free(text)
+        free: list[bool] = []   # segmenting is the dear part: only when a window may be a slip
+        pairs = [text[i:i + 2] for i in range(len(text) - 1)]
         for length in range(MAX_LEN, MIN_LEN - 1, -1):
+            edges = self._edges.get(length, set())
             for start in range(len(text) - length + 1):
-                window = text[start:start + length]
+                end = start + length
+                if (pairs[start] not in edges and pairs[end - 2] not in edges
+                        and text[start] + text[end - 1] not in edges):
+                    continue
+                window = text[start:end]
                 if window in self.vocabulary or not _CJK.match(window):
                     continue
-                found = {w for i in self._slots(length) if free[start + i]
-                         for w in self._gaps.get(window[:i] + GAP + window[i + 1:], ())}
+                found: set[str] = set()
+                for i in self._slots(length):
+                    words = self._gaps.get(window[:i] + GAP + window[i + 1:])
+                    if words:
+                        free = free or self._free(text)
+                        if free[start + i]:
+                            found |= words
                 if len(found) == 1:
                     return start, found.pop()
         return None
