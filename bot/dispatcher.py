@@ -17,7 +17,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from bot.core.types import Context, Incoming, Reply, Text, Turn
-from bot.effects import ENDS_CONVERSATION, apply_effect
+from bot.effects import ENDS_CONVERSATION, apply_effect, apply_effects
 from bot.handlers.deps import Deps
 from bot.handlers.router import route
 from bot.storage import conversations, people
@@ -148,10 +148,8 @@ class Dispatcher:
         saved = {key: c for key, c in chains.items() if key not in conflicts}
         await people.ensure_members({(k[0], k[2]) for k, c in saved.items()
                                      if c.loaded.version == 0})
-        for chain in saved.values():
-            for i, _, turn in chain.steps:
-                for effect in turn.effects:
-                    await apply_effect(msgs[i], effect)
+        await apply_effects([(msgs[i], effect) for chain in saved.values()
+                             for i, _, turn in chain.steps for effect in turn.effects])
         return saved
 
     async def _run_handler(self, msg: Incoming, ctx: Context) -> Turn:

@@ -16,7 +16,11 @@ from bot.storage import jobs, people, proposals, subscriptions
 from bot.storage.conversations import Conflict
 
 Applier = Callable[[Incoming, dict[str, Any]], Awaitable[None]]
+BatchApplier = Callable[[list[tuple[Incoming, dict[str, Any]]]], Awaitable[None]]
 EFFECTS: dict[str, Applier] = {}
+# Effects that a batch of turns writes with one statement for all (they touch nothing the
+# other effects read, so applying them after the rest changes nothing).
+BATCHED: dict[str, BatchApplier] = {}
 # After these the stored conversation no longer follows from the turn's context (it is
 # deleted), so a batch must not chain the conversation's next event onto that context.
 ENDS_CONVERSATION = frozenset({"delete_my_data"})
@@ -41,6 +45,18 @@ async def apply_effect(msg: Incoming, eff: Effect) -> None:
     await applier(msg, eff.data)
 
 
+async def apply_effects(effects: list[tuple[Incoming, Effect]]) -> None:
+    """Persist a batch's effects in order; those with a batch applier go last, together."""
+    together: dict[str, list[tuple[Incoming, dict[str, Any]]]] = {}
+    for msg, eff in effects:
+        if eff.name in BATCHED:
+            together.setdefault(eff.name, []).append((msg, eff.data))
+        else:
+            await apply_effect(msg, eff)
+    for name, items in together.items():
+        await BATCHED[name](items)
+
+
 @effect("follow")
 async def _follow(msg: Incoming, data: dict[str, Any]) -> None:
     await people.set_followed(msg.platform, msg.user_id, True)
@@ -53,8 +69,16 @@ async def _unfollow(msg: Incoming, data: dict[str, Any]) -> None:
 
 @effect("unanswered")
 async def _unanswered(msg: Incoming, data: dict[str, Any]) -> None:
-    lang = "en" if data["lang"] == "en" else "zh"
-    await people.log_unanswered(data["text"], data["reason"], lang, data.get("faq_id"))
+    await _unanswered_many([(msg, data)])
+
+
+async def _unanswered_many(items: list[tuple[Incoming, dict[str, Any]]]) -> None:
+    await people.log_unanswered_many(
+        [(d["text"], d["reason"], "en" if d["lang"] == "en" else "zh", d.get("faq_id"))
+         for _, d in items])
+
+
+BATCHED["unanswered"] = _unanswered_many
 
 
 @effect("feedback")

@@ -98,7 +98,23 @@ async def test_batched_turns_chain_one_conversation_in_order(db: str, script: Sc
     assert texts == ["a1", "b1", "a1,a2", "a1,a2,a3"]
     stored = await conversations.load(("test", "a", "a"))
     assert stored.data == {"seen": ["a1", "a2", "a3"]} and stored.version == 1  # one save
-    assert await Unanswered.all().count() == 4
+    logged = await Unanswered.all().order_by("id")
+    assert [u.text for u in logged] == ["a1", "a2", "a3", "b1"]  # by conversation, in order
+    assert all(u.created_at is not None and u.lang == "zh" for u in logged)
+
+
+async def test_a_batch_logs_its_unanswered_questions_with_one_statement(
+        db: str, script: Script, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = Unanswered.bulk_create
+
+    async def counted(objects: list[Unanswered], *args: Any, **kwargs: Any) -> Any:
+        calls.append(len(objects))
+        return await real(objects, *args, **kwargs)
+
+    monkeypatch.setattr(Unanswered, "bulk_create", counted)
+    await Dispatcher(shared_deps()).turns([_incoming(u, f"{u}1") for u in "abcdef"])
+    assert calls == [6] and await Unanswered.all().count() == 6
 
 
 async def test_conflict_stores_nothing_for_that_conversation(db: str, script: Script) -> None:

@@ -39,6 +39,14 @@ async def log_unanswered(text: str, reason: str, lang: str, faq_id: str | None =
     await Unanswered.create(text=scrub(text), reason=reason, lang=lang, faq_id=faq_id)
 
 
+async def log_unanswered_many(items: list[tuple[str, str, str, str | None]]) -> None:
+    """As log_unanswered for many (text, reason, lang, faq_id), with one statement."""
+    if items:
+        await Unanswered.bulk_create([Unanswered(text=scrub(text), reason=reason, lang=lang,
+                                                 faq_id=faq_id)
+                                      for text, reason, lang, faq_id in items])
+
+
 async def record_feedback(platform: str, user_id: str, faq_id: str, helpful: bool) -> None:
     """Store (or change) a user's 👍/👎 on an entry."""
     updated = await Feedback.filter(platform=platform, user_id=user_id, faq_id=faq_id).update(
