@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/webhook.py [--events 4000] [--concurrency 32] [--rounds 1]
            [--setups sqlite,pg1,pg2] [--postgres postgres://postgres@127.0.0.1:5432]
-           [--questions six|labelled]
+           [--questions six|labelled] [--cpu-cap CORES]
 
 Posts signed single-event LINE text bodies (timestamped when sent, so reply tokens are fresh)
 at, in turn: the SDK's documented echo bot (bench/echo_bot.py: verify, parse, reply; no
