@@ -24,6 +24,11 @@ def scrub(text: str) -> str:
     return _PII.sub(_mask, text[:_WINDOW])[:KEEP]
 
 
+def has_contact(text: str) -> bool:
+    """True when scrub would mask something in text (a phone number, an e-mail, a link)."""
+    return any(_mask(m) != m.group() for m in _PII.finditer(text))
+
+
 def _mask(match: re.Match[str]) -> str:
     found = match.group()
     if found[0].isdigit() and sum(c.isdigit() for c in found) < _MIN_DIGITS:

@@ -15,7 +15,7 @@ from bot import text as text_module
 from bot.adapters.body import BadBody, clean, parse_json
 from bot.adapters.line import LineAdapter
 from bot.adapters.telegram import TelegramAdapter
-from bot.text import scrub
+from bot.text import has_contact, scrub
 from tests.bot_harness import LINE_SECRET, TG_SECRET, TG_TOKEN
 from tests.fakes.webhooks import line_text_event, telegram_message_update
 
@@ -92,6 +92,13 @@ def test_scrub_masks_personal_data_and_keeps_the_rest() -> None:
         == "寄 ＊ 或看 ＊ 謝謝"
     assert scrub("2024年 預算 500,000 元 12 號") == "2024年 預算 500,000 元 12 號"
     assert scrub("字" * 500) == "字" * 200
+
+
+def test_has_contact_is_true_exactly_where_scrub_masks() -> None:
+    for text in ("電話 0912-345-678", "寄 a@example.com", "看 https://x.org", "02 2720 8889"):
+        assert has_contact(text), text
+    for text in ("2024年 預算 500,000 元 12 號", "住民大會在哪", "", "i-Voting"):
+        assert not has_contact(text), text
 
 
 def test_scrub_looks_at_a_bounded_window_of_any_message(monkeypatch: pytest.MonkeyPatch

@@ -26,6 +26,7 @@ from bot.nlp.passages import Passage, PassageIndex, load_passages
 from bot.nlp.retriever import Retriever, Search
 from bot.nlp.segment import Segmenter, read_userdict
 from bot.nlp.services import Services
+from bot.text import has_contact
 
 # Understandings kept per process, by text. Residents send the same texts again and again
 # (button and menu words, greetings, the popular questions), and an understanding depends
@@ -126,8 +127,11 @@ class Understander:
 
     def understand(self, text: str) -> Understanding:
         """Intent, matches and confidence for one message (never raises on odd input); a text
-        seen recently is answered from the cache."""
-        return self._cached(text[: self.config.max_chars])
+        seen recently is answered from the cache (one with contact details is never kept)."""
+        text = text[: self.config.max_chars]
+        if has_contact(text):  # a phone number or an e-mail is not kept, not even in memory
+            return self.understand_fresh(text)
+        return self._cached(text)
 
     def understand_fresh(self, text: str) -> Understanding:
         """As `understand`, always measured (benchmarks, and the cache's own source)."""
