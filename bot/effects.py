@@ -29,15 +29,31 @@ ENDS_CONVERSATION = frozenset({"delete_my_data"})
 def effect(name: str) -> Callable[[Applier], Applier]:
     """Register an applier for an effect name."""
     def register(fn: Applier) -> Applier:
-        if name in EFFECTS:
-            raise ValueError(f"effect {name} registered twice")
+        _unregistered(name)
         EFFECTS[name] = fn
         return fn
     return register
 
 
+def batched(name: str) -> Callable[[BatchApplier], BatchApplier]:
+    """Register an applier that writes many effects of this name at once."""
+    def register(fn: BatchApplier) -> BatchApplier:
+        _unregistered(name)
+        BATCHED[name] = fn
+        return fn
+    return register
+
+
+def _unregistered(name: str) -> None:
+    if name in EFFECTS or name in BATCHED:
+        raise ValueError(f"effect {name} registered twice")
+
+
 async def apply_effect(msg: Incoming, eff: Effect) -> None:
     """Persist one effect; an unknown name is a programming error."""
+    if eff.name in BATCHED:
+        await BATCHED[eff.name]([(msg, eff.data)])
+        return
     try:
         applier = EFFECTS[eff.name]
     except KeyError:
@@ -67,18 +83,11 @@ async def _unfollow(msg: Incoming, data: dict[str, Any]) -> None:
     await people.set_followed(msg.platform, msg.user_id, False)
 
 
-@effect("unanswered")
-async def _unanswered(msg: Incoming, data: dict[str, Any]) -> None:
-    await _unanswered_many([(msg, data)])
-
-
-async def _unanswered_many(items: list[tuple[Incoming, dict[str, Any]]]) -> None:
+@batched("unanswered")
+async def _unanswered(items: list[tuple[Incoming, dict[str, Any]]]) -> None:
     await people.log_unanswered_many(
         [(d["text"], d["reason"], "en" if d["lang"] == "en" else "zh", d.get("faq_id"))
          for _, d in items])
-
-
-BATCHED["unanswered"] = _unanswered_many
 
 
 @effect("feedback")

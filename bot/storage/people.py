@@ -36,7 +36,7 @@ async def set_followed(platform: str, user_id: str, followed: bool) -> None:
 
 async def log_unanswered(text: str, reason: str, lang: str, faq_id: str | None = None) -> None:
     """Keep a question the bot could not answer, scrubbed of personal data."""
-    await Unanswered.create(text=scrub(text), reason=reason, lang=lang, faq_id=faq_id)
+    await log_unanswered_many([(text, reason, lang, faq_id)])
 
 
 async def log_unanswered_many(items: list[tuple[str, str, str, str | None]]) -> None:
