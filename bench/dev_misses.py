@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.cli.ask import answer  # noqa: E402
-from bot.content import Content  # noqa: E402
+from bot.common.content import Content  # noqa: E402
 from bot.handlers.deps import Deps  # noqa: E402
 from bot.nlp.understander import Understander  # noqa: E402
 from tests.nlp.questions import DEV2, judge, load, summary  # noqa: E402

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.cli.ask import answer  # noqa: E402
-from bot.content import Content  # noqa: E402
+from bot.common.content import Content  # noqa: E402
 from bot.handlers.deps import Deps  # noqa: E402
 from bot.nlp import segment  # noqa: E402
 from bot.nlp.kb import FaqEntry, load_faq  # noqa: E402

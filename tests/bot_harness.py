@@ -13,11 +13,11 @@ from typing import Any
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.common.settings import Settings, load_settings
 from bot.handlers.deps import Deps
-from bot.services import build_services
-from bot.settings import Settings, load_settings
+from bot.runtime.services import build_services
+from bot.runtime.web import build_app
 from bot.storage import inbox
-from bot.web import build_app
 from tests.chat import shared_deps
 from tests.fakes.line_api import FakeLineApi
 from tests.fakes.telegram_api import FakeTelegramApi

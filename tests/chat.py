@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 
 from bot.adapters.common import reply_text
+from bot.common.settings import load_settings
 from bot.core.types import Choice, Incoming, Reply, buttons_of
-from bot.dispatcher import Dispatcher
 from bot.handlers.deps import Deps
-from bot.services import build_deps
-from bot.settings import load_settings
+from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.services import build_deps
 
 
 @functools.cache

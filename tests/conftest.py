@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.dispatcher import Dispatcher
 from bot.handlers.deps import Deps
+from bot.runtime.dispatcher import Dispatcher
 from bot.storage.db import close_db, open_db
 from tests.chat import Chat, shared_deps
 from tests.events_harness import FakeClock, World, clocked_deps, services_for

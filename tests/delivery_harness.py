@@ -12,8 +12,8 @@ from typing import Any
 
 from bot.broadcasts.compose import schedule
 from bot.broadcasts.message import replies_for
-from bot.services import Services, build_services
-from bot.settings import load_settings
+from bot.common.settings import load_settings
+from bot.runtime.services import Services, build_services
 from bot.storage import broadcasts as store
 from bot.storage import people, subscriptions
 from bot.storage.models import Broadcast, Conversation, DeliveryBatch, Job

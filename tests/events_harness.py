@@ -6,12 +6,12 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.common.settings import load_settings
 from bot.events.importer import import_events
 from bot.events.policy import TAIPEI
 from bot.events.spec import EventSpec
 from bot.handlers.deps import Deps
-from bot.services import Services, build_services
-from bot.settings import load_settings
+from bot.runtime.services import Services, build_services
 from bot.storage.models import EventRegistration, Job
 from tests.chat import Chat, shared_deps
 

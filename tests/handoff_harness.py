@@ -8,8 +8,8 @@ import itertools
 import time
 from typing import Any
 
-from bot.storage import volunteers
 from bot.storage.models import Job, Ticket
+from bot.storage.tickets import volunteers
 from tests.bot_harness import Bot
 from tests.fakes.line_api import message_text
 from tests.fakes.telegram_api import BOT_USER

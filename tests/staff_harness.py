@@ -9,11 +9,12 @@ import time
 from typing import Any
 
 from bot.core.types import Effect, Incoming
-from bot.effects import apply_effect
-from bot.services import Services
-from bot.storage import proposals, staff
+from bot.runtime.effects import apply_effect
+from bot.runtime.services import Services
+from bot.runtime.web import SERVICES
 from bot.storage.models import Job
-from bot.web import SERVICES
+from bot.storage.proposals import staff
+from bot.storage.proposals import store as proposals
 from tests.bot_harness import Bot
 from tests.fakes.telegram_api import BOT_USER
 

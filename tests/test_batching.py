@@ -11,11 +11,11 @@ import pytest
 from bot.adapters.common import reply_text
 from bot.core.progress import Progress
 from bot.core.types import Context, Effect, Incoming, Reply, Text, Turn
-from bot.dispatcher import Dispatcher
+from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.worker import InboxWorker
 from bot.storage import conversations, inbox
 from bot.storage.models import InboundEvent, Unanswered
 from bot.storage.recorder import GroupRecorder
-from bot.worker import InboxWorker
 from tests.chat import shared_deps
 
 
@@ -85,7 +85,7 @@ class Script:
 @pytest.fixture
 def script(monkeypatch: pytest.MonkeyPatch) -> Script:
     handler = Script()
-    monkeypatch.setattr("bot.dispatcher.route", handler)
+    monkeypatch.setattr("bot.runtime.dispatcher.route", handler)
     return handler
 
 
@@ -191,7 +191,7 @@ async def test_a_conversation_is_not_chained_past_deleting_it(db: str, script: S
             return Turn(Context(), (Text("gone"),), (Effect("delete_my_data"),))
         return await script(msg, ctx, deps)
 
-    monkeypatch.setattr("bot.dispatcher.route", forget)
+    monkeypatch.setattr("bot.runtime.dispatcher.route", forget)
     outcome = await Dispatcher(shared_deps()).turns(
         [_incoming("a", "a1"), _incoming("a", "forget"), _incoming("a", "a2")])
     assert outcome.retry == [2]  # a2 runs later, on the (deleted) stored state
@@ -207,7 +207,7 @@ async def test_one_failing_event_does_not_hold_back_its_batch(db: str, script: S
             return replace(turn, effects=(Effect("no_such_effect"),))
         return turn
 
-    monkeypatch.setattr("bot.dispatcher.route", poisoned)
+    monkeypatch.setattr("bot.runtime.dispatcher.route", poisoned)
     await inbox.record("test", [inbox.NewEvent(f"e{i}", f"test:{u}:{u}", {"user": u, "text": t})
                                 for i, (u, t) in enumerate([("a", "a1"), ("b", "b1"),
                                                             ("a", "a2"), ("c", "c1")])])

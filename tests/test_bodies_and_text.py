@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import text as text_module
 from bot.adapters.body import BadBody, clean, parse_json
 from bot.adapters.line import LineAdapter
 from bot.adapters.telegram import TelegramAdapter
-from bot.text import has_contact, scrub
+from bot.common import text as text_module
+from bot.common.text import has_contact, scrub
 from tests.bot_harness import LINE_SECRET, TG_SECRET, TG_TOKEN
 from tests.fakes.webhooks import line_text_event, telegram_message_update
 
@@ -120,7 +120,7 @@ def test_the_masking_pattern_is_linear_on_hostile_text() -> None:
     # Inputs that made the old pattern backtrack quadratically (a 900 KB message took over
     # ten minutes). In a child process with a generous guard, so a regression fails the test
     # instead of hanging the suite; this is not a speed measurement.
-    code = ("from bot.text import _PII\n"
+    code = ("from bot.common.text import _PII\n"
             "for s in ('a' * 300_000, '1-' * 150_000 + 'x', '1 ' * 150_000 + 'x',"
             " 'a.' * 150_000):\n"
             "    _PII.sub('*', s)\n")

@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from bot.core.types import Context, Incoming, Turn
-from bot.dispatcher import Dispatcher
 from bot.handlers.deps import Deps
+from bot.runtime.dispatcher import Dispatcher
 from bot.storage import conversations
 from bot.storage.models import Feedback, Member, Unanswered
 from tests.chat import Chat
@@ -111,7 +111,7 @@ async def test_handler_crash_keeps_state_and_says_sorry(sqlite_db: str, deps: De
     async def boom(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("bot.dispatcher.route", boom)
+    monkeypatch.setattr("bot.runtime.dispatcher.route", boom)
     chat = Chat(Dispatcher(deps))
     assert "出了點問題" in await chat.send("你好")
 

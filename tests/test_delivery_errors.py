@@ -8,7 +8,7 @@ import pytest
 
 from bot.core.errors import DeliveryError
 from bot.core.types import Text
-from bot.services import SERVICES
+from bot.runtime.services import SERVICES
 from tests.bot_harness import running_bot
 
 USER = "U" + "3" * 32
@@ -49,7 +49,7 @@ async def test_telegram_send_failures_are_classified(tmp_path: Path, fail: dict[
 async def test_job_runner_gives_up_on_permanent_and_waits_as_told_on_transient(db: str) -> None:
     from datetime import UTC, datetime
 
-    from bot.jobs_runner import JobRunner
+    from bot.runtime.jobs import JobRunner
     from bot.storage import jobs
     from bot.storage.models import Job
 

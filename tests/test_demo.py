@@ -7,11 +7,11 @@ from pathlib import Path
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.demo import load_samples
-from bot.services import build_services
-from bot.settings import load_settings
+from bot.common.settings import load_settings
+from bot.runtime.demo import load_samples
+from bot.runtime.services import build_services
+from bot.runtime.web import build_app
 from bot.storage.models import Event, IVotingPeriod
-from bot.web import build_app
 from tests.bot_harness import running_bot
 from tests.chat import shared_deps
 

@@ -8,9 +8,9 @@ from datetime import datetime
 from bot.adapters.common import reply_text
 from bot.core.types import Carousel, Context, Incoming
 from bot.events.policy import JOB_EXPIRE, JOB_OFFER, JOB_REMIND, TAIPEI
-from bot.handlers import events as browse
+from bot.handlers.events import browse
 from bot.nlp.understander import Understanding
-from bot.services import Services
+from bot.runtime.services import Services
 from bot.storage.models import EventRegistration, Job
 from tests.chat import Chat
 from tests.events_harness import (

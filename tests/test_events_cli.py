@@ -11,7 +11,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.content import Content
+from bot.common.content import Content
 from bot.events.export import to_csv
 from bot.events.view import RegistrationView
 from bot.storage.models import Event, EventRegistration

@@ -9,9 +9,10 @@ from datetime import datetime
 from bot.adapters.common import reply_text
 from bot.events.importer import import_events
 from bot.events.policy import JOB_CHANGE, JOB_REMIND, TAIPEI
-from bot.services import Services
-from bot.storage import events, staff
+from bot.runtime.services import Services
+from bot.storage import events
 from bot.storage.models import Job
+from bot.storage.proposals import staff
 from tests.chat import Chat
 from tests.events_harness import (
     World,

@@ -13,12 +13,12 @@ import icalendar
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.common.settings import load_settings
 from bot.events.policy import TAIPEI
-from bot.services import build_services
-from bot.settings import load_settings
+from bot.runtime.services import build_services
+from bot.runtime.web import build_app
 from bot.storage import events_seats
 from bot.storage.models import EventRegistration
-from bot.web import build_app
 from tests.bot_harness import Bot, running_bot
 from tests.chat import shared_deps
 from tests.events_harness import FakeClock, clocked_deps, far, load, run_jobs, spec, statuses

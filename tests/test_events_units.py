@@ -9,6 +9,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
+from bot.common.settings import ROOT
 from bot.events import codes, dates, ics, policy
 from bot.events.checks import check_events, check_filter_words
 from bot.events.filters import Filter, FilterWords, parse
@@ -16,7 +17,6 @@ from bot.events.policy import TAIPEI
 from bot.events.spec import load_file, parse_events
 from bot.events.view import EventView, RegistrationView
 from bot.handlers.deps import Deps
-from bot.settings import ROOT
 from tests.events_harness import NOW
 
 DISTRICTS = ["士林區", "大安區"]

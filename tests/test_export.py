@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.content import Content
+from bot.common.content import Content
 from bot.proposals.checks import check_spec
 from bot.proposals.export import guard, to_csv
 from bot.proposals.spec import ProposalSpec

@@ -7,10 +7,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.core.types import Waiting
-from bot.dispatcher import Dispatcher
 from bot.handlers.deps import Deps
-from bot.storage import volunteers
+from bot.runtime.dispatcher import Dispatcher
 from bot.storage.models import Job, Ticket, TicketMessage
+from bot.storage.tickets import volunteers
 from tests.chat import Chat
 
 MONDAY_NOON = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)  # 12:00 in Taipei
@@ -158,7 +158,7 @@ async def test_my_data_shows_and_deletes_tickets(sqlite_db: str, deps: Deps) -> 
 
 
 async def test_thanks_closes_only_after_an_answer(sqlite_db: str, deps: Deps) -> None:
-    from bot.storage import tickets
+    from bot.storage.tickets import store as tickets
     chat = _chat(deps)
     ticket = await _open(chat)
     await chat.send("謝謝")
@@ -170,7 +170,7 @@ async def test_thanks_closes_only_after_an_answer(sqlite_db: str, deps: Deps) ->
 
 
 async def test_a_ticket_closed_by_a_volunteer_frees_the_chat(sqlite_db: str, deps: Deps) -> None:
-    from bot.storage import tickets
+    from bot.storage.tickets import store as tickets
     chat = _chat(deps)
     ticket = await _open(chat)
     await tickets.close(ticket.ref, "volunteer")

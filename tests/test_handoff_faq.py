@@ -77,7 +77,7 @@ async def test_suggestion_scrubbed_accepted_checked_and_answered(tmp_path: Path)
 
 
 async def test_an_entry_that_would_not_pass_is_not_written(tmp_path: Path, db: str) -> None:
-    from bot.storage import volunteers
+    from bot.storage.tickets import volunteers
     await volunteers.suggest("777777", "住民大會是什麼", "答案 {name} 還沒寫", "telegram:1")
     row = await FaqSuggestion.get(ticket_ref="777777")
     content = tmp_path / "content"

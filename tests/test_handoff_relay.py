@@ -274,7 +274,7 @@ async def test_a_burst_of_resident_messages_is_one_group_message(tmp_path: Path)
 async def test_two_syncs_at_once_make_one_topic(tmp_path: Path) -> None:
     import asyncio
 
-    from bot.tickets.relay import Busy
+    from bot.handlers.handoff.relay import Busy
     async with running_bot(tmp_path) as bot:
         await set_up_group(FORUM, bot=bot)
         ticket = await line_resident_opens_ticket(bot, "想問提案的事情")

@@ -9,9 +9,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.handlers.deps import Deps
-from bot.storage import tickets, tickets_relay, volunteers
+from bot.handlers.handoff.sweep import TicketSweep
 from bot.storage.models import Job, Ticket, TicketMessage
-from bot.tickets.sweep import TicketSweep
+from bot.storage.tickets import relay as tickets_relay
+from bot.storage.tickets import store as tickets
+from bot.storage.tickets import volunteers
 from bot.tickets.view import GroupView
 
 GROUP = GroupView("telegram", "-1005550001")
@@ -97,7 +99,7 @@ async def test_relays_left_behind_are_queued_again(db: str, deps: Deps) -> None:
 
 async def test_the_sweep_runs_once_per_period_across_processes(db: str, deps: Deps) -> None:
     await volunteers.set_group(GROUP.platform, GROUP.chat_id)
-    from bot.tickets.sweep import _lease
+    from bot.handlers.handoff.sweep import _lease
     now = datetime.now(UTC)
     assert await _lease(now) and not await _lease(now + timedelta(seconds=10))
     assert await _lease(now + timedelta(seconds=61))

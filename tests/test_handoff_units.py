@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.common.settings import SettingsError, load_settings
 from bot.core.serialize import reply_from_dict, reply_to_dict
 from bot.core.types import Text, Waiting
 from bot.handlers.deps import Deps
-from bot.settings import SettingsError, load_settings
 from bot.tickets import render
 from bot.tickets.faq import split_answer
 from bot.tickets.policy import parse_hours
@@ -111,8 +111,8 @@ def test_ticket_message_buttons_fit_telegram(deps: Deps) -> None:
 
 async def test_loading_animation_in_line_one_to_one_and_typing_on_telegram(
         tmp_path: Path) -> None:
+    from bot.runtime.web import SERVICES
     from bot.storage.models import Ticket
-    from bot.web import SERVICES
     from tests.handoff_harness import (
         LINE_RESIDENT,
         TG_RESIDENT,

@@ -7,9 +7,11 @@ import asyncio
 from pathlib import Path
 
 from bot.core.types import Effect, Incoming
-from bot.effects import apply_effect
-from bot.storage import inbox, tickets, volunteers
+from bot.runtime.effects import apply_effect
+from bot.storage import inbox
 from bot.storage.models import Job, Ticket, TicketMessage
+from bot.storage.tickets import store as tickets
+from bot.storage.tickets import volunteers
 from tests.bot_harness import Bot, running_bot
 from tests.handoff_harness import (
     ANNA,
@@ -179,7 +181,7 @@ def test_volunteers_cli_sets_up_and_refuses_bad_ids(tmp_path: Path) -> None:
 
 
 async def test_a_ticket_lease_is_held_by_one_worker_at_a_time(db: str) -> None:
-    from bot.storage import tickets_relay
+    from bot.storage.tickets import relay as tickets_relay
     row = await tickets.open_ticket("line", "U1", "U1", {"ref": "222222", "question": "q"})
     taken = await asyncio.gather(*(tickets_relay.lease(row.id, tickets_relay.GROUP_LOCK)
                                    for _ in range(4)))

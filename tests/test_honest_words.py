@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.adapters.common import reply_text
-from bot.staff_notice import resend_backlog
-from bot.storage import staff
+from bot.handlers.propose.notice import resend_backlog
 from bot.storage.models import Proposal
+from bot.storage.proposals import staff
 from tests.bot_harness import running_bot
 from tests.chat import Chat
 from tests.staff_harness import DISTRICT, GROUP, run_jobs, services_of, set_up_office

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from bot.dispatcher import Dispatcher
+from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.worker import InboxWorker
 from bot.storage import inbox
 from bot.storage.handoff import HandOff
 from bot.storage.models import InboundEvent
 from bot.storage.recorder import GroupRecorder
-from bot.worker import InboxWorker
 from tests.chat import shared_deps
 from tests.test_batching import FakeAdapter, Script
 
@@ -22,7 +22,7 @@ from tests.test_batching import FakeAdapter, Script
 @pytest.fixture
 def script(monkeypatch: pytest.MonkeyPatch) -> Script:
     handler = Script()
-    monkeypatch.setattr("bot.dispatcher.route", handler)
+    monkeypatch.setattr("bot.runtime.dispatcher.route", handler)
     return handler
 
 

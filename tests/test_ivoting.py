@@ -9,12 +9,12 @@ from pathlib import Path
 
 import yaml
 
-from bot.dispatcher import Dispatcher
 from bot.handlers.deps import Deps
 from bot.handlers.menu import MAIN_MENU
 from bot.ivoting.calendar import Period, load_calendar
 from bot.ivoting.reminders import KIND, Reminders, schedule
 from bot.proposals.dates import TAIPEI
+from bot.runtime.dispatcher import Dispatcher
 from bot.storage import ivoting, subscriptions
 from bot.storage.models import Broadcast, Job
 from tests.chat import Chat

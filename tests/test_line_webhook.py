@@ -11,7 +11,7 @@ import pytest
 
 from bot.adapters.line import render
 from bot.core.types import Choice, Text
-from bot.services import SERVICES
+from bot.runtime.services import SERVICES
 from bot.storage import inbox
 from bot.storage.db import close_db, open_db
 from bot.storage.models import InboundEvent, Member

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.services import build_services
-from bot.settings import load_settings
-from bot.web import build_app
+from bot.common.settings import load_settings
+from bot.runtime.services import build_services
+from bot.runtime.web import build_app
 from tests.chat import shared_deps
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import ClientSession
 
-from bot.logs import redact
+from bot.common.logs import redact
 from tests.bot_harness import LINE_SECRET, TG_SECRET, TG_TOKEN
 from tests.fakes.line_api import FakeLineApi
 from tests.fakes.telegram_api import FakeTelegramApi

@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
+from bot.common.settings import load_settings
 from bot.core.serialize import reply_to_dict
 from bot.core.types import Text
-from bot.services import Services, build_services
-from bot.settings import load_settings
+from bot.runtime.services import Services, build_services
 from bot.storage import inbox
 from bot.storage.db import close_db, open_db
 from bot.storage.models import InboundEvent

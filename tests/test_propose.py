@@ -6,10 +6,10 @@ import asyncio
 
 from bot.adapters.common import reply_text
 from bot.core.types import Card
-from bot.dispatcher import Dispatcher
 from bot.handlers.deps import Deps
-from bot.storage import proposals
+from bot.runtime.dispatcher import Dispatcher
 from bot.storage.models import Job, Proposal, ProposalEvent
+from bot.storage.proposals import store as proposals
 from tests.chat import Chat
 
 ANSWERS = {

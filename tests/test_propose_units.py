@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import Content, ContentError
-from bot.handlers.propose_review import make_ref
+from bot.common.content import Content, ContentError
+from bot.common.settings import ROOT
+from bot.handlers.propose.review import make_ref
 from bot.proposals import fields
 from bot.proposals.checks import check_spec
 from bot.proposals.similar import rank
 from bot.proposals.spec import PastProposal, ProposalSpec, Step
 from bot.proposals.view import ProposalView
-from bot.settings import ROOT
 from tests.chat import shared_deps
 
 CONTENT = ROOT / "content"
@@ -136,7 +136,7 @@ def test_reference_numbers_are_short_and_unambiguous() -> None:
 
 
 def test_dates_are_taipei_dates_on_the_page_and_in_references() -> None:
-    from bot.proposals.page import render
+    from bot.handlers.propose.page import render
 
     late_utc = datetime(2026, 11, 22, 17, 30, tzinfo=UTC)  # 01:30 on the 23rd in Taipei
     assert make_ref(late_utc).startswith("261123-")

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 from bot.adapters.common import flat_choices, reply_text
 from bot.adapters.line_render import render
+from bot.core.buttons import parse, stamp
 from bot.core.serialize import reply_from_dict, reply_to_dict
 from bot.core.types import Card, Carousel, Choice, Context, Text, Turn, buttons_of
-from bot.handlers.buttons import parse, stamp
 from tests.fakes.specs import validate_line_request
 
 EVENT = Card("走讀（範例）大稻埕", "沿著提案地點走一圈。",

@@ -16,13 +16,13 @@ import pytest
 from PIL import Image, ImageColor
 
 from bot.cli.line import run_line_cli
-from bot.content import ContentError
+from bot.common.content import ContentError
+from bot.common.settings import ROOT, SettingsError, load_settings
 from bot.handlers.deps import Deps
 from bot.richmenu import draw as draw_module
 from bot.richmenu.colors import contrast
 from bot.richmenu.draw import FontMissing, draw, find_font
 from bot.richmenu.spec import RichMenuSpec, check_richmenu
-from bot.settings import ROOT, SettingsError, load_settings
 from tests.bot_harness import running_bot
 from tests.chat import Chat
 from tests.fakes.line_api import FakeLineApi

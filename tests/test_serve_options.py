@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.cli.serve import new_loop
-from bot.settings import load_settings
+from bot.common.settings import load_settings
 
 
 def test_uvloop_is_used_when_on_and_installed() -> None:

@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 
 from bot.core.types import Effect, Incoming
-from bot.effects import apply_effect
-from bot.staff_notice import resend_backlog
-from bot.storage import people, proposals, staff
+from bot.handlers.propose.notice import resend_backlog
+from bot.runtime.effects import apply_effect
+from bot.storage import people
 from bot.storage.conversations import Conflict
 from bot.storage.models import Job, Proposal, ProposalEvent
+from bot.storage.proposals import staff
+from bot.storage.proposals import store as proposals
 from tests.bot_harness import Bot, running_bot
 from tests.chat import Chat
 from tests.staff_harness import (

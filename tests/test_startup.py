@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from tortoise import connections
 
-from bot.loop import forever
+from bot.common.loop import forever
 from bot.storage.db import apply_migrations
 from tests.bot_harness import running_bot
 from tests.chat import shared_deps

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.services import build_services
-from bot.settings import ROOT, load_settings
-from bot.web import build_app
+from bot.common.settings import ROOT, load_settings
+from bot.runtime.services import build_services
+from bot.runtime.web import build_app
 from tests.chat import shared_deps
 from tests.contrast import ratio
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from bot.cli.polling import poll
 from bot.core.types import Text
+from bot.runtime.web import SERVICES
 from bot.storage.models import InboundEvent
-from bot.web import SERVICES
 from tests.bot_harness import TG_SECRET, running_bot
 from tests.fakes.webhooks import telegram_callback_update, telegram_message_update
 

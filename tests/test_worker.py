@@ -10,10 +10,10 @@ import pytest
 
 from bot.core.progress import Progress
 from bot.core.types import Reply
-from bot.dispatcher import Dispatcher
+from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.worker import InboxWorker
 from bot.storage import inbox
 from bot.storage.models import InboundEvent
-from bot.worker import InboxWorker
 from tests.chat import shared_deps
 from tests.test_batching import FakeAdapter, Script
 
@@ -21,7 +21,7 @@ from tests.test_batching import FakeAdapter, Script
 @pytest.fixture
 def script(monkeypatch: pytest.MonkeyPatch) -> Script:
     handler = Script()
-    monkeypatch.setattr("bot.dispatcher.route", handler)
+    monkeypatch.setattr("bot.runtime.dispatcher.route", handler)
     return handler
 
 

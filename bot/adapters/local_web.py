@@ -13,7 +13,7 @@ from aiohttp import web
 from bot.adapters.body import BadBody, parse_json
 from bot.adapters.common import flat_choices, messages_only, reply_text
 from bot.core.types import Card, Carousel, Choice, Incoming, Reply
-from bot.services import SERVICES, Services
+from bot.runtime.services import SERVICES, Services
 
 log = logging.getLogger("bot.web")
 HERE = Path(__file__).parent

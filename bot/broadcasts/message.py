@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from bot.broadcasts.audiences import parse
 from bot.broadcasts.readers import Preview
-from bot.content import Content
+from bot.common.content import Content
 from bot.core.types import Choice, Reply, Text
 from bot.delivery.quiet import QuietHours
 from bot.proposals.dates import TAIPEI

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.broadcasts.message import audience_label
-from bot.content import Content
+from bot.common.content import Content
 from bot.core.serialize import reply_to_dict
 from bot.core.types import Text
 from bot.proposals.dates import TAIPEI

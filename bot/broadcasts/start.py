@@ -14,7 +14,7 @@ from bot.core.serialize import reply_from_dict
 from bot.delivery.engine import Reporter
 from bot.delivery.ports import Multicaster
 from bot.delivery.quiet import QuietHours
-from bot.jobs_runner import PermanentError
+from bot.runtime.jobs import PermanentError
 from bot.storage import broadcasts as store
 from bot.storage import jobs
 from bot.storage.models import Broadcast, Job

@@ -8,12 +8,12 @@ import sys
 from collections.abc import Iterable
 
 from bot.adapters.common import messages_only, reply_text
-from bot.content import Content
+from bot.common.content import Content
+from bot.common.settings import Settings
 from bot.core.types import Context, Incoming
 from bot.handlers.deps import Deps
 from bot.handlers.router import route
 from bot.nlp.understander import Understander
-from bot.settings import Settings
 
 
 def run_ask(settings: Settings, questions: list[str], *, as_json: bool) -> int:

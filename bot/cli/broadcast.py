@@ -17,14 +17,14 @@ from bot.broadcasts.compose import preview, schedule
 from bot.broadcasts.message import check_text, parse_time, preview_text, replies_for
 from bot.broadcasts.report import status_text
 from bot.cli.output import CliError
-from bot.content import Content
+from bot.common.content import Content
+from bot.common.settings import Settings
 from bot.delivery.quiet import QuietHours
 from bot.proposals.fields import parse_option
 from bot.proposals.spec import ProposalSpec
-from bot.settings import Settings
 from bot.storage import broadcasts as store
 from bot.storage.db import close_db, open_db
-from bot.storage.staff import ALL
+from bot.storage.proposals.staff import ALL
 
 
 def add_parsers(sub: Any) -> None:

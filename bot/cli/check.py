@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.content import Content, ContentError, check_strings
+from bot.common.content import Content, ContentError, check_strings
+from bot.common.settings import Settings
 from bot.events.checks import check_events
 from bot.handlers.menu import MAIN_MENU
 from bot.ivoting.calendar import load_calendar
@@ -11,7 +12,6 @@ from bot.nlp.kb import load_faq, validate_faq
 from bot.proposals.checks import check_spec
 from bot.proposals.spec import ProposalSpec
 from bot.richmenu.spec import RichMenuSpec, check_richmenu
-from bot.settings import Settings
 
 TELEGRAM_TEXT, LINE_TEXT = 4096, 5000
 

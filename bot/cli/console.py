@@ -8,11 +8,11 @@ import getpass
 import logging
 
 from bot.adapters.common import flat_choices, messages_only, reply_text
+from bot.common.settings import Settings
 from bot.core.types import Choice, Incoming, Reply
-from bot.demo import load_samples
-from bot.dispatcher import Dispatcher
-from bot.services import build_deps
-from bot.settings import Settings
+from bot.runtime.demo import load_samples
+from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.services import build_deps
 from bot.storage.db import close_db, open_db
 
 with contextlib.suppress(ImportError):  # line editing and history where the platform has it

@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.cli.output import CliError, emit_export
-from bot.content import Content
+from bot.common.content import Content
+from bot.common.settings import Settings
 from bot.events import dates, export
 from bot.events.importer import ImportReport, import_events
 from bot.events.spec import EventSpec, load_file
 from bot.proposals.spec import ProposalSpec
-from bot.settings import Settings
 from bot.storage import events
 from bot.storage.db import close_db, open_db
 

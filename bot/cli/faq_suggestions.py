@@ -8,11 +8,11 @@ import sys
 from datetime import UTC, datetime
 
 from bot.cli.check import collect_errors
-from bot.content import Content
-from bot.settings import Settings
-from bot.storage import volunteers
+from bot.common.content import Content
+from bot.common.settings import Settings
 from bot.storage.db import close_db, open_db
 from bot.storage.models import FaqSuggestion
+from bot.storage.tickets import volunteers
 from bot.tickets.faq import FILE, build_entry, entry_id_for, write_checked
 
 

@@ -6,7 +6,7 @@ import argparse
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.settings import Settings
+from bot.common.settings import Settings
 
 # Storage is imported inside the runner: `run.py --help` and other commands stay light.
 

@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.common.settings import Settings
 from bot.ivoting.calendar import load_calendar
 from bot.ivoting.reminders import schedule
 from bot.proposals.spec import ProposalSpec
-from bot.settings import Settings
 from bot.storage import ivoting
 from bot.storage.db import close_db, open_db
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.content import ContentError
-from bot.settings import Settings
+from bot.common.content import ContentError
+from bot.common.settings import Settings
 
 
 def add_parsers(sub: Any) -> None:

@@ -11,8 +11,8 @@ from bot.cli import events as events_cli
 from bot.cli import inbox as inbox_cli
 from bot.cli.handoff_args import suggestion_parsers, volunteer_parsers
 from bot.cli.staff_args import add_parsers
-from bot.logs import setup_logging
-from bot.settings import Settings, SettingsError, load_settings
+from bot.common.logs import setup_logging
+from bot.common.settings import Settings, SettingsError, load_settings
 
 
 def _parser() -> argparse.ArgumentParser:

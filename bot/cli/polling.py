@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.services import Services, build_services
-from bot.settings import Settings
+from bot.common.settings import Settings
+from bot.runtime.services import Services, build_services
 from bot.storage import inbox
 from bot.storage.db import close_db, open_db
 

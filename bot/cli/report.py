@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from bot.common.settings import Settings
 from bot.nlp.normalize import normalize
-from bot.settings import Settings
 from bot.storage.db import close_db, open_db
 from bot.storage.models import Feedback, Unanswered
 

@@ -9,9 +9,9 @@ import socket
 
 from aiohttp import web
 
-from bot.logs import RedactingAccessLogger
-from bot.settings import Settings, SettingsError
-from bot.web import build_app
+from bot.common.logs import RedactingAccessLogger
+from bot.common.settings import Settings, SettingsError
+from bot.runtime.web import build_app
 
 log = logging.getLogger("bot")
 

@@ -9,14 +9,15 @@ from typing import Any
 
 from bot.cli.output import CliError, emit_export
 from bot.cli.staff_args import PLATFORMS
-from bot.content import Content
+from bot.common.content import Content
+from bot.common.settings import Settings
+from bot.handlers.propose.notice import resend_backlog
 from bot.proposals import export
 from bot.proposals.fields import parse_option
 from bot.proposals.spec import ProposalSpec
-from bot.settings import Settings
-from bot.staff_notice import resend_backlog
-from bot.storage import proposals, staff
 from bot.storage.db import close_db, open_db
+from bot.storage.proposals import staff
+from bot.storage.proposals import store as proposals
 
 
 async def run_staff_cli(settings: Settings, args: argparse.Namespace) -> int:

@@ -7,10 +7,11 @@ import re
 import sys
 from datetime import UTC, datetime
 
-from bot.settings import Settings
-from bot.storage import tickets_relay, volunteers
+from bot.common.settings import Settings
 from bot.storage.db import close_db, open_db
 from bot.storage.models import Ticket
+from bot.storage.tickets import relay as tickets_relay
+from bot.storage.tickets import volunteers
 from bot.tickets.effects import queue_sync
 from bot.tickets.view import OPEN
 

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from bot.common.loop import forever
 from bot.core.errors import DeliveryError
 from bot.core.ports import Pusher
 from bot.core.serialize import reply_from_dict
@@ -26,7 +27,6 @@ from bot.delivery.limits import RateLimits
 from bot.delivery.outcomes import after_failure, unreachable
 from bot.delivery.ports import Multicaster
 from bot.delivery.quiet import QuietHours
-from bot.loop import forever
 from bot.storage import broadcast_rounds as rounds
 from bot.storage import broadcasts as store
 from bot.storage.models import Broadcast, DeliveryBatch

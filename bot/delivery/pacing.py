@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.common.settings import Settings
 from bot.delivery.limits import Limit, RateLimits
-from bot.settings import Settings
 
 
 def limits_from(settings: Settings) -> RateLimits:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.content import Content
+from bot.common.content import Content
 from bot.events.filters import DATE_WORDS, KIND_WORDS
 from bot.events.spec import KINDS, load_file
 from bot.proposals.spec import ProposalSpec

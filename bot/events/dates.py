@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.content import Content
+from bot.common.content import Content
 from bot.events.policy import local
 
 

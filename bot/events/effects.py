@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.types import Incoming
-from bot.effects import effect
+from bot.runtime.effects import effect
 from bot.storage import events_seats
 
 

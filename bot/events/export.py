@@ -8,7 +8,7 @@ import io
 import json
 from typing import Any
 
-from bot.content import Content
+from bot.common.content import Content
 from bot.events.dates import iso_day
 from bot.events.policy import local
 from bot.events.view import EventView, RegistrationView

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.content import ContentError, read_yaml
+from bot.common.content import ContentError, read_yaml
 from bot.events.policy import TAIPEI, local
 from bot.events.spec import KINDS
 

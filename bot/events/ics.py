@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from bot.content import Content
+from bot.common.content import Content
 from bot.events.policy import aware
 from bot.events.view import EventView, RegistrationView
 

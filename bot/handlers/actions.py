@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.core.buttons import Press, choice, is_fresh
 from bot.core.types import Context, Effect, Incoming, Text, Turn
-from bot.handlers import handoff, menu, qa
-from bot.handlers.buttons import Press, choice, is_fresh
+from bot.handlers import menu, qa
 from bot.handlers.deps import Deps
+from bot.handlers.handoff import resident as handoff
 from bot.nlp.kb import FaqEntry
 
 PAGE = 10

@@ -23,10 +23,10 @@ from bot.broadcasts.message import (
     replies_for,
     time_label,
 )
+from bot.core.buttons import Press, choice
 from bot.core.serialize import reply_to_dict
 from bot.core.types import Choice, Context, Effect, Incoming, Text, Turn
 from bot.handlers import menu
-from bot.handlers.buttons import Press, choice
 from bot.handlers.deps import Deps
 from bot.handlers.ivoting import now_of
 from bot.proposals.view import ALL_DISTRICTS

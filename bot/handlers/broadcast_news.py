@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.core.buttons import Press, choice
 from bot.core.types import Context, Effect, Incoming, Text, Turn
 from bot.handlers import menu
-from bot.handlers.buttons import Press, choice
 from bot.handlers.deps import Deps
 from bot.handlers.ivoting import district_buttons
 from bot.nlp.understander import Understanding

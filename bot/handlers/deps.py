@@ -8,14 +8,14 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.broadcasts.readers import BroadcastReader, NoBroadcasts
-from bot.content import Content
+from bot.common.content import Content
+from bot.common.settings import ROOT
 from bot.events.filters import FilterWords
 from bot.events.reader import EventReader, NoEvents
 from bot.ivoting.readers import IVotingReader, NoIVoting
 from bot.nlp.understander import Understander
 from bot.proposals.spec import ProposalSpec
 from bot.proposals.view import ProposalView
-from bot.settings import ROOT
 from bot.tickets.policy import HandoffPolicy
 from bot.tickets.view import NoTickets, TicketReader
 

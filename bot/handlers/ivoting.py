@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from bot.core.buttons import Press, choice
 from bot.core.types import Card, Carousel, Choice, Context, Effect, Incoming, Reply, Text, Turn
 from bot.handlers import menu
-from bot.handlers.buttons import Press, choice
 from bot.handlers.deps import Deps
 from bot.ivoting.calendar import CITYWIDE, open_now, upcoming
 from bot.ivoting.view import period_card, when_text

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.core.buttons import choice
 from bot.core.types import Choice, Context, Incoming, Text, Turn
-from bot.handlers.buttons import choice
 from bot.handlers.deps import Deps
 
 # Main-menu entries: (content key, action, arg). Only what works today; later flows add theirs.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.core.buttons import choice
 from bot.core.types import Context, Effect, Incoming, Text, Turn
 from bot.handlers import menu
-from bot.handlers.buttons import choice
 from bot.handlers.deps import Deps
 
 CONFIRM_STATE = "mydata_confirm"

@@ -13,14 +13,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
+from bot.common.text import scrub
+from bot.core.buttons import Press, choice
 from bot.core.types import Card, Choice, Context, Effect, Incoming, Reply, Text, Turn
-from bot.handlers import broadcast_news, events, handoff, ivoting, menu, propose_review
-from bot.handlers.buttons import Press, choice
+from bot.handlers import broadcast_news, ivoting, menu
 from bot.handlers.deps import Deps
+from bot.handlers.events import browse as events
+from bot.handlers.handoff import resident as handoff
+from bot.handlers.propose import review as propose_review
 from bot.nlp.kb import FaqEntry
 from bot.nlp.passages import Passage
 from bot.nlp.understander import Understanding
-from bot.text import scrub
 
 MAX_QUESTION = 500
 RELATED = 2

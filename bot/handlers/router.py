@@ -15,29 +15,20 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 
+from bot.core.buttons import Press, is_stale, parse, stamp
 from bot.core.types import Context, Effect, Incoming, Text, Turn
-from bot.handlers import (
-    actions,
-    broadcast,
-    broadcast_news,
-    events,
-    events_mine,
-    events_signup,
-    events_staff,
-    handoff,
-    handoff_ticket,
-    ivoting,
-    menu,
-    privacy,
-    propose,
-    propose_review,
-    qa,
-    staff,
-    volunteer,
-    volunteer_list,
-)
-from bot.handlers.buttons import Press, is_stale, parse, stamp
+from bot.handlers import actions, broadcast, broadcast_news, ivoting, menu, privacy, qa
 from bot.handlers.deps import Deps
+from bot.handlers.events import browse as events
+from bot.handlers.events import mine as events_mine
+from bot.handlers.events import signup as events_signup
+from bot.handlers.events import staff as events_staff
+from bot.handlers.handoff import resident as handoff
+from bot.handlers.handoff import ticket as handoff_ticket
+from bot.handlers.handoff import volunteer, volunteer_list
+from bot.handlers.propose import review as propose_review
+from bot.handlers.propose import staff
+from bot.handlers.propose import wizard as propose
 from bot.tickets import render
 
 ActionHandler = Callable[[Incoming, Press, Context, Deps], Turn | Awaitable[Turn]]

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.broadcasts.compose import START
-from bot.content import Content
+from bot.common.content import Content
 from bot.core.serialize import reply_to_dict
 from bot.ivoting.calendar import CITYWIDE, Period
 from bot.ivoting.view import reminder_card

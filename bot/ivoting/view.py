@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.content import Content
+from bot.common.content import Content
 from bot.core.types import Card, Choice
 from bot.ivoting.calendar import Period
 from bot.proposals.dates import TAIPEI

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from bot.common.text import has_contact
 from bot.nlp import segment
 from bot.nlp.analyse import Analyser, Query
 from bot.nlp.config import NlpConfig
@@ -26,7 +27,6 @@ from bot.nlp.passages import Passage, PassageIndex, load_passages
 from bot.nlp.retriever import Retriever, Search
 from bot.nlp.segment import Segmenter, read_userdict
 from bot.nlp.services import Services
-from bot.text import has_contact
 
 # Understandings kept per process, by text. Residents send the same texts again and again
 # (button and menu words, greetings, the popular questions), and an understanding depends

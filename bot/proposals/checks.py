@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.content import Content
+from bot.common.content import Content
 from bot.proposals.spec import KINDS, ProposalSpec
 
 MAX_BUTTONS = 12  # LINE shows 13 quick replies; one is 上一步

@@ -7,7 +7,7 @@ import io
 import json
 from typing import Any
 
-from bot.content import Content
+from bot.common.content import Content
 from bot.proposals.dates import local_date
 from bot.proposals.spec import ProposalSpec
 from bot.proposals.view import CONTACT_FIELDS, ProposalView

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from bot.content import ContentError
+from bot.common.content import ContentError
 
 KINDS = ("text", "district", "category", "money", "consent", "phone")
 

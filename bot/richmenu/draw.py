@@ -186,7 +186,7 @@ ICONS: dict[str, IconFn] = {"plus": _plus, "doc": _doc, "question": _question,
 
 def main(argv: list[str]) -> int:
     """`python -m bot.richmenu.draw OUT.png`: draw the menu from content/ into a file."""
-    from bot.settings import ROOT
+    from bot.common.settings import ROOT
 
     if len(argv) != 1:
         print("usage: python -m bot.richmenu.draw OUT.png", file=sys.stderr)

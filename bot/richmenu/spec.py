@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from bot.content import ContentError
+from bot.common.content import ContentError
 from bot.richmenu.colors import contrast
 
 ICONS = ("plus", "doc", "question", "calendar", "ballot", "person")

@@ -14,7 +14,7 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import get_current_context
 from tortoise.migrations.api import migrate
 
-from bot.settings import SettingsError
+from bot.common.settings import SettingsError
 
 MODELS = ["bot.storage.models"]
 MIGRATIONS = "bot.storage.migrations"

@@ -9,9 +9,11 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from bot.storage import conversations, events, events_seats, proposals, subscriptions, tickets
+from bot.common.text import scrub
+from bot.storage import conversations, events, events_seats, subscriptions
 from bot.storage.models import Feedback, Member, Unanswered
-from bot.text import scrub
+from bot.storage.proposals import store as proposals
+from bot.storage.tickets import store as tickets
 
 
 async def ensure_member(platform: str, user_id: str) -> None:

@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.types import Incoming
-from bot.effects import effect
-from bot.storage import jobs, tickets, volunteers
+from bot.runtime.effects import effect
+from bot.storage import jobs
 from bot.storage.conversations import Conflict
 from bot.storage.models import Ticket
+from bot.storage.tickets import store as tickets
+from bot.storage.tickets import volunteers
 
 SYNC, DELIVER = "ticket_sync", "ticket_deliver"
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from bot.content import Content
+from bot.common.content import Content
 from bot.nlp.checks import ANSWER_MAX, MIN_QUESTIONS
 
 FILE, TOPIC = "volunteers.yaml", "volunteers"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.content import Content
+from bot.common.content import Content
+from bot.core.buttons import choice
 from bot.core.types import Card, Choice, Text
-from bot.handlers.buttons import choice
 from bot.nlp.understander import Understander
 from bot.tickets.policy import DAYS, HandoffPolicy, utc
 from bot.tickets.view import TicketView

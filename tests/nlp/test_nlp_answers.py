@@ -8,9 +8,9 @@ from pathlib import Path
 
 from bot.cli.ask import answer
 from bot.cli.report import format_report
+from bot.core.buttons import parse
 from bot.core.types import Context, Incoming
 from bot.handlers import qa
-from bot.handlers.buttons import parse
 from bot.handlers.deps import Deps
 from bot.nlp.kb import load_faq
 from bot.nlp.understander import Understander

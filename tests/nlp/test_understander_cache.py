@@ -3,8 +3,8 @@ understanding gives, whatever came before it."""
 
 from __future__ import annotations
 
+from bot.common.text import has_contact
 from bot.nlp.understander import Understander
-from bot.text import has_contact
 from tests.nlp.conftest import CONTENT
 from tests.nlp.questions import load
 

@@ -1,0 +1,86 @@
+"""The district office's notice: a submitted proposal's card, pushed to the district's staff chat.
+
+Job "staff_notice" {ref, tell_resident} is queued when a resident submits (bot.effects) and
+again, for the proposals still waiting, when a district's staff chat is set (`run.py staff
+chat`). With tell_resident (the resident was told it is queued), the resident hears when the
+card has actually gone out.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.core.ports import Pusher
+from bot.core.serialize import reply_to_dict
+from bot.core.types import Text
+from bot.handlers.deps import Deps
+from bot.handlers.propose.staff_card import staff_card
+from bot.proposals.view import ProposalView
+from bot.runtime.jobs import PermanentError
+from bot.storage import jobs
+from bot.storage.models import Job
+from bot.storage.proposals import staff
+from bot.storage.proposals import store as proposals
+
+log = logging.getLogger("bot.staff")
+KIND = "staff_notice"
+
+
+PusherFor = Callable[[str], Pusher | None]
+
+
+class StaffNotifier:
+    """Runs staff_notice jobs with the process's content and platform clients."""
+
+    def __init__(self, deps: Deps, pusher_for: PusherFor) -> None:
+        self.deps = deps
+        self.pusher_for = pusher_for
+
+    async def run(self, payload: dict[str, Any], job: Job) -> None:
+        """Push the proposal's card to its district's staff chat.
+
+        No chat configured (or its platform not on here) fails the job for good with the
+        reason recorded; the proposal stays 'submitted' and `run.py staff chat` re-sends it.
+        """
+        p = await proposals.by_ref(str(payload.get("ref", "")))
+        if p is None:
+            raise PermanentError("proposal not found")
+        chat = await staff.chat_of(p.district)
+        if chat is None:
+            # The district is not personal data; the ref and the resident stay out of logs.
+            log.warning("staff_notice job %s: no staff chat for %s (run.py staff chat)",
+                        job.id, p.district)
+            raise PermanentError(f"no staff chat configured for {p.district}: "
+                                 f"run.py staff chat --district {p.district} ...")
+        pusher = self.pusher_for(chat.platform)
+        if pusher is None:
+            log.warning("staff_notice job %s: platform %s is not configured",
+                        job.id, chat.platform)
+            raise PermanentError(f"staff chat platform {chat.platform} is not configured")
+        await pusher.push_replies(chat.chat_id, [staff_card(self.deps, p)], job.dedupe_key)
+        if payload.get("tell_resident") and p.user_id is not None:
+            await self._tell_resident(p, job)
+
+    async def _tell_resident(self, p: ProposalView, job: Job) -> None:
+        """The resident was told the proposal is queued: now it really reached the office.
+        A durable send job of its own (same key on a re-run: never told twice)."""
+        text = self.deps.content.t("propose.delivered", p.locale, ref=p.ref,
+                                   district=p.district)
+        assert p.user_id is not None
+        await jobs.enqueue_send(p.platform, p.user_id, [reply_to_dict(Text(text))],
+                                dedupe_key=f"{job.dedupe_key}:told")
+
+
+async def resend_backlog(district: str) -> int:
+    """Queue the notice again for the district's proposals still waiting; return how many."""
+    # A fresh key per call: the first notices (and any earlier re-send) already used theirs.
+    stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+    waiting = await proposals.for_export(district, "submitted")
+    for p in waiting:
+        # Waiting means nothing reached the office: its resident hears when it does.
+        await jobs.enqueue(KIND, {"ref": p.ref, "tell_resident": True},
+                           dedupe_key=f"staff:{p.ref}:chat:{stamp}")
+    return len(waiting)

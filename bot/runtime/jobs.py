@@ -1,0 +1,65 @@
+"""Runs due jobs in every process; leases make it safe with many workers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from bot.common.loop import forever
+from bot.core.errors import DeliveryError
+from bot.storage import jobs
+from bot.storage.models import Job
+
+log = logging.getLogger("bot.jobs")
+JobHandler = Callable[[dict[str, Any], Job], Awaitable[None]]
+
+
+class PermanentError(Exception):
+    """The job can never succeed (e.g. the user blocked the bot): do not retry."""
+
+
+class JobRunner:
+    """Claims due jobs and runs the handler registered for each kind."""
+
+    def __init__(self, handlers: dict[str, JobHandler], batch: int = 32,
+                 poll: float = 1.0, clock: Callable[[], datetime] | None = None) -> None:
+        self.handlers = handlers
+        self.batch = batch
+        self.poll = poll
+        self.clock = clock  # what "due" means (tests pass a fake clock); None: real time
+
+    async def run(self) -> None:
+        """Run until cancelled."""
+        await forever(self.run_once, lambda: asyncio.sleep(self.poll), log)
+
+    async def run_once(self) -> bool:
+        """Run one batch of due jobs; False when none were due."""
+        due = await jobs.claim_due(self.batch, now=self.clock() if self.clock else None)
+        for job in due:
+            await self._run(job)
+        return bool(due)
+
+    async def _run(self, job: Job) -> None:
+        handler = self.handlers.get(job.kind)
+        if handler is None:
+            await jobs.finish(job.id, error=f"no handler for {job.kind}")
+            return
+        try:
+            await handler(json.loads(job.payload), job)
+        except PermanentError as exc:
+            await jobs.finish(job.id, error=str(exc)[:200])
+        except DeliveryError as exc:  # the platform refused: for good, or for a while
+            log.warning("job %s (%s) not delivered: %s", job.id, job.kind, exc.reason)
+            if exc.permanent:
+                await jobs.finish(job.id, error=exc.reason)
+            else:
+                await jobs.retry_later(job, exc.reason, exc.retry_after)
+        except Exception as exc:
+            log.warning("job %s (%s) failed: %s", job.id, job.kind, type(exc).__name__)
+            await jobs.retry_later(job, f"{type(exc).__name__}: {exc}")
+        else:
+            await jobs.finish(job.id)

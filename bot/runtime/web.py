@@ -1,0 +1,131 @@
+"""The one aiohttp server: LINE and Telegram webhooks, /healthz, and the local web chat."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from bot.adapters import local_web
+from bot.adapters.body import BadBody, parse_object
+from bot.common.settings import Settings
+from bot.handlers.events import web as events_web
+from bot.handlers.propose import page
+from bot.runtime.demo import load_samples
+from bot.runtime.services import SERVICES, Services, build_services
+from bot.storage import inbox
+from bot.storage.db import close_db, open_db
+from bot.storage.inbox import NewEvent
+
+log = logging.getLogger("bot.web")
+MAX_BODY = 1024 * 1024  # LINE and Telegram bodies are a few KB; refuse anything huge early
+
+
+def build_app(settings: Settings, services: Services | None = None) -> web.Application:
+    """The web application for these settings (platform routes only when configured)."""
+    services = services or build_services(settings)
+    app = web.Application(client_max_size=MAX_BODY)
+    app[SERVICES] = services
+    # Order matters: the ORM context must exist before the worker task is created.
+    app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_platforms_and_worker)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/p/{token}", printable)
+    events_web.add_routes(app)
+    if services.line is not None:
+        app.router.add_post("/webhook/line", line_webhook)
+    if services.telegram is not None:
+        app.router.add_post("/webhook/telegram", telegram_webhook)
+    if settings.local_chat_enabled:
+        local_web.add_routes(app)
+    return app
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SERVICES].settings
+    await open_db(settings.database_url, migrate_first=settings.database_url.startswith("sqlite"),
+                  wait=settings.database_wait)
+    if settings.demo_samples_enabled:
+        await load_samples(settings)
+    yield
+    await close_db()
+
+
+async def _platforms_and_worker(app: web.Application) -> AsyncIterator[None]:
+    services = app[SERVICES]
+    await services.start()
+    tasks = services.background()
+    yield
+    await services.recorder.close()
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    await services.close()
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Liveness plus the inbox backlog; 503 with the reason when the database does not answer."""
+    try:
+        counts = await inbox.counts()
+    except Exception as exc:  # the worker's loop logs the outage, once per retry period
+        reason = f"database unavailable ({type(exc).__name__})"
+        return web.json_response({"ok": False, "reason": reason}, status=503)
+    return web.json_response({"ok": True, "inbox": counts})
+
+
+async def printable(request: web.Request) -> web.Response:
+    """A proposal's printable page (the unguessable token is the only key)."""
+    return await page.respond(request.app[SERVICES].deps, request.match_info["token"])
+
+
+async def line_webhook(request: web.Request) -> web.Response:
+    """Verify, check, record (committed together with concurrent requests), answer 200."""
+    services = request.app[SERVICES]
+    assert services.line is not None
+    signature = request.headers.get("X-Line-Signature")
+    if not signature:
+        return _refuse("line", 400, "missing X-Line-Signature")
+    body = await request.read()
+    if not services.line.verify(body, signature):
+        return _refuse("line", 401, "bad signature")
+    try:
+        events = services.line.events(parse_object(body))
+    except BadBody as exc:
+        return _refuse("line", 400, str(exc))
+    return await _record(services, "line", events)
+
+
+async def telegram_webhook(request: web.Request) -> web.Response:
+    """Check the secret header and the update, record it, answer 200."""
+    services = request.app[SERVICES]
+    assert services.telegram is not None
+    if not services.telegram.verify(request.headers.get("X-Telegram-Bot-Api-Secret-Token")):
+        return _refuse("telegram", 403, "bad secret token")
+    try:
+        events = services.telegram.events(parse_object(await request.read()))
+    except BadBody as exc:
+        return _refuse("telegram", 400, str(exc))
+    return await _record(services, "telegram", events)
+
+
+async def _record(services: Services, platform: str, events: list[NewEvent]) -> web.Response:
+    # 200 only once these events are committed; otherwise the platform sends them again.
+    try:
+        await services.recorder.record(platform, events)
+    except Exception as exc:
+        log.warning("%s webhook not recorded (%s): answered 503, the platform retries",
+                    platform, type(exc).__name__)
+        return web.json_response({"error": "unavailable"}, status=503)
+    services.worker.notify()
+    return web.json_response({})
+
+
+def _refuse(platform: str, status: int, reason: str) -> web.Response:
+    # One line, no body and no ids: the reason names only the broken field.
+    log.warning("%s webhook refused (%d): %s", platform, status, reason)
+    return web.json_response({"error": reason}, status=status)
