@@ -79,7 +79,9 @@ async def faq_press(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Tu
         turn = await calendar_instead(msg, ctx, deps, ctx.locale)
         if turn is not None:
             return turn
-    from bot.handlers import actions  # actions -> qa -> this module: import when used
+    from bot.handlers.faq import (
+        presses as actions,  # actions -> qa -> this module: import when used
+    )
     return actions.faq(msg, press, ctx, deps)
 
 

@@ -17,12 +17,14 @@ from collections.abc import Awaitable, Callable
 
 from bot.core.buttons import Press, is_stale, parse, stamp
 from bot.core.types import Context, Effect, Incoming, Text, Turn
-from bot.handlers import actions, broadcast, broadcast_news, ivoting, menu, privacy, qa
+from bot.handlers import broadcast, broadcast_news, ivoting, menu, privacy
 from bot.handlers.deps import Deps
 from bot.handlers.events import browse as events
 from bot.handlers.events import mine as events_mine
 from bot.handlers.events import signup as events_signup
 from bot.handlers.events import staff as events_staff
+from bot.handlers.faq import answer as qa
+from bot.handlers.faq import presses as actions
 from bot.handlers.handoff import resident as handoff
 from bot.handlers.handoff import ticket as handoff_ticket
 from bot.handlers.handoff import volunteer, volunteer_list

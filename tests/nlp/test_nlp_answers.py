@@ -10,8 +10,8 @@ from bot.cli.ask import answer
 from bot.cli.report import format_report
 from bot.core.buttons import parse
 from bot.core.types import Context, Incoming
-from bot.handlers import qa
 from bot.handlers.deps import Deps
+from bot.handlers.faq import answer as qa
 from bot.nlp.kb import load_faq
 from bot.nlp.understander import Understander
 from bot.storage.models import Unanswered

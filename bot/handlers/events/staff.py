@@ -16,9 +16,10 @@ from bot.core.types import Context, Effect, Incoming, Text, Turn
 from bot.events import codes, dates, policy
 from bot.events.spec import CITYWIDE
 from bot.events.view import EventView, RegistrationView
-from bot.handlers import menu, qa
+from bot.handlers import menu
 from bot.handlers.deps import Deps
 from bot.handlers.events.show import district_name, when
+from bot.handlers.faq import answer as qa
 from bot.proposals.view import ALL_DISTRICTS
 
 CHECKIN_STATE = "event_checkin"  # after /events: a bare code checks someone in

@@ -6,8 +6,9 @@ from dataclasses import replace
 
 from bot.core.buttons import Press, choice, is_fresh
 from bot.core.types import Context, Effect, Incoming, Text, Turn
-from bot.handlers import menu, qa
+from bot.handlers import menu
 from bot.handlers.deps import Deps
+from bot.handlers.faq import answer as qa
 from bot.handlers.handoff import resident as handoff
 from bot.nlp.kb import FaqEntry
 
