@@ -7,8 +7,8 @@ from bot.common.settings import Settings
 from bot.events.checks import check_events
 from bot.handlers.menu import MAIN_MENU
 from bot.ivoting.calendar import load_calendar
-from bot.nlp.checks import nlp_problems, start_label_problems
-from bot.nlp.kb import load_faq, validate_faq
+from bot.nlp.checks import nlp_problems, start_label_problems, validate_faq
+from bot.nlp.kb import load_faq
 from bot.proposals.checks import check_spec
 from bot.proposals.spec import ProposalSpec
 from bot.richmenu.spec import RichMenuSpec, check_richmenu

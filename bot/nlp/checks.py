@@ -1,4 +1,4 @@
-"""Content checks: FAQ entries (through `bot.nlp.kb.validate_faq`) and the other NLP data."""
+"""Content checks: FAQ entries (`validate_faq`) and the other NLP data."""
 
 from __future__ import annotations
 
@@ -6,13 +6,10 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bot.nlp.intents import ACTIONS
+from bot.nlp.kb import FaqEntry
 from bot.nlp.normalize import normalize
-
-if TYPE_CHECKING:
-    from bot.nlp.kb import FaqEntry
 
 ANSWER_MAX = 400        # design.md: "never over 400"
 ANSWER_EN_MAX = 1000    # English runs ~2.5x longer than Chinese for the same content
@@ -27,6 +24,11 @@ PLACEHOLDER_RE = re.compile(
     re.IGNORECASE,
 )
 TRAILING_ELLIPSIS_RE = re.compile(r"(?:……|\.\.\.)\s*$")
+
+
+def validate_faq(entries: list[FaqEntry], topics: Iterable[str]) -> list[str]:
+    """Human-readable problems: schema, ids, duplicate phrasings, links, placeholders, lengths."""
+    return validate_entries(entries, set(topics))
 
 
 def validate_entries(entries: list[FaqEntry], topics: set[str]) -> list[str]:

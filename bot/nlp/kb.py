@@ -1,21 +1,21 @@
 """The FAQ knowledge base: entries from content/faq/*.yaml, loaded leniently and validated.
 
 `load_faq` never fails on a malformed *entry*: what it cannot use is recorded in the entry's
-`problems` and reported by `validate_faq` (so `run.py check-content` lists every problem at
-once). A file that is not YAML, or not a list of mappings, raises ValueError naming the file.
+`problems` and reported by `bot.nlp.checks.validate_faq` (so `run.py check-content` lists
+every problem at once). A file that is not YAML, or not a list of mappings, raises ValueError
+naming the file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.nlp.checks import validate_entries
 from bot.nlp.yamlfile import read_yaml
 
 REQUIRED = ("id", "topic", "questions", "answer", "source")
@@ -67,11 +67,6 @@ def load_file(path: Path) -> list[FaqEntry]:
             raise ValueError(f"{path.name} entry #{number}: expected a mapping")
         entries.append(_entry(item, f"{path.name} #{number}"))
     return entries
-
-
-def validate_faq(entries: list[FaqEntry], topics: Iterable[str]) -> list[str]:
-    """Human-readable problems: schema, ids, duplicate phrasings, links, placeholders, lengths."""
-    return validate_entries(entries, set(topics))
 
 
 class _Reader:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.nlp.kb import FaqEntry, load_faq, load_file, validate_faq
+from bot.nlp.checks import validate_faq
+from bot.nlp.kb import FaqEntry, load_faq, load_file
 from tests.nlp.conftest import CONTENT, FIXTURE
 
 TOPICS = {"pb", "process"}
