@@ -100,7 +100,7 @@ async def sign_up(chat: Chat, event_id: str = "shilin-walk", name: str = "王小
                   phone: str | None = None) -> str:
     """Browse, press the event's 報名, agree, give a name (and a phone); the last reply."""
     await chat.send("活動報名")
-    await press_for(chat, f"|evr|{event_id}")
+    await press_for(chat, f"|events.register|{event_id}")
     await chat.press("同意")
     text = await chat.send(name)
     if phone is not None:

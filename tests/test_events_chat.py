@@ -87,8 +87,8 @@ async def test_menu_and_typed_word_list_everything_with_pages(world: World) -> N
     assert len(chat.replies[0].cards) == 10  # type: ignore[union-attr]
     await chat.press("更多活動")
     assert "（11–12／共 12 場）" in chat.text
-    assert [c.payload.rsplit("|", 1)[1] for c in chat.choices if "|evr|" in c.payload] == \
-        ["walk-10", "walk-11"]
+    assert [c.payload.rsplit("|", 1)[1] for c in chat.choices
+            if "|events.register|" in c.payload] == ["walk-10", "walk-11"]
 
 
 async def test_sign_up_gives_a_code_a_calendar_link_and_reminders(world: World) -> None:
@@ -96,7 +96,7 @@ async def test_sign_up_gives_a_code_a_calendar_link_and_reminders(world: World) 
     await load(spec())
     chat = resident(services, 1)
     await chat.send("活動報名")
-    await press_for(chat, "|evr|shilin-walk")
+    await press_for(chat, "|events.register|shilin-walk")
     assert "會儲存您填寫的姓名" in chat.text and "電話" not in chat.text  # consent first
     assert await EventRegistration.all().count() == 0
     await chat.press("同意並報名")
@@ -114,7 +114,7 @@ async def test_sign_up_gives_a_code_a_calendar_link_and_reminders(world: World) 
             for j in reminders] == [(12, 18), (13, 8)]  # 3/12 18:00; 07:30 is quiet, so 08:00
     # A second sign-up says so and shows the code.
     await chat.send("活動報名")
-    await press_for(chat, "|evr|shilin-walk")
+    await press_for(chat, "|events.register|shilin-walk")
     assert "已經報名" in chat.text and row.code in chat.text
     assert await EventRegistration.all().count() == 1
 
@@ -126,11 +126,11 @@ async def test_declining_consent_stores_nothing_and_a_phone_is_asked_only_when_n
                             title="審議員培訓測試"))
     chat = resident(services, 1)
     await chat.send("活動報名")
-    await press_for(chat, "|evr|shilin-walk")
+    await press_for(chat, "|events.register|shilin-walk")
     await chat.press("不同意")
     assert "沒有儲存任何資料" in chat.text and await EventRegistration.all().count() == 0
     await chat.send("活動報名")
-    await press_for(chat, "|evr|deliberator")
+    await press_for(chat, "|events.register|deliberator")
     assert "電話" in chat.text
     await chat.press("同意")
     await chat.send("王小明")
@@ -141,7 +141,7 @@ async def test_declining_consent_stores_nothing_and_a_phone_is_asked_only_when_n
     assert (await EventRegistration.get()).phone == "0912345678"
     # Next time the name is offered back.
     await chat.send("活動報名")
-    await press_for(chat, "|evr|shilin-walk")
+    await press_for(chat, "|events.register|shilin-walk")
     await chat.press("同意")
     await chat.press("用「王小明」")
     assert "報名成功" in chat.text
@@ -152,7 +152,7 @@ async def test_cancel_mid_way_and_typed_text_at_the_consent_step(world: World) -
     await load(spec())
     chat = resident(services, 1)
     await chat.send("活動報名")
-    await press_for(chat, "|evr|shilin-walk")
+    await press_for(chat, "|events.register|shilin-walk")
     await chat.send("好啊")
     assert "請用上面的按鈕回答" in chat.text and "同意並報名" in [c.label for c in chat.choices]
     await chat.press("同意")
@@ -168,7 +168,7 @@ async def test_full_event_offers_the_waiting_list_with_places(world: World) -> N
     third = resident(services, 3)
     await third.send("活動報名")
     assert "額滿，可候補" in third.text
-    await press_for(third, "|evr|shilin-walk")
+    await press_for(third, "|events.register|shilin-walk")
     assert "目前已額滿" in third.text
     await third.press("同意並候補")
     await third.send("住民3")

@@ -64,7 +64,7 @@ async def test_line_carousel_sign_up_and_calendar_file(tmp_path: Path) -> None:
         assert "3/14（六）" in shown and "剩 2 位（共 2 位）" in shown
         labels = [a["label"] for a in bot.line.actions()]
         assert labels.count("報名") == 2 and "活動網頁" in labels
-        await _line(bot, USERS[0], "press", "|evr|shilin-walk")
+        await _line(bot, USERS[0], "press", "|events.register|shilin-walk")
         await _line(bot, USERS[0], "press", "同意並報名")
         [card] = await _line(bot, USERS[0], "text", "王小明")
         assert card["type"] == "flex" and "報名成功" in message_text(card)
@@ -105,7 +105,7 @@ async def test_line_the_last_seat_pressed_by_three_at_once(
         await load(far(capacity=1))
         for user in USERS[:3]:
             await _line(bot, user, "text", "活動報名")
-            await _line(bot, user, "press", "|evr|shilin-walk")
+            await _line(bot, user, "press", "|events.register|shilin-walk")
             await _line(bot, user, "press", "同意")
         before = len(bot.line.requests)
         names = [line_text_event(user, f"住民{n}") for n, user in enumerate(USERS[:3])]
@@ -134,7 +134,7 @@ async def test_line_reminder_and_seat_offer_are_pushed_and_pressed(tmp_path: Pat
         await load(spec(capacity=1))
         for n, user in enumerate(USERS[:2]):
             await _line(bot, user, "text", "活動報名")
-            await _line(bot, user, "press", "|evr|shilin-walk")
+            await _line(bot, user, "press", "|events.register|shilin-walk")
             await _line(bot, user, "press", "同意")
             await _line(bot, user, "text", f"住民{n}")
         await _line(bot, USERS[0], "text", "我的報名")

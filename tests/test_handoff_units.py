@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.common.hours import parse_hours
 from bot.common.settings import SettingsError, load_settings
 from bot.core.serialize import reply_from_dict, reply_to_dict
 from bot.core.types import Text, Waiting
 from bot.handlers.deps import Deps
 from bot.tickets import render
 from bot.tickets.faq import split_answer
-from bot.tickets.policy import parse_hours
 from bot.tickets.scrub import mask_contact, scrub_personal
 from bot.tickets.view import TicketView
 from tests.bot_harness import running_bot

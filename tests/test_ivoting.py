@@ -89,7 +89,7 @@ async def test_subscribe_citywide_or_districts_and_stop_in_one_step(chat: Chat,
     resident = _chat(deps)
     await resident.send("選單")
     assert any(c.label == "投票提醒" for c in resident.choices)
-    assert ("menu.ivoting", "iv_menu", "") in MAIN_MENU
+    assert ("menu.ivoting", "ivoting", "") in MAIN_MENU
     await resident.send("投票開始時提醒我")
     await resident.press("全市都提醒")
     assert "全市" in resident.text

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.buttons import STATELESS
-from bot.handlers import router
+from bot.handlers import features as router
+from bot.handlers.features import STATELESS
 from bot.storage.models import Feedback, Unanswered
 from tests.bot_harness import running_bot
 from tests.chat import Chat

@@ -6,8 +6,9 @@ import pytest
 
 from bot.adapters.common import numbered, split_text, utf16_len
 from bot.common.settings import SettingsError, load_settings
-from bot.core.buttons import choice, is_stale, parse, stamp
+from bot.core.buttons import choice, parse, stamp
 from bot.core.types import Choice, Context, Text, Turn
+from bot.handlers.features import is_stale
 
 
 def test_settings_defaults_and_platform_switches(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,6 +12,7 @@ from bot.core.buttons import parse
 from bot.core.types import Context, Incoming
 from bot.handlers.deps import Deps
 from bot.handlers.faq import answer as qa
+from bot.handlers.features import INTENTS
 from bot.nlp.kb import load_faq
 from bot.nlp.understander import Understander
 from bot.storage.models import Unanswered
@@ -115,4 +116,4 @@ async def test_a_seed_sentence_answers_when_no_entry_does(deps: Deps) -> None:
 
 def test_flow_buttons_name_a_flow_the_router_knows() -> None:
     starts = {e.start for e in load_faq(Path(CONTENT)) if e.start}
-    assert starts and all(s.partition("/")[0] in qa.FLOWS for s in starts)
+    assert starts and all(s.partition("/")[0] in INTENTS for s in starts)
