@@ -12,8 +12,8 @@ from aiohttp import web
 
 from bot.adapters.body import BadBody, parse_json
 from bot.adapters.common import flat_choices, messages_only, reply_text
+from bot.core.ports import LocalChat
 from bot.core.types import Card, Carousel, Choice, Incoming, Reply
-from bot.runtime.services import SERVICES, Services
 
 log = logging.getLogger("bot.web")
 HERE = Path(__file__).parent
@@ -30,8 +30,12 @@ HEADERS = {"Content-Security-Policy": "default-src 'self'; script-src 'self'; "
            "X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"}
 
 
-def add_routes(app: web.Application) -> None:
-    """Serve the page, its style and script, and the chat endpoints."""
+CHAT = web.AppKey("local_chat", LocalChat)
+
+
+def add_routes(app: web.Application, bot: LocalChat) -> None:
+    """Serve the page, its style and script, and the chat endpoints, answered by bot."""
+    app[CHAT] = bot
     app.router.add_get("/", page)
     for path in ASSETS:
         app.router.add_get(path, asset)
@@ -41,10 +45,10 @@ def add_routes(app: web.Application) -> None:
 
 async def page(request: web.Request) -> web.Response:
     """The chat page, with its labels taken from content."""
-    content = request.app[SERVICES].deps.content
+    bot = request.app[CHAT]
     text = PAGE.read_text(encoding="utf-8")
     for key in PAGE_KEYS:
-        text = text.replace("{{" + key + "}}", html.escape(content.t(key)))
+        text = text.replace("{{" + key + "}}", html.escape(bot.text(key)))
     return web.Response(text=text, content_type="text/html", charset="utf-8", headers=HEADERS)
 
 
@@ -69,18 +73,17 @@ async def chat(request: web.Request) -> web.Response:
     if msg is None:
         return web.json_response({"error": "need user (8-64 of A-Z a-z 0-9 _ -) "
                                   "and text, payload or event"}, status=400)
-    services: Services = request.app[SERVICES]
+    bot = request.app[CHAT]
     try:
-        outcome = await services.dispatcher.turn(msg)
+        replies = messages_only(await bot.turn(msg))
     except Exception:
         log.exception("local chat turn failed")  # the log formatter redacts ids
-        return _unavailable(services)
-    replies = messages_only([*services.local.take(msg.user_id), *outcome.replies])
+        return _unavailable(bot)
     return web.json_response({"replies": [_reply_json(r) for r in replies]})
 
 
-def _unavailable(services: Services) -> web.Response:
-    text = services.deps.content.t("error.generic")
+def _unavailable(bot: LocalChat) -> web.Response:
+    text = bot.text("error.generic")
     return web.json_response({"error": "unavailable", "replies": [{"text": text, "choices": []}]},
                              status=503)
 
@@ -90,7 +93,7 @@ async def poll(request: web.Request) -> web.Response:
     user = request.query.get("user", "")
     if not USER_ID.match(user):
         return web.json_response({"error": "need user"}, status=400)
-    waiting = messages_only(request.app[SERVICES].local.take(user))
+    waiting = messages_only(request.app[CHAT].waiting(user))
     return web.json_response({"replies": [_reply_json(r) for r in waiting]})
 
 

@@ -16,6 +16,9 @@ MAX_TEXT = 1000  # within LINE's 5,000 and Telegram's 4,096, and short enough to
 MAX_AHEAD = timedelta(days=60)
 PLATFORM_NAMES = {"line": "LINE", "telegram": "Telegram", "local": "Web"}
 
+# The stop buttons under a broadcast (the news and ivoting features declare these actions).
+NEWS_STOP, IVOTING_STOP = "news.stop", "ivoting.stop"
+
 
 def audience_label(content: Content, audience: str, lang: str = "zh-TW") -> str:
     """An audience in words (「士林區活動通知訂閱者」), or its code when content has no words."""
@@ -41,9 +44,9 @@ def replies_for(content: Content, text: str, audience: str) -> list[Reply]:
     prefix, arg = parse(audience)
     stop: tuple[Choice, ...] = ()
     if prefix == "district" and arg:
-        stop = (Choice(content.t("broadcast.stop_news", district=arg), f"|news_off|{arg}"),)
+        stop = (Choice(content.t("broadcast.stop_news", district=arg), f"|{NEWS_STOP}|{arg}"),)
     elif prefix == "ivoting":
-        stop = (Choice(content.t("ivoting.button.stop"), "|iv_off|"),)
+        stop = (Choice(content.t("ivoting.button.stop"), f"|{IVOTING_STOP}|"),)
     return [Text(text.strip(), stop)]
 
 

@@ -10,11 +10,11 @@ from typing import Any
 
 from bot.broadcasts import audiences
 from bot.broadcasts.compose import START
+from bot.core.errors import PermanentError
 from bot.core.serialize import reply_from_dict
 from bot.delivery.engine import Reporter
 from bot.delivery.ports import Multicaster
 from bot.delivery.quiet import QuietHours
-from bot.runtime.jobs import PermanentError
 from bot.storage import broadcasts as store
 from bot.storage import jobs
 from bot.storage.models import Broadcast, Job

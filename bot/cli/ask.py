@@ -12,7 +12,7 @@ from bot.common.content import Content
 from bot.common.settings import Settings
 from bot.core.types import Context, Incoming
 from bot.handlers.deps import Deps
-from bot.handlers.router import route
+from bot.handlers.features import route
 from bot.nlp.understander import Understander
 
 

@@ -1,4 +1,5 @@
-"""When volunteers answer (office hours in Taipei time) and how long things may wait.
+"""When volunteers answer (office hours in Taipei time) and how long things may wait: a
+settings value (HANDOFF_*), so it lives beside the settings.
 
 HANDOFF_HOURS reads like "mon-fri 09:00-18:00, sat 10:00-12:00", or "always".
 """
@@ -7,10 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
-from bot.proposals.dates import TAIPEI
-
+TAIPEI = timezone(timedelta(hours=8))  # Taiwan keeps no daylight saving time
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PART = re.compile(r"^(?P<days>[a-z]{3}(?:-[a-z]{3})?(?:/[a-z]{3}(?:-[a-z]{3})?)*)\s+"
                    r"(?P<start>\d{1,2}:\d{2})-(?P<end>\d{1,2}:\d{2})$")

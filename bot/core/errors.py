@@ -22,3 +22,7 @@ class DeliveryError(Exception):
         self.status = status
         self.retry_after = retry_after
         self.quota = quota
+
+
+class PermanentError(Exception):
+    """A job can never succeed (e.g. the user blocked the bot): do not retry it."""

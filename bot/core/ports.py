@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.core.types import Reply
+from bot.core.types import Incoming, Reply
 
 
 class Pusher(Protocol):
@@ -39,4 +39,21 @@ class ForumTopics(Protocol):
 
     async def create_topic(self, chat_id: str, name: str, /) -> str:
         """Create a topic (name cut to the platform's limit); return its thread id."""
+        ...
+
+
+class LocalChat(Protocol):
+    """What the local web chat page needs from the running bot (bot.runtime provides it)."""
+
+    def text(self, key: str) -> str:
+        """A UI string (zh-TW)."""
+        ...
+
+    async def turn(self, msg: Incoming) -> list[Reply]:
+        """Run one turn; the replies, after any messages pushed to this user meanwhile.
+        Raises when the bot cannot answer (the database is down, a bug)."""
+        ...
+
+    def waiting(self, user_id: str) -> list[Reply]:
+        """Messages pushed to a local user since the last call (reminders, staff replies)."""
         ...

@@ -13,7 +13,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from bot.broadcasts import effects
 from bot.broadcasts.audiences import UnknownAudience, district_of
+from bot.broadcasts.compose import START
 from bot.broadcasts.message import (
     MAX_TEXT,
     audience_label,
@@ -28,11 +30,16 @@ from bot.core.serialize import reply_to_dict
 from bot.core.types import Choice, Context, Effect, Incoming, Text, Turn
 from bot.handlers import menu
 from bot.handlers.deps import Deps
+from bot.handlers.feature import Action, Command, Feature, Wiring
 from bot.handlers.ivoting import now_of
 from bot.proposals.view import ALL_DISTRICTS
+from bot.storage.jobs import JobHandler
 
 TEXT, AUDIENCE, WHEN = "bc_text", "bc_aud", "bc_when"
 STATES = (TEXT, AUDIENCE, WHEN)
+AUDIENCE_PICK, NOW, AT, CONFIRM, URGENT, DROP = (
+    "broadcast.audience", "broadcast.now", "broadcast.at", "broadcast.confirm",
+    "broadcast.urgent", "broadcast.drop")
 
 
 def _say(ctx: Context, deps: Deps, key: str, choices: tuple[Choice, ...] = (),
@@ -93,7 +100,7 @@ async def _ask_audience(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
     codes = [f"district:{district}", f"ivoting:{district}"]
     if ALL_DISTRICTS in roles:
         codes += ["ivoting", "all"]
-    buttons = tuple(choice(audience_label(deps.content, c, ctx.locale), "bc_aud", c)
+    buttons = tuple(choice(audience_label(deps.content, c, ctx.locale), AUDIENCE_PICK, c)
                     for c in codes)
     return _say(replace(ctx, state=AUDIENCE), deps, "broadcast.ask_audience", buttons)
 
@@ -119,9 +126,9 @@ async def _choose(msg: Incoming, ctx: Context, deps: Deps, code: str) -> Turn:
     if ALL_DISTRICTS not in roles and belongs != district:  # citywide ones need every district
         return _say(ctx, deps, "broadcast.error.audience_refused", district=district)
     t = deps.content.t
-    buttons = (choice(t("broadcast.button.now", ctx.locale), "bc_now"),
-               choice(t("broadcast.button.at", ctx.locale), "bc_at"),
-               choice(t("broadcast.button.cancel", ctx.locale), "bc_no"))
+    buttons = (choice(t("broadcast.button.now", ctx.locale), NOW),
+               choice(t("broadcast.button.at", ctx.locale), AT),
+               choice(t("broadcast.button.cancel", ctx.locale), DROP))
     ctx = replace(ctx, data={**ctx.data, "audience": code})
     return _say(ctx, deps, "broadcast.ask_when", buttons)
 
@@ -130,7 +137,7 @@ async def press_when(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> T
     """立即發送 goes to the preview; 指定時間 asks for the time (as a reply)."""
     if ctx.state != AUDIENCE or "audience" not in ctx.data:
         return menu.stale(ctx, deps)
-    if press.action == "bc_at":
+    if press.action == AT:
         return _say(replace(ctx, state=WHEN), deps, "broadcast.ask_time")
     return await _preview(msg, replace(ctx, data={**ctx.data, "at": ""}), deps)
 
@@ -145,15 +152,15 @@ async def _preview(msg: Incoming, ctx: Context, deps: Deps, urgent: bool = False
     at = datetime.fromisoformat(data["at"]) if data.get("at") else None
     now, quiet = now_of(deps), deps.broadcasts.quiet
     text = preview_text(deps.content, p, str(data["text"]), at, now, quiet, urgent, lang)
-    cancel = choice(t("broadcast.button.cancel", lang), "bc_no")
+    cancel = choice(t("broadcast.button.cancel", lang), DROP)
     ctx = replace(ctx, state=AUDIENCE, data={**data, "urgent": urgent, "previewed": True})
     if p.over_quota or p.total == 0:
         key = "broadcast.over_quota" if p.over_quota else "broadcast.empty_audience"
         note = t(key, lang, cost=f"{p.line_cost:,}", remaining=f"{p.remaining or 0:,}")
         return Turn(ctx, (Text(f"{text}\n\n{note}", (cancel,)),), meta={"intent": "broadcast"})
-    buttons = [choice(t("broadcast.button.ok", lang), "bc_ok")]
+    buttons = [choice(t("broadcast.button.ok", lang), CONFIRM)]
     if quiet.active(at or now) and not urgent:
-        buttons.append(choice(t("broadcast.button.urgent", lang), "bc_urgent"))
+        buttons.append(choice(t("broadcast.button.urgent", lang), URGENT))
     buttons.append(cancel)
     return Turn(ctx, (Text(text, tuple(buttons)),), meta={"intent": "broadcast"})
 
@@ -190,3 +197,28 @@ async def press_drop(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> T
     if ctx.state not in STATES:
         return menu.stale(ctx, deps)
     return _say(menu.idle(ctx, ctx.locale), deps, "broadcast.dropped")
+
+
+def _longest_audience(deps: Deps) -> str:
+    longest = max((d.id for d in deps.spec.districts), key=lambda s: len(s.encode()))
+    return f"district:{longest}"
+
+
+def _jobs(wiring: Wiring) -> dict[str, JobHandler]:
+    return {START: wiring.starter.run}
+
+
+FEATURE = Feature(
+    "broadcast",
+    actions={AUDIENCE_PICK: Action(press_audience, old=("bc_aud",), longest=_longest_audience),
+             NOW: Action(press_when, old=("bc_now",)),
+             AT: Action(press_when, old=("bc_at",)),
+             CONFIRM: Action(press_confirm, old=("bc_ok",)),
+             URGENT: Action(press_urgent, old=("bc_urgent",)),
+             DROP: Action(press_drop, old=("bc_no",))},
+    states=dict.fromkeys(STATES, on_text),
+    commands={"broadcast": Command(start)},
+    effects={"broadcast_create": effects.create},
+    jobs=_jobs,
+    cli=("broadcast",),
+)

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.broadcasts.message import NEWS_STOP
 from bot.core.buttons import Press, choice
 from bot.core.types import Context, Effect, Incoming, Text, Turn
 from bot.handlers import menu
 from bot.handlers.deps import Deps
+from bot.handlers.feature import Action, Feature
 from bot.handlers.ivoting import district_buttons
 from bot.nlp.understander import Understanding
+from bot.storage import effects
 
 TOPIC = "news"
+MENU, SUBSCRIBE, STOP = "news", "news.subscribe", NEWS_STOP
 
 
 def find_district(deps: Deps, text: str) -> str | None:
@@ -42,7 +46,7 @@ def subscribe(ctx: Context, deps: Deps, lang: str, district: str) -> Turn:
     text = deps.content.t("news.subscribed", lang, district=district)
     effect = Effect("subscribe", {"topic": TOPIC, "scope": district, "locale": lang})
     buttons = (choice(deps.content.t("broadcast.stop_news", lang, district=district),
-                      "news_off", district), choice(deps.content.t("button.menu", lang), "menu"))
+                      STOP, district), choice(deps.content.t("button.menu", lang), "menu"))
     return Turn(replace(ctx, locale=lang), (Text(text, buttons),), (effect,),
                 meta={"intent": "news", "action": "subscribe"})
 
@@ -58,7 +62,7 @@ async def unsubscribe(msg: Incoming, ctx: Context, deps: Deps, lang: str,
         return Turn(replace(ctx, locale=lang), (reply,), meta=meta)
     text = deps.content.t("news.unsubscribed", lang, districts="、".join(gone))
     effect = Effect("unsubscribe", {"topic": TOPIC, "scope": district})
-    reply = Text(text, (choice(deps.content.t("mydata.button.news", lang), "nw_menu"),
+    reply = Text(text, (choice(deps.content.t("mydata.button.news", lang), MENU),
                         choice(deps.content.t("button.menu", lang), "menu")))
     return Turn(replace(ctx, locale=lang), (reply,), (effect,), meta)
 
@@ -73,7 +77,7 @@ async def settings(msg: Incoming, ctx: Context, deps: Deps, lang: str,
     else:
         text = t("news.menu", lang, scopes="、".join(mine)) if mine else t("news.menu_none", lang)
     done = choice(t("ivoting.button.done", lang), "menu")
-    buttons = district_buttons(deps, mine, "nw_sub", lang, done)
+    buttons = district_buttons(deps, mine, SUBSCRIBE, lang, done)
     return Turn(replace(ctx, locale=lang), (Text(text, buttons),),
                 meta={"intent": "news", "action": "subscribe"})
 
@@ -96,3 +100,19 @@ async def press_off(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Tu
     """「不再接收士林區通知」 under a district broadcast."""
     district = press.arg if press.arg in {d.id for d in deps.spec.districts} else None
     return await unsubscribe(msg, ctx, deps, ctx.locale, district)
+
+
+def _longest_district(deps: Deps) -> str:
+    return max((d.id for d in deps.spec.districts), key=lambda s: len(s.encode()), default="")
+
+
+FEATURE = Feature(
+    "news",
+    actions={MENU: Action(press_menu, stateless=True, old=("nw_menu",)),
+             SUBSCRIBE: Action(press_sub, stateless=True, old=("nw_sub",),
+                               longest=_longest_district),
+             STOP: Action(press_off, stateless=True, old=("news_off",),
+                          longest=_longest_district)},
+    intents={"news": flow},
+    effects={"subscribe": effects.subscribe, "unsubscribe": effects.unsubscribe},
+)

@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from aiohttp import web
+
 from bot.broadcasts.readers import BroadcastReader, NoBroadcasts
 from bot.common.content import Content
+from bot.common.hours import HandoffPolicy
 from bot.common.settings import ROOT
 from bot.events.filters import FilterWords
 from bot.events.reader import EventReader, NoEvents
@@ -16,7 +19,6 @@ from bot.ivoting.readers import IVotingReader, NoIVoting
 from bot.nlp.understander import Understander
 from bot.proposals.spec import ProposalSpec
 from bot.proposals.view import ProposalView
-from bot.tickets.policy import HandoffPolicy
 from bot.tickets.view import NoTickets, TicketReader
 
 MyDataReader = Callable[[str, str], Awaitable[dict[str, Any] | None]]
@@ -89,3 +91,7 @@ class Deps:
     event_words: FilterWords = field(default_factory=lambda: FilterWords.load(ROOT / "content"))
     ivoting: IVotingReader = field(default_factory=NoIVoting)
     broadcasts: BroadcastReader = field(default_factory=NoBroadcasts)
+
+
+# Where a feature's web routes find the process's Deps (bot.runtime.web sets it).
+DEPS = web.AppKey("deps", Deps)

@@ -9,17 +9,23 @@ Taipei, or chosen districts); 「之後不用再提醒我了」 turns every remi
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.core.buttons import Press, choice
 from bot.core.types import Card, Carousel, Choice, Context, Effect, Incoming, Reply, Text, Turn
 from bot.handlers import menu
 from bot.handlers.deps import Deps
+from bot.handlers.feature import Action, Command, Feature, Wiring
 from bot.ivoting.calendar import CITYWIDE, open_now, upcoming
-from bot.ivoting.view import period_card, when_text
+from bot.ivoting.reminders import KIND as REMIND
+from bot.ivoting.reminders import Reminders
+from bot.ivoting.view import STOP, period_card, when_text
 from bot.nlp.understander import Understanding
+from bot.storage import effects
+from bot.storage.jobs import JobHandler
 
 TOPIC = "ivoting"
+MENU, PICK, SUBSCRIBE = "ivoting", "ivoting.pick", "ivoting.subscribe"
 
 
 def now_of(deps: Deps) -> datetime:
@@ -43,7 +49,7 @@ async def when(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
     periods = await deps.ivoting.periods()
     mine = (await deps.ivoting.subscriptions(msg.platform, msg.user_id)).get(TOPIC, ())
     buttons: tuple[Choice, ...] = () if mine else (
-        choice(t("ivoting.button.subscribe", lang), "iv_menu"),)
+        choice(t("ivoting.button.subscribe", lang), MENU),)
     buttons += (choice(t("button.menu", lang), "menu"),)
     hint = "" if mine else "\n" + t("ivoting.when.remind_hint", lang)
     cards: list[Card] = []
@@ -73,18 +79,6 @@ async def calendar_instead(msg: Incoming, ctx: Context, deps: Deps, lang: str) -
     return await when(msg, ctx, deps, lang)
 
 
-async def faq_press(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
-    """An FAQ button: the calendar for the entries it replaces, else the entry."""
-    if press.arg in deps.ivoting.replaces_faq:
-        turn = await calendar_instead(msg, ctx, deps, ctx.locale)
-        if turn is not None:
-            return turn
-    from bot.handlers.faq import (
-        presses as actions,  # actions -> qa -> this module: import when used
-    )
-    return actions.faq(msg, press, ctx, deps)
-
-
 def scope_name(deps: Deps, scope: str, lang: str) -> str:
     """「全市」 or a district's name."""
     return deps.content.t("ivoting.citywide", lang) if scope == CITYWIDE else scope
@@ -100,10 +94,10 @@ async def menu_turn(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
     mine = (await deps.ivoting.subscriptions(msg.platform, msg.user_id)).get(TOPIC, ())
     text = t("ivoting.menu.has", lang, scopes=_scopes(deps, mine, lang)) if mine \
         else t("ivoting.menu.none", lang)
-    buttons = [choice(t("ivoting.button.citywide", lang), "iv_sub", CITYWIDE),
-               choice(t("ivoting.button.pick", lang), "iv_pick")]
+    buttons = [choice(t("ivoting.button.citywide", lang), SUBSCRIBE, CITYWIDE),
+               choice(t("ivoting.button.pick", lang), PICK)]
     if mine:
-        buttons.append(choice(t("ivoting.button.stop", lang), "iv_off"))
+        buttons.append(choice(t("ivoting.button.stop", lang), STOP))
     buttons.append(choice(t("button.menu", lang), "menu"))
     return Turn(replace(ctx, locale=lang), (Text(text, tuple(buttons)),),
                 meta={"intent": "ivoting", "action": "subscribe"})
@@ -127,7 +121,7 @@ async def press_pick(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> T
     lang = ctx.locale
     mine = (await deps.ivoting.subscriptions(msg.platform, msg.user_id)).get(TOPIC, ())
     done = choice(deps.content.t("ivoting.button.done", lang), "menu")
-    buttons = district_buttons(deps, mine, "iv_sub", lang, done)
+    buttons = district_buttons(deps, mine, SUBSCRIBE, lang, done)
     return Turn(ctx, (Text(deps.content.t("ivoting.pick", lang), buttons),))
 
 
@@ -149,7 +143,7 @@ async def press_sub(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Tu
         buttons: tuple[Choice, ...] = (choice(t("button.menu", lang), "menu"),)
     else:
         done = choice(t("ivoting.button.done", lang), "menu")
-        buttons = district_buttons(deps, now_on, "iv_sub", lang, done)
+        buttons = district_buttons(deps, now_on, SUBSCRIBE, lang, done)
     return Turn(replace(ctx, locale=lang), (Text(text, buttons),), (effect,),
                 meta={"intent": "ivoting", "action": "subscribe"})
 
@@ -162,7 +156,7 @@ async def unsubscribe(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Tur
     if not mine:
         reply = Text(t("ivoting.not_subscribed", lang), menu.menu_choices(deps, lang))
         return Turn(replace(ctx, locale=lang), (reply,), meta=meta)
-    again = (choice(t("ivoting.button.resubscribe", lang), "iv_menu"),
+    again = (choice(t("ivoting.button.resubscribe", lang), MENU),
              choice(t("button.menu", lang), "menu"))
     reply = Text(t("ivoting.unsubscribed", lang, scopes=_scopes(deps, mine, lang)), again)
     effect = Effect("unsubscribe", {"topic": TOPIC, "scope": None})
@@ -172,3 +166,27 @@ async def unsubscribe(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Tur
 async def press_off(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
     """「不用再提醒」 under a reminder or in the menu."""
     return await unsubscribe(msg, ctx, deps, ctx.locale)
+
+
+def _longest_scope(deps: Deps) -> str:
+    return max([CITYWIDE, *(d.id for d in deps.spec.districts)], key=lambda s: len(s.encode()))
+
+
+def _jobs(wiring: Wiring) -> dict[str, JobHandler]:
+    reminders = Reminders(wiring.deps.content, lambda: datetime.now(UTC))
+    return {REMIND: reminders.run}
+
+
+FEATURE = Feature(
+    "ivoting",
+    actions={MENU: Action(press_menu, stateless=True, old=("iv_menu",)),
+             PICK: Action(press_pick, stateless=True, old=("iv_pick",)),
+             SUBSCRIBE: Action(press_sub, stateless=True, old=("iv_sub",),
+                               longest=_longest_scope),
+             STOP: Action(press_off, stateless=True, old=("iv_off",))},
+    commands={"ivoting": Command(menu_turn)},
+    intents={"ivoting": flow},
+    effects={"subscribe": effects.subscribe, "unsubscribe": effects.unsubscribe},
+    jobs=_jobs,
+    cli=("ivoting",),
+)

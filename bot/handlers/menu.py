@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.buttons import choice
-from bot.core.types import Choice, Context, Incoming, Text, Turn
+from bot.core.buttons import Press, choice
+from bot.core.types import Choice, Context, Effect, Incoming, Text, Turn
 from bot.handlers.deps import Deps
+from bot.handlers.feature import Action, Command, Feature
+from bot.storage import effects
 
 # Main-menu entries: (content key, action, arg). Only what works today; later flows add theirs.
 MAIN_MENU = (
@@ -14,8 +16,8 @@ MAIN_MENU = (
     ("menu.myprops", "myprops", ""),
     ("menu.events", "events", ""),
     ("menu.myevents", "myevents", ""),
-    ("menu.ivoting", "iv_menu", ""),
-    ("menu.faq", "topics", ""),
+    ("menu.ivoting", "ivoting", ""),
+    ("menu.faq", "faq.topics", ""),
     ("menu.process", "faq", "pb-stages"),
     ("menu.counter", "faq", "counter-services"),
     ("menu.handoff", "handoff", ""),
@@ -77,3 +79,33 @@ def stale(ctx: Context, deps: Deps) -> Turn:
     """A polite answer to a button from an older message, with a fresh menu."""
     reply = Text(deps.content.t("stale_button", ctx.locale), menu_choices(deps, ctx.locale))
     return Turn(ctx, (reply,), meta={"intent": "stale"})
+
+
+def on_follow(msg: Incoming, ctx: Context, deps: Deps) -> Turn | None:
+    """Follow: the welcome with the menu (and the member marked followed); unfollow: noted."""
+    if msg.kind == "follow":
+        turn = welcome(msg, ctx, deps)
+        return Turn(turn.context, turn.replies, (*turn.effects, Effect("follow")), turn.meta)
+    if msg.kind == "unfollow":
+        return Turn(ctx, (), (Effect("unfollow"),), {"intent": "unfollow"})
+    return None
+
+
+def press_menu(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
+    """The 主選單 button."""
+    return show_menu(msg, ctx, deps, ctx.locale)
+
+
+def press_help(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
+    """The 使用說明 button."""
+    return show_help(msg, ctx, deps, ctx.locale)
+
+
+FEATURE = Feature(
+    "menu",
+    actions={"menu": Action(press_menu, stateless=True),
+             "help": Action(press_help, stateless=True)},
+    commands={"menu": Command(show_menu), "help": Command(show_help)},
+    follow=on_follow,
+    effects={"follow": effects.follow, "unfollow": effects.unfollow},
+)

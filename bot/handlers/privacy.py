@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.buttons import choice
+from bot.core.buttons import Press, choice
 from bot.core.types import Context, Effect, Incoming, Text, Turn
 from bot.handlers import menu
 from bot.handlers.deps import Deps
+from bot.handlers.feature import Action, Command, Feature
+from bot.storage import effects
 
 CONFIRM_STATE = "mydata_confirm"
+DELETE, CONFIRM, KEEP = "mydata.delete", "mydata.confirm", "mydata.keep"
 
 
 async def show(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
@@ -19,9 +22,9 @@ async def show(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
         reply = Text(deps.content.t("mydata.none", lang), menu.menu_choices(deps, lang))
         return Turn(replace(ctx, locale=lang), (reply,))
     text = _summary(data, msg, ctx, deps, lang)
-    buttons = (choice(deps.content.t("mydata.delete", lang), "mydata_delete"),
-               choice(deps.content.t("mydata.keep", lang), "mydata_keep"),
-               choice(deps.content.t("mydata.button.news", lang), "nw_menu"))
+    buttons = (choice(deps.content.t("mydata.delete", lang), DELETE),
+               choice(deps.content.t("mydata.keep", lang), KEEP),
+               choice(deps.content.t("mydata.button.news", lang), "news"))
     return Turn(replace(ctx, locale=lang), (Text(text, buttons),))
 
 
@@ -44,8 +47,8 @@ def _summary(data: dict[str, object], msg: Incoming, ctx: Context, deps: Deps,
 def ask_confirm(ctx: Context, deps: Deps) -> Turn:
     """Ask once more before deleting."""
     lang = ctx.locale
-    buttons = (choice(deps.content.t("mydata.confirm_yes", lang), "mydata_confirm"),
-               choice(deps.content.t("mydata.keep", lang), "mydata_keep"))
+    buttons = (choice(deps.content.t("mydata.confirm_yes", lang), CONFIRM),
+               choice(deps.content.t("mydata.keep", lang), KEEP))
     new = replace(ctx, state=CONFIRM_STATE)
     return Turn(new, (Text(deps.content.t("mydata.confirm", lang), buttons),))
 
@@ -62,3 +65,20 @@ def keep(ctx: Context, deps: Deps) -> Turn:
     """Leave the data as it is."""
     reply = Text(deps.content.t("mydata.kept", ctx.locale), menu.menu_choices(deps, ctx.locale))
     return Turn(menu.idle(ctx, ctx.locale), (reply,))
+
+
+async def press_show(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
+    """The 我的資料 button."""
+    return await show(msg, ctx, deps, ctx.locale)
+
+
+FEATURE = Feature(
+    "mydata",
+    actions={"mydata": Action(press_show, stateless=True),
+             DELETE: Action(lambda m, p, c, d: ask_confirm(c, d), old=("mydata_delete",)),
+             CONFIRM: Action(lambda m, p, c, d: confirm(c, d), old=("mydata_confirm",)),
+             KEEP: Action(lambda m, p, c, d: keep(c, d), old=("mydata_keep",))},
+    commands={"mydata": Command(show, tag=False)},
+    effects={"delete_my_data": effects.delete_my_data},
+    ends=frozenset({"delete_my_data"}),
+)

@@ -9,6 +9,8 @@ from bot.core.types import Card, Choice
 from bot.ivoting.calendar import Period
 from bot.proposals.dates import TAIPEI
 
+STOP = "ivoting.stop"  # a reminder's stop button (the ivoting feature declares it)
+
 
 def when_text(content: Content, when: datetime, lang: str = "zh-TW") -> str:
     """「2030/5/1（三）09:00」 or 「Wed 2030-05-01 09:00」, in Taipei time."""
@@ -38,5 +40,5 @@ def reminder_card(content: Content, p: Period, which: str, hours: int,
     closes = when_text(content, p.closes, lang)
     title = t(f"ivoting.remind.{which}.title", lang, title=p.title)
     body = t(f"ivoting.remind.{which}.body", lang, closes=closes, hours=hours)
-    stop = (Choice(t("ivoting.button.stop", lang), "|iv_off|"),)
+    stop = (Choice(t("ivoting.button.stop", lang), f"|{STOP}|"),)
     return period_card(content, p, lang, title=title, body=body, choices=stop)

@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 
 from bot.core.types import Context, Incoming, Reply, Text, Turn
 from bot.handlers.deps import Deps
-from bot.handlers.router import route
+from bot.handlers.features import route
 from bot.runtime.effects import ENDS_CONVERSATION, apply_effect, apply_effects
 from bot.storage import conversations, people
 

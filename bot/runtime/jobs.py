@@ -5,21 +5,17 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from bot.common.loop import forever
-from bot.core.errors import DeliveryError
+from bot.core.errors import DeliveryError, PermanentError
 from bot.storage import jobs
+from bot.storage.jobs import JobHandler
 from bot.storage.models import Job
 
 log = logging.getLogger("bot.jobs")
-JobHandler = Callable[[dict[str, Any], Job], Awaitable[None]]
-
-
-class PermanentError(Exception):
-    """The job can never succeed (e.g. the user blocked the bot): do not retry."""
+__all__ = ["JobHandler", "JobRunner", "PermanentError"]
 
 
 class JobRunner:

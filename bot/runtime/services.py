@@ -10,29 +10,24 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from bot.adapters.local import LocalOutbox
-from bot.broadcasts.compose import START as BROADCAST_START
 from bot.broadcasts.compose import StoredBroadcasts
 from bot.broadcasts.report import SenderReports
 from bot.broadcasts.start import Starter
 from bot.common.content import Content
 from bot.common.settings import Settings
-from bot.core.ports import ForumTopics, Pusher, TokenReplier
+from bot.core.ports import ForumTopics, LocalChat, Pusher, TokenReplier
 from bot.core.serialize import reply_from_dict
+from bot.core.types import Incoming, Reply
 from bot.delivery.engine import DeliveryEngine
 from bot.delivery.limits import RateLimits
 from bot.delivery.pacing import Pacer, limits_from
 from bot.delivery.pusher import EnginePusher
 from bot.delivery.quiet import QuietHours
 from bot.events.filters import FilterWords
+from bot.handlers import features
 from bot.handlers.deps import Deps
-from bot.handlers.events.jobs import EventJobs
-from bot.handlers.handoff.relay import TicketRelay
 from bot.handlers.handoff.sweep import TicketSweep
-from bot.handlers.propose.notice import KIND as STAFF_NOTICE
-from bot.handlers.propose.notice import StaffNotifier
 from bot.ivoting.calendar import load_calendar
-from bot.ivoting.reminders import KIND as IVOTING_REMIND
-from bot.ivoting.reminders import Reminders
 from bot.nlp.understander import Understander
 from bot.proposals.spec import ProposalSpec
 from bot.runtime.dispatcher import Dispatcher
@@ -45,8 +40,6 @@ from bot.storage.models import Job, Member
 from bot.storage.proposals.readers import StoredProposals
 from bot.storage.recorder import GroupRecorder
 from bot.storage.tickets.store import StoredTickets
-from bot.tickets.effects import DELIVER as TICKET_DELIVER
-from bot.tickets.effects import SYNC as TICKET_SYNC
 
 if TYPE_CHECKING:  # the platform SDKs load only when a platform is on (a faster CLI)
     from bot.adapters.line import LineAdapter
@@ -87,6 +80,7 @@ class Services:
     sweep: TicketSweep = field(init=False)
     limits: RateLimits = field(init=False)
     engine: DeliveryEngine = field(init=False)
+    starter: Starter = field(init=False)
     local: LocalOutbox = field(default_factory=LocalOutbox)
     recorder: GroupRecorder = field(default_factory=GroupRecorder)
 
@@ -99,13 +93,8 @@ class Services:
         self.worker = InboxWorker(self.dispatcher, adapters, batch=self.settings.worker_batch)
         self.recorder.hand_off_to(self.worker.hand_off, self.worker.lease)
         self._delivery()
-        notifier = StaffNotifier(self.deps, self.pusher)
-        relay = TicketRelay(self.deps, self.pusher, self.topics, self.replier)
-        self.jobs = JobRunner({"send": self.send_job, STAFF_NOTICE: notifier.run,
-                               TICKET_SYNC: relay.sync, TICKET_DELIVER: relay.deliver,
-                               BROADCAST_START: self._starter.run,
-                               IVOTING_REMIND: Reminders(self.deps.content, _utcnow).run,
-                               **EventJobs(self.deps, self.pusher).handlers()},
+        # "send" (a queued message to a chat) is the runtime's own; the rest the features'.
+        self.jobs = JobRunner({"send": self.send_job, **features.jobs(self)},
                               clock=self.deps.clock)
         self.sweep = TicketSweep(self.deps)
 
@@ -124,7 +113,7 @@ class Services:
         self.engine = DeliveryEngine(limits=self.limits, pushers=self._platform_pusher,
                                      multicaster=self.line, platforms=served, reporter=reports,
                                      quiet=quiet, lease=self.settings.delivery_lease_seconds)
-        self._starter = Starter(multicaster=self.line, served=served, reporter=reports,
+        self.starter = Starter(multicaster=self.line, served=served, reporter=reports,
                                 quiet=quiet, wake=self.engine.notify, now=_utcnow)
 
     def _platform_pusher(self, platform: str) -> Pusher | None:
@@ -141,6 +130,11 @@ class Services:
     def topics(self, platform: str) -> ForumTopics | None:
         """Forum topics on a platform (Telegram), when it is on here."""
         return self.telegram if platform == "telegram" else None
+
+    @property
+    def local_chat(self) -> LocalChat:
+        """This process as the local web chat page sees it."""
+        return _LocalChat(self)
 
     def replier(self, platform: str) -> TokenReplier | None:
         """Answers by a kept reply token (LINE), when it is on here."""
@@ -179,6 +173,26 @@ class Services:
         if self.telegram is not None:
             await self.telegram.close()
         await self.limits.close()
+
+
+@dataclass(frozen=True)
+class _LocalChat:
+    """The local web chat's port (bot.core.ports.LocalChat) over a process's services."""
+
+    services: Services
+
+    def text(self, key: str) -> str:
+        """A UI string (zh-TW)."""
+        return self.services.deps.content.t(key)
+
+    async def turn(self, msg: Incoming) -> list[Reply]:
+        """Run the turn; pushes waiting for the user come first."""
+        outcome = await self.services.dispatcher.turn(msg)
+        return [*self.services.local.take(msg.user_id), *outcome.replies]
+
+    def waiting(self, user_id: str) -> list[Reply]:
+        """What was pushed to the user since the last call."""
+        return self.services.local.take(user_id)
 
 
 def telegram_commands(content: Content) -> list[tuple[str, str]]:

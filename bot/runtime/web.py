@@ -12,8 +12,8 @@ from aiohttp import web
 from bot.adapters import local_web
 from bot.adapters.body import BadBody, parse_object
 from bot.common.settings import Settings
-from bot.handlers.events import web as events_web
-from bot.handlers.propose import page
+from bot.handlers import features
+from bot.handlers.deps import DEPS
 from bot.runtime.demo import load_samples
 from bot.runtime.services import SERVICES, Services, build_services
 from bot.storage import inbox
@@ -29,18 +29,18 @@ def build_app(settings: Settings, services: Services | None = None) -> web.Appli
     services = services or build_services(settings)
     app = web.Application(client_max_size=MAX_BODY)
     app[SERVICES] = services
+    app[DEPS] = services.deps
     # Order matters: the ORM context must exist before the worker task is created.
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_platforms_and_worker)
     app.router.add_get("/healthz", healthz)
-    app.router.add_get("/p/{token}", printable)
-    events_web.add_routes(app)
+    features.add_routes(app)  # the printable proposal pages, the calendar files
     if services.line is not None:
         app.router.add_post("/webhook/line", line_webhook)
     if services.telegram is not None:
         app.router.add_post("/webhook/telegram", telegram_webhook)
     if settings.local_chat_enabled:
-        local_web.add_routes(app)
+        local_web.add_routes(app, services.local_chat)
     return app
 
 
@@ -76,11 +76,6 @@ async def healthz(request: web.Request) -> web.Response:
         reason = f"database unavailable ({type(exc).__name__})"
         return web.json_response({"ok": False, "reason": reason}, status=503)
     return web.json_response({"ok": True, "inbox": counts})
-
-
-async def printable(request: web.Request) -> web.Response:
-    """A proposal's printable page (the unguessable token is the only key)."""
-    return await page.respond(request.app[SERVICES].deps, request.match_info["token"])
 
 
 async def line_webhook(request: web.Request) -> web.Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,6 +13,8 @@ from tortoise.transactions import in_transaction
 from bot.storage.models import Job
 
 MAX_ATTEMPTS = 8
+# What runs one job of a kind: its payload and its row (a feature declares these by kind).
+JobHandler = Callable[[dict[str, Any], Job], Awaitable[None]]
 
 
 def _now() -> datetime:

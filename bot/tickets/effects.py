@@ -1,4 +1,4 @@
-"""The hand-off's effects, applied inside the turn's saving transaction (bot.effects).
+"""The hand-off's effects, applied inside the turn's saving transaction.
 
 Each queues its durable relay job in the same transaction, so a saved message is always
 relayed (after a crash, by the job), and a redelivered update adds nothing (unique source).
@@ -6,10 +6,10 @@ relayed (after a crash, by the job), and a redelivered update adds nothing (uniq
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.core.types import Incoming
-from bot.runtime.effects import effect
 from bot.storage import jobs
 from bot.storage.conversations import Conflict
 from bot.storage.models import Ticket
@@ -35,14 +35,12 @@ async def _note(ref: str, text: str) -> None:
         await queue_sync(row.ticket_id, f"n{row.id}")  # type: ignore[attr-defined]
 
 
-@effect("ticket_open")
 async def _open(msg: Incoming, data: dict[str, Any]) -> None:
     """{ref, question, district, locale, guesses}: the ticket, and its post to the group."""
     row = await tickets.open_ticket(msg.platform, msg.chat_id, msg.user_id, data)
     await queue_sync(row.id, "open")
 
 
-@effect("ticket_in")
 async def _resident_message(msg: Incoming, data: dict[str, Any]) -> None:
     """{ref, text, keep_token}: a resident's message to the open ticket (with their reply
     token, when the turn left it unused)."""
@@ -54,7 +52,6 @@ async def _resident_message(msg: Incoming, data: dict[str, Any]) -> None:
         await queue_sync(row.ticket_id, f"m{row.id}")  # type: ignore[attr-defined]
 
 
-@effect("ticket_answer")
 async def _answer(msg: Incoming, data: dict[str, Any]) -> None:
     """{ref, text, name, faq_id?}: a volunteer's answer, delivered to the resident."""
     source = f"{msg.platform}:{msg.chat_id}:{msg.message_id or msg.event_key}"
@@ -65,14 +62,12 @@ async def _answer(msg: Incoming, data: dict[str, Any]) -> None:
         await queue_deliver(row.ticket_id, f"m{row.id}")  # type: ignore[attr-defined]
 
 
-@effect("ticket_claim")
 async def _claim(msg: Incoming, data: dict[str, Any]) -> None:
     """{ref, name}: claim it; someone else first re-runs the turn, which then says who."""
     if not await tickets.claim(data["ref"], msg.user_id, data.get("name", "")):
         raise Conflict(data["ref"])
 
 
-@effect("ticket_close")
 async def _close(msg: Incoming, data: dict[str, Any]) -> None:
     """{ref, reason, note?, notice?}: close; tell the group (note) and/or the resident
     (notice: a reply dict pushed by a durable job)."""
@@ -86,7 +81,6 @@ async def _close(msg: Incoming, data: dict[str, Any]) -> None:
                                 dedupe_key=f"tclose:{row.id}")
 
 
-@effect("ticket_rate")
 async def _rate(msg: Incoming, data: dict[str, Any]) -> None:
     """{answer, helpful, ref, note}: the resident's rating, and a line for the volunteers."""
     await tickets.rate(int(data["answer"]), bool(data["helpful"]))
@@ -94,8 +88,19 @@ async def _rate(msg: Incoming, data: dict[str, Any]) -> None:
         await _note(data["ref"], data["note"])
 
 
-@effect("faq_suggest")
 async def _suggest(msg: Incoming, data: dict[str, Any]) -> None:
     """{ref, question, answer}: a suggested FAQ entry (already scrubbed) for staff review."""
     await volunteers.suggest(data["ref"], data["question"], data["answer"],
                              f"{msg.platform}:{msg.user_id}")
+
+
+# Declared by the feature (bot/handlers): effect name -> applier.
+APPLIERS: dict[str, Callable[[Incoming, dict[str, Any]], Awaitable[None]]] = {
+    "ticket_open": _open,
+    "ticket_in": _resident_message,
+    "ticket_answer": _answer,
+    "ticket_claim": _claim,
+    "ticket_close": _close,
+    "ticket_rate": _rate,
+    "faq_suggest": _suggest,
+}

@@ -6,14 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.common.content import Content
+from bot.common.hours import DAYS, HandoffPolicy, utc
 from bot.core.buttons import choice
 from bot.core.types import Card, Choice, Text
 from bot.nlp.understander import Understander
-from bot.tickets.policy import DAYS, HandoffPolicy, utc
 from bot.tickets.view import TicketView
 
-CLAIM, CLOSE, TO_FAQ, SEND = "tc", "tx", "tf", "ts"  # group buttons: no nonce, any volunteer
-RATE, END = "hr", "he"  # the resident's buttons on relayed answers (valid whenever pressed)
+# Group buttons (any volunteer may press) and the resident's buttons on relayed answers: all
+# valid whenever pressed; the handoff feature (bot/handlers/handoff) declares them.
+CLAIM, CLOSE, TO_FAQ, SEND = "handoff.claim", "handoff.close", "handoff.to_faq", "handoff.send"
+RATE, END = "handoff.rate", "handoff.end"
 MAX_DATA = 64  # Telegram's callback_data limit, in bytes
 MAX_TOPIC_QUESTION = 60
 

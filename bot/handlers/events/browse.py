@@ -18,7 +18,7 @@ from bot.handlers.events.show import district_name, event_card
 from bot.nlp.understander import Understanding
 
 PAGE = 10  # cards per message (LINE shows up to 12 in a carousel)
-BROWSE, MORE = "events", "evp"
+BROWSE, MORE = "events", "events.more"
 
 
 async def start(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:

@@ -12,6 +12,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from bot.core.errors import PermanentError
 from bot.core.ports import Pusher
 from bot.core.serialize import reply_to_dict
 from bot.core.types import Reply, Text
@@ -20,8 +21,8 @@ from bot.events.policy import aware
 from bot.events.view import RegistrationView
 from bot.handlers.deps import Deps
 from bot.handlers.events.show import change_text, offer_text, reminder_card, when
-from bot.runtime.jobs import JobHandler, PermanentError
 from bot.storage import events, events_seats, jobs
+from bot.storage.jobs import JobHandler
 from bot.storage.models import Job, Member
 from bot.storage.proposals import staff
 

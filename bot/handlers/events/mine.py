@@ -22,7 +22,7 @@ from bot.handlers.events.show import (
     when,
 )
 
-CONFIRM, KEEP = "evy", "evk"
+CONFIRM, KEEP = "events.cancel_yes", "events.keep"
 MAX_CARDS = 10
 
 

@@ -15,7 +15,8 @@ from bot.events.spec import CITYWIDE
 from bot.events.view import EventView, RegistrationView
 from bot.handlers.deps import Deps
 
-REGISTER, ACCEPT, REFUSE, CANCEL, MINE = "evr", "evoa", "evor", "evx", "myevents"
+REGISTER, ACCEPT, REFUSE, CANCEL, MINE = (
+    "events.register", "events.accept", "events.refuse", "events.cancel", "myevents")
 
 
 def ics_url(deps: Deps, reg: RegistrationView) -> str:

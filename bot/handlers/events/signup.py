@@ -22,7 +22,7 @@ from bot.handlers.events.show import CANCEL, MINE, offer_text, registered_card, 
 from bot.proposals.fields import clean, parse_phone
 
 STATE = "event_signup"
-CONSENT, USE_NAME = "evc", "evn"
+CONSENT, USE_NAME = "events.consent", "events.use_name"
 NAME_MIN, NAME_MAX = 1, 20
 
 

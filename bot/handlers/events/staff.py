@@ -23,7 +23,7 @@ from bot.handlers.faq import answer as qa
 from bot.proposals.view import ALL_DISTRICTS
 
 CHECKIN_STATE = "event_checkin"  # after /events: a bare code checks someone in
-LIST, PICK = "eva", "evi"
+LIST, PICK = "events.roster", "events.pick"  # staff: an event's list, pick for check-in
 COMMAND = "/checkin"
 
 

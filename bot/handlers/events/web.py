@@ -13,7 +13,7 @@ import re
 from aiohttp import web
 
 from bot.events import ics
-from bot.runtime.services import SERVICES
+from bot.handlers.deps import DEPS
 from bot.storage import events
 from bot.storage.models import EventRegistration
 
@@ -34,7 +34,7 @@ async def calendar_file(request: web.Request) -> web.Response:
     ev = await events.get(row.event_id) if row else None
     if row is None or ev is None:
         return web.Response(status=404, text="Not found", headers=HEADERS)
-    deps = request.app[SERVICES].deps
+    deps = request.app[DEPS]
     body = ics.build(deps.content, ev, events.registration_view(row), deps.clock(), row.locale)
     headers = {**HEADERS, "Content-Disposition": f'attachment; filename="{ev.id}.ics"'}
     return web.Response(body=body, content_type="text/calendar", charset="utf-8",

@@ -10,22 +10,24 @@ A question gets, by the understander's verdict (bot/nlp/understander.py):
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 
 from bot.common.text import scrub
 from bot.core.buttons import Press, choice
 from bot.core.types import Card, Choice, Context, Effect, Incoming, Reply, Text, Turn
-from bot.handlers import broadcast_news, ivoting, menu
+from bot.handlers import ivoting, menu
 from bot.handlers.deps import Deps
-from bot.handlers.events import browse as events
 from bot.handlers.handoff import resident as handoff
-from bot.handlers.propose import review as propose_review
 from bot.nlp.kb import FaqEntry
 from bot.nlp.passages import Passage
 from bot.nlp.understander import Understanding
 
 MAX_QUESTION = 500
+# The FAQ's button actions (declared in bot/handlers/faq/__init__.py). "flow" (start the flow
+# an answer offers) belongs to the router, which knows every feature's intents.
+ANSWER, MORE, FEEDBACK, PICK, NONE, FLOW = ("faq", "faq.more", "faq.feedback", "faq.pick",
+                                            "faq.none", "flow")
 RELATED = 2
 FlowStart = Callable[[Incoming, "Understanding", Context, Deps, str], Awaitable[Turn]]
 
@@ -35,12 +37,14 @@ def lang_of(u: Understanding) -> str:
     return "en" if u.lang == "en" else "zh-TW"
 
 
-async def answer_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
-    """Understand free text and answer it (or start the flow it asks for)."""
+async def answer_text(msg: Incoming, ctx: Context, deps: Deps,
+                      flows: Mapping[str, FlowStart] | None = None) -> Turn:
+    """Understand free text and answer it, or start the flow it asks for (flows: intent ->
+    the feature's start, as the features declare them; bot.handlers.features passes them)."""
     text = msg.text[:MAX_QUESTION]
     u = deps.nlp.understand(text)
     lang = lang_of(u)
-    flow = FLOWS.get(u.intent)
+    flow = (flows or {}).get(u.intent)
     if flow is not None:
         turn = await flow(msg, u, ctx, deps, lang)
         turn = replace(turn, meta={"intent": u.intent, "action": u.action, **turn.meta})
@@ -76,36 +80,6 @@ def _with(turn: Turn, meta: dict[str, object]) -> Turn:
     return replace(turn, meta={**turn.meta, **meta})
 
 
-async def _propose(msg: Incoming, u: Understanding, ctx: Context, deps: Deps,
-                   lang: str) -> Turn:
-    return await propose_review.start(msg, ctx, deps, lang)
-
-
-# Intents that start a flow, each owned by its feature's handlers (one line per feature).
-FLOWS: dict[str, FlowStart] = {
-    "propose": _propose,
-
-    "register": events.start,
-
-    "handoff": handoff.start,
-
-    "ivoting": ivoting.flow,
-
-    "news": broadcast_news.flow,
-}
-
-
-async def press_flow(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
-    """A button that starts a flow (arg INTENT or INTENT/ACTION), as typing its request would."""
-    intent, _, action = press.arg.partition("/")
-    flow = FLOWS.get(intent)
-    if flow is None:
-        return menu.stale(ctx, deps)
-    u = Understanding(intent, action or None, (), "high", "en" if ctx.locale == "en" else "zh")
-    turn = await flow(msg, u, ctx, deps, ctx.locale)
-    return replace(turn, meta={"intent": intent, "action": action or None, **turn.meta})
-
-
 def _faq(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
     if u.confidence == "high" and u.matches:
         best = u.matches[0]
@@ -134,10 +108,10 @@ def answer_entry(entry: FaqEntry, ctx: Context, deps: Deps, lang: str,
         buttons.append(flow_button(entry.start, deps, lang))
     buttons += related_buttons(entry, related, deps, lang)
     if entry.more and not english:
-        buttons.append(choice(deps.content.t("faq.more", lang), "more", entry.id))
+        buttons.append(choice(deps.content.t("faq.more", lang), MORE, entry.id))
     buttons += [
-        choice(deps.content.t("feedback.up", lang), "fb", f"{entry.id}+"),
-        choice(deps.content.t("feedback.down", lang), "fb", f"{entry.id}-"),
+        choice(deps.content.t("feedback.up", lang), FEEDBACK, f"{entry.id}+"),
+        choice(deps.content.t("feedback.down", lang), FEEDBACK, f"{entry.id}-"),
         choice(deps.content.t("button.menu", lang), "menu"),
     ]
     title = question_label(entry, "en" if english else "zh-TW")
@@ -161,19 +135,19 @@ def related_buttons(entry: FaqEntry, related: Sequence[str], deps: Deps,
     """Up to RELATED question chips: the given ids first, then the entry's own related ids."""
     known = {e.id for e in deps.nlp.entries}
     ids = [i for i in dict.fromkeys([*related, *entry.related]) if i in known and i != entry.id]
-    return [choice(question_label(deps.nlp.entry(i), lang), "faq", i) for i in ids[:RELATED]]
+    return [choice(question_label(deps.nlp.entry(i), lang), ANSWER, i) for i in ids[:RELATED]]
 
 
 def flow_button(start: str, deps: Deps, lang: str) -> Choice:
     """The button that starts a flow named INTENT or INTENT/ACTION."""
-    return choice(deps.content.t(f"start.{start.partition('/')[0]}", lang), "flow", start)
+    return choice(deps.content.t(f"start.{start.partition('/')[0]}", lang), FLOW, start)
 
 
 def answer_passage(passage: Passage, u: Understanding, ctx: Context, deps: Deps,
                    lang: str) -> Turn:
     """A seed sentence, quoted with its source, with the closest entries as chips."""
     body = deps.content.t("faq.passage", lang, doc=passage.doc, text=passage.shown)
-    chips = [choice(question_label(deps.nlp.entry(m.faq_id), lang), "faq", m.faq_id)
+    chips = [choice(question_label(deps.nlp.entry(m.faq_id), lang), ANSWER, m.faq_id)
              for m in u.matches[:RELATED] if m.score >= deps.nlp.config.related_min_score]
     buttons = (*chips, choice(deps.content.t("button.menu", lang), "menu"))
     return compose(body, "", buttons, replace(ctx, locale=lang), passage.key)
@@ -181,10 +155,10 @@ def answer_passage(passage: Passage, u: Understanding, ctx: Context, deps: Deps,
 
 def _suggest(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
     buttons = [
-        choice(question_label(deps.nlp.entry(m.faq_id), lang), "pick", m.faq_id)
+        choice(question_label(deps.nlp.entry(m.faq_id), lang), PICK, m.faq_id)
         for m in u.matches[:3]
     ]
-    buttons.append(choice(deps.content.t("faq.none_of_these", lang), "nomatch"))
+    buttons.append(choice(deps.content.t("faq.none_of_these", lang), NONE))
     reply = Text(deps.content.t("faq.suggest", lang), tuple(buttons))
     effect = Effect("unanswered", {"text": scrub(msg.text), "reason": "suggested",
                                    "lang": lang})

@@ -1,4 +1,4 @@
-"""Button presses: FAQ browsing, 'more', feedback."""
+"""Button presses: FAQ browsing, 'more', feedback, the entry a button names."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ from dataclasses import replace
 
 from bot.core.buttons import Press, choice, is_fresh
 from bot.core.types import Context, Effect, Incoming, Text, Turn
-from bot.handlers import menu
+from bot.handlers import ivoting, menu
 from bot.handlers.deps import Deps
 from bot.handlers.faq import answer as qa
 from bot.handlers.handoff import resident as handoff
 from bot.nlp.kb import FaqEntry
 
 PAGE = 10
+TOPICS, TOPIC = "faq.topics", "faq.topic"
 
 
 def topics(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
@@ -20,7 +21,7 @@ def topics(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
     lang = ctx.locale
     used = {e.topic for e in deps.nlp.entries}
     buttons = tuple(
-        choice(deps.content.topic_name(t, lang), "topic", t)
+        choice(deps.content.topic_name(t, lang), TOPIC, t)
         for t in deps.content.topics if t in used
     )
     return Turn(ctx, (Text(deps.content.t("faq.topics", lang), buttons),))
@@ -28,7 +29,7 @@ def topics(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
 
 def show_topics(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
     """「常見問題」 typed (or sent by the rich menu): the FAQ topics; keeps any flow."""
-    return topics(msg, Press("", "topics", ""), replace(ctx, locale=lang), deps)
+    return topics(msg, Press("", TOPICS, ""), replace(ctx, locale=lang), deps)
 
 
 def topic(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
@@ -38,16 +39,21 @@ def topic(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
     page = int(page_s) if page_s.isdigit() else 0
     entries = [e for e in deps.nlp.entries if e.topic == name]
     shown = entries[page * PAGE:(page + 1) * PAGE]
-    buttons = [choice(qa.question_label(e, lang), "faq", e.id) for e in shown]
+    buttons = [choice(qa.question_label(e, lang), qa.ANSWER, e.id) for e in shown]
     if (page + 1) * PAGE < len(entries):
-        buttons.append(choice("▶", "topic", f"{name}:{page + 1}"))
+        buttons.append(choice("▶", TOPIC, f"{name}:{page + 1}"))
     buttons.append(choice(deps.content.t("button.menu", lang), "menu"))
     title = deps.content.t("faq.topic_questions", lang, topic=deps.content.topic_name(name, lang))
     return Turn(ctx, (Text(title, tuple(buttons)),))
 
 
-def faq(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
-    """Answer the entry a button names (from a menu or a suggestion)."""
+async def faq(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
+    """Answer the entry a button names (from a menu or a suggestion); the voting calendar
+    for the entries it replaces, once one is loaded."""
+    if press.arg in deps.ivoting.replaces_faq:
+        turn = await ivoting.calendar_instead(msg, ctx, deps, ctx.locale)
+        if turn is not None:
+            return turn
     entry = _entry(deps, press.arg)
     if entry is None:
         return _gone(ctx, deps)
@@ -61,7 +67,8 @@ def more(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
         return _gone(ctx, deps)
     text = entry.more or deps.content.t("faq.no_more", ctx.locale)
     related = [r for r in entry.related if _entry(deps, r) is not None][:3]
-    buttons = [choice(qa.question_label(deps.nlp.entry(r), ctx.locale), "faq", r) for r in related]
+    buttons = [choice(qa.question_label(deps.nlp.entry(r), ctx.locale), qa.ANSWER, r)
+               for r in related]
     buttons.append(choice(deps.content.t("button.menu", ctx.locale), "menu"))
     return Turn(ctx, (Text(text, tuple(buttons)),), meta={"intent": "faq", "faq_id": entry.id})
 

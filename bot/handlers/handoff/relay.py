@@ -15,10 +15,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.core.errors import DeliveryError
+from bot.core.errors import DeliveryError, PermanentError
 from bot.core.ports import ForumTopics, Pusher, TokenReplier
 from bot.handlers.deps import Deps
-from bot.runtime.jobs import PermanentError
 from bot.storage.models import Member, Ticket, TicketMessage
 from bot.storage.tickets import relay as tickets_relay
 from bot.storage.tickets import store as tickets

@@ -25,13 +25,16 @@ from bot.tickets.scrub import mask_contact
 QUESTION, DISTRICT, CONSENT = "handoff_question", "handoff_district", "handoff_consent"
 TICKET = "ticket"  # ctx.data key holding the open ticket's number
 ACTION = "handoff"  # the stateless button that starts this flow
+# The steps' buttons: each answers the question asked now.
+USE_ASKED, PICK_DISTRICT, AGREE, NEVER_MIND = ("handoff.use_asked", "handoff.district",
+                                               "handoff.agree", "handoff.never_mind")
 MIN_QUESTION, MAX_QUESTION = 2, 500
 REF_DIGITS = 6
 LONG_ENOUGH = 12  # a handoff request this long probably says what it is about
 
 
 async def start(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
-    """FLOWS["handoff"]: the resident asked for a person (a long message may hold the
+    """The handoff intent: the resident asked for a person (a long message may hold the
     question itself: 「我想請承辦人回我公園遮陽棚的事」 is offered as the question)."""
     typed = clean(msg.text)
     if len(typed) >= LONG_ENOUGH:
@@ -62,7 +65,7 @@ async def begin(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
     buttons: tuple[Choice, ...]
     if asked:
         text = t("handoff.confirm_asked", lang, question=asked)
-        buttons = (choice(t("handoff.button.this_one", lang), "hq"), _never_mind(deps, lang))
+        buttons = (choice(t("handoff.button.this_one", lang), USE_ASKED), _never_mind(deps, lang))
     else:
         text = t("handoff.ask_question", lang, min=MIN_QUESTION, max=MAX_QUESTION)
         buttons = (_never_mind(deps, lang),)
@@ -102,8 +105,8 @@ def press_use_asked(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Tu
 def ask_district(ctx: Context, deps: Deps, question: str) -> Turn:
     """Which district the question is about (optional)."""
     lang, t = ctx.locale, deps.content.t
-    buttons = [choice(d.label(lang), "hd", d.id) for d in deps.spec.districts]
-    buttons.append(choice(t("handoff.button.skip", lang), "hd", ""))
+    buttons = [choice(d.label(lang), PICK_DISTRICT, d.id) for d in deps.spec.districts]
+    buttons.append(choice(t("handoff.button.skip", lang), PICK_DISTRICT, ""))
     data = {**ctx.data, "question": question}
     return Turn(replace(ctx, state=DISTRICT, data=data),
                 (Text(t("handoff.ask_district", lang), tuple(buttons[:13])),))
@@ -136,7 +139,7 @@ def ask_consent(ctx: Context, deps: Deps, district: str) -> Turn:
     shown = mask_contact(str(data.get("question", "")), t("handoff.masked", lang))
     text = t("handoff.consent", lang, question=shown,
              district=district or t("handoff.no_district", lang))
-    buttons = (choice(t("handoff.button.agree", lang), "hy"), _never_mind(deps, lang))
+    buttons = (choice(t("handoff.button.agree", lang), AGREE), _never_mind(deps, lang))
     return Turn(replace(ctx, state=CONSENT, data=data), (Text(text, buttons),))
 
 
@@ -205,7 +208,7 @@ def with_volunteer_button(deps: Deps, lang: str,
 
 
 def _never_mind(deps: Deps, lang: str) -> Choice:
-    return choice(deps.content.t("handoff.button.never_mind", lang), "hn")
+    return choice(deps.content.t("handoff.button.never_mind", lang), NEVER_MIND)
 
 
 def end_button(deps: Deps, ref: str, lang: str) -> Choice:

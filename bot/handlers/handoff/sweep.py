@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.common.hours import utc
 from bot.common.loop import forever
 from bot.core.serialize import reply_to_dict
 from bot.core.types import Text
@@ -25,7 +26,6 @@ from bot.storage.tickets import store as tickets
 from bot.storage.tickets import volunteers
 from bot.tickets import render
 from bot.tickets.effects import queue_deliver, queue_sync
-from bot.tickets.policy import utc
 from bot.tickets.view import GroupView
 
 log = logging.getLogger("bot.tickets")

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from bot.common.hours import utc
 from bot.core.buttons import Press
 from bot.core.types import Context, Effect, Incoming, Reply, Text, Turn, Waiting
 from bot.handlers import menu
 from bot.handlers.deps import Deps
 from bot.handlers.handoff.resident import TICKET, end_button, volunteer_button
 from bot.proposals.fields import clean
-from bot.tickets.policy import utc
 from bot.tickets.scrub import mask_contact
 from bot.tickets.view import TicketView
 

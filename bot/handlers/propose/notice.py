@@ -1,9 +1,9 @@
 """The district office's notice: a submitted proposal's card, pushed to the district's staff chat.
 
-Job "staff_notice" {ref, tell_resident} is queued when a resident submits (bot.effects) and
-again, for the proposals still waiting, when a district's staff chat is set (`run.py staff
-chat`). With tell_resident (the resident was told it is queued), the resident hears when the
-card has actually gone out.
+Job "staff_notice" {ref, tell_resident} is queued when a resident submits
+(bot.proposals.effects) and again, for the proposals still waiting, when a district's staff
+chat is set (`run.py staff chat`). With tell_resident (the resident was told it is queued),
+the resident hears when the card has actually gone out.
 """
 
 from __future__ import annotations
@@ -13,20 +13,21 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.core.errors import PermanentError
 from bot.core.ports import Pusher
 from bot.core.serialize import reply_to_dict
 from bot.core.types import Text
 from bot.handlers.deps import Deps
 from bot.handlers.propose.staff_card import staff_card
+from bot.proposals.effects import NOTICE
 from bot.proposals.view import ProposalView
-from bot.runtime.jobs import PermanentError
 from bot.storage import jobs
 from bot.storage.models import Job
 from bot.storage.proposals import staff
 from bot.storage.proposals import store as proposals
 
 log = logging.getLogger("bot.staff")
-KIND = "staff_notice"
+KIND = NOTICE
 
 
 PusherFor = Callable[[str], Pusher | None]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.handlers.deps import Deps
+from bot.handlers.deps import DEPS, Deps
 from bot.handlers.propose.show import display, status_name
 from bot.proposals.dates import local_date
 from bot.proposals.view import ProposalView
@@ -80,3 +80,13 @@ async def respond(deps: Deps, token: str) -> web.Response:
                             charset="utf-8", headers=HEADERS)
     return web.Response(text=render(deps, found), content_type="text/html", charset="utf-8",
                         headers=HEADERS)
+
+
+def add_routes(app: web.Application) -> None:
+    """Serve proposals' printable pages at GET /p/{token}."""
+    app.router.add_get("/p/{token}", printable)
+
+
+async def printable(request: web.Request) -> web.Response:
+    """A proposal's printable page (the unguessable token is the only key)."""
+    return await respond(request.app[DEPS], request.match_info["token"])

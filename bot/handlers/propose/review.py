@@ -11,13 +11,15 @@ from bot.core.types import Card, Carousel, Choice, Context, Effect, Incoming, Te
 from bot.handlers import menu
 from bot.handlers.deps import Deps
 from bot.handlers.propose import wizard as propose
-from bot.handlers.propose.show import preview, status_name
+from bot.handlers.propose.show import PREVIEW_ACTION, preview, status_name
 from bot.proposals import similar
 from bot.proposals.dates import TAIPEI
 from bot.proposals.view import EDITABLE, ProposalView
 
 REF_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read out over the phone
 MAX_OFFERED = 3
+START, MINE = "propose", "myprops"  # stateless: the menu's entries
+RESUME, PREVIEW, EDIT = "propose.resume", PREVIEW_ACTION, "propose.edit"
 
 
 def make_ref(now: datetime) -> str:
@@ -39,7 +41,7 @@ async def start(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
         return propose.begin(ctx, deps, lang)
     t = deps.content.t
     buttons = [_continue(deps, p, lang) for p in mine[:MAX_OFFERED]]
-    buttons.append(choice(t("propose.button.new", lang), "pr", "new"))
+    buttons.append(choice(t("propose.button.new", lang), RESUME, "new"))
     ctx = replace(ctx, state=propose.STATE, data={"stage": "resume"}, locale=lang)
     return Turn(ctx, (Text(t("propose.resume", lang), tuple(buttons)),),
                 meta={"intent": "propose"})
@@ -47,7 +49,7 @@ async def start(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
 
 def _continue(deps: Deps, p: ProposalView, lang: str) -> Choice:
     title = p.title or deps.content.t("propose.untitled", lang)
-    return choice(deps.content.t("propose.button.continue", lang, title=title), "pr", p.token)
+    return choice(deps.content.t("propose.button.continue", lang, title=title), RESUME, p.token)
 
 
 async def press_resume(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
@@ -95,9 +97,9 @@ async def press_preview(msg: Incoming, press: Press, ctx: Context, deps: Deps) -
 def edit_menu(ctx: Context, deps: Deps) -> Turn:
     """Which field to change: one button per applicable step."""
     lang, t = ctx.locale, deps.content.t
-    buttons = [choice(t(f"propose.field.{s.field}", lang), "pe", s.field)
+    buttons = [choice(t(f"propose.field.{s.field}", lang), EDIT, s.field)
                for s in deps.spec.asked(ctx.data["answers"])]
-    buttons.append(choice(t("propose.button.back", lang), "pp", "show"))
+    buttons.append(choice(t("propose.button.back", lang), PREVIEW, "show"))
     data = {**ctx.data, "stage": "edit"}
     return Turn(replace(ctx, data=data), (Text(t("propose.edit", lang), tuple(buttons[:13])),),
                 meta={"intent": "propose"})
@@ -122,9 +124,9 @@ async def check_similar(ctx: Context, deps: Deps) -> Turn:
         return await submit(ctx, deps)
     lang, t = ctx.locale, deps.content.t
     items = "\n".join(_similar_line(deps, s, lang) for s in found)
-    buttons = (choice(t("propose.button.force", lang), "pp", "force"),
-               choice(t("propose.button.edit", lang), "pp", "edit"),
-               choice(t("propose.button.later", lang), "pp", "later"))
+    buttons = (choice(t("propose.button.force", lang), PREVIEW, "force"),
+               choice(t("propose.button.edit", lang), PREVIEW, "edit"),
+               choice(t("propose.button.later", lang), PREVIEW, "later"))
     data = {**ctx.data, "stage": "similar"}
     return Turn(replace(ctx, data=data), (Text(t("propose.similar", lang, items=items), buttons),),
                 meta={"intent": "propose", "similar": [s.title for s in found]})
@@ -159,7 +161,7 @@ async def my_proposals(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Tu
     then 開始新的提案 and the menu as follow-up choices."""
     mine = await deps.proposals.of_user(msg.platform, msg.user_id)
     t = deps.content.t
-    new = choice(t("propose.button.new", lang), "propose")
+    new = choice(t("propose.button.new", lang), START)
     if not mine:
         return Turn(replace(ctx, locale=lang), (Text(t("myprops.none", lang), (new,)),),
                     meta={"intent": "myprops"})

@@ -9,6 +9,8 @@ from bot.core.buttons import choice
 from bot.core.types import Card, Context, Reply, Turn
 from bot.handlers.deps import Deps
 
+PREVIEW_ACTION = "propose.preview"  # the preview's choices: submit, edit, later
+
 
 def display(deps: Deps, name: str, answers: dict[str, Any], lang: str) -> str:
     """One answer as a person reads it (「未填」 for a skipped or missing one)."""
@@ -46,9 +48,9 @@ def preview(ctx: Context, deps: Deps, *, lead: tuple[Reply, ...] = ()) -> Turn:
     """The whole draft as a card, with submit, edit and save-for-later buttons."""
     lang, t = ctx.locale, deps.content.t
     data = {**ctx.data, "stage": "preview", "step": "", "editing": False}
-    buttons = (choice(t("propose.button.submit", lang), "pp", "submit"),
-               choice(t("propose.button.edit", lang), "pp", "edit"),
-               choice(t("propose.button.later", lang), "pp", "later"))
+    buttons = (choice(t("propose.button.submit", lang), PREVIEW_ACTION, "submit"),
+               choice(t("propose.button.edit", lang), PREVIEW_ACTION, "edit"),
+               choice(t("propose.button.later", lang), PREVIEW_ACTION, "later"))
     card = Card(t("propose.preview.title", lang), "", buttons,
                 fields=rows(deps, data["answers"], lang),
                 footer=t("propose.preview.intro", lang))

@@ -8,12 +8,12 @@ from __future__ import annotations
 from bot.core.buttons import choice
 from bot.core.types import Card, Choice, Text
 from bot.handlers.deps import Deps
-from bot.handlers.propose.review import print_url
+from bot.handlers.propose.review import MINE, print_url
 from bot.handlers.propose.show import status_name, summary
 from bot.proposals.dates import local_date
 from bot.proposals.view import ProposalView
 
-STATUS_ACTION = "st"  # staff buttons: `|st|{ref}:{status}`, no nonce (any staff may press)
+STATUS_ACTION = "propose.status"  # staff: `|propose.status|{ref}:{status}`, any staff may press
 
 
 def status_payload_arg(ref: str, status: str) -> str:
@@ -56,5 +56,5 @@ def resident_notice(deps: Deps, p: ProposalView, status: str, note: str,
     t = deps.content.t
     text = t(f"status.{status}.resident", lang, title=p.title or t("propose.untitled", lang),
              ref=p.ref or "-", district=p.district, note=note)
-    return Text(text, (choice(t("menu.myprops", lang), "myprops"),))
+    return Text(text, (choice(t("menu.myprops", lang), MINE),))
 

@@ -20,6 +20,8 @@ from bot.proposals import fields
 from bot.proposals.spec import Step
 
 STATE = "propose"  # one state; ctx.data["stage"] tells where in the flow
+# The wizard's buttons: each answers the step asked now (a stale one is refused).
+VALUE, BACK, SKIP, KEEP = "propose.value", "propose.back", "propose.skip", "propose.keep"
 
 
 def begin(ctx: Context, deps: Deps, lang: str, *, token: str = "",
@@ -81,17 +83,17 @@ def _buttons(ctx: Context, deps: Deps, step: Step) -> tuple[Choice, ...]:
     lang, t = ctx.locale, deps.content.t
     answers = ctx.data["answers"]
     has_value = step.field in answers
-    found = [choice(t("propose.button.keep", lang), "pk")] if has_value else []
+    found = [choice(t("propose.button.keep", lang), KEEP)] if has_value else []
     if step.kind == "consent":
-        found += [choice(t("propose.button.contact_yes", lang), "pv", "yes"),
-                  choice(t("propose.button.contact_no", lang), "pv", "no")]
+        found += [choice(t("propose.button.contact_yes", lang), VALUE, "yes"),
+                  choice(t("propose.button.contact_no", lang), VALUE, "no")]
     else:  # the current option is what 保留 keeps: leave room for 上一步 in LINE's 13
-        found += [choice(o.label(lang), "pv", o.id) for o in deps.spec.options(step)
+        found += [choice(o.label(lang), VALUE, o.id) for o in deps.spec.options(step)
                   if not (has_value and o.id == answers[step.field])]
     if step.optional:
-        found.append(choice(t("propose.button.skip", lang), "ps"))
+        found.append(choice(t("propose.button.skip", lang), SKIP))
     if ctx.data.get("back") or ctx.data.get("editing"):
-        found.append(choice(t("propose.button.back", lang), "pb"))
+        found.append(choice(t("propose.button.back", lang), BACK))
     return tuple(found[:13])  # LINE shows at most 13 quick replies
 
 

@@ -1,0 +1,18 @@
+"""The staff broadcast's effect, applied inside the turn's saving transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.broadcasts.compose import schedule
+from bot.core.serialize import reply_from_dict
+from bot.core.types import Incoming
+
+
+async def create(msg: Incoming, data: dict[str, Any]) -> None:
+    """Staff confirmed a broadcast: {audience, replies, run_at, district, urgent, sender}."""
+    replies = [reply_from_dict(r) for r in data["replies"]]
+    await schedule(audience=data["audience"], replies=replies,
+                   run_at=datetime.fromisoformat(data["run_at"]), district=data["district"],
+                   sender=tuple(data["sender"]), urgent=bool(data["urgent"]))
