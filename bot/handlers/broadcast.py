@@ -38,7 +38,7 @@ from bot.storage.jobs import JobHandler
 TEXT, AUDIENCE, WHEN = "bc_text", "bc_aud", "bc_when"
 STATES = (TEXT, AUDIENCE, WHEN)
 AUDIENCE_PICK, NOW, AT, CONFIRM, URGENT, DROP = (
-    "broadcast.audience", "broadcast.now", "broadcast.at", "broadcast.confirm",
+    "broadcast.audience", "broadcast.now", "broadcast.schedule", "broadcast.confirm",
     "broadcast.urgent", "broadcast.drop")
 
 
