@@ -13,8 +13,20 @@ TELEGRAM_BYTES = 64  # callback_data
 LINE_CHARS = 300  # postback data
 NONCE = "a1b2c3"  # secrets.token_hex(3), as bot.core.buttons.stamp makes it
 # The codes the router knew before readable names, and which of them were stateless.
-OLD = ["topics", "topic", "faq", "more", "fb", "nomatch", "pick", "flow", "menu", "help", "mydata", "mydata_delete", "mydata_confirm", "mydata_keep", "propose", "myprops", "pv", "pb", "ps", "pk", "pr", "pp", "pe", "st", "handoff", "hq", "hd", "hy", "hn", "he", "hr", "tc", "tx", "tf", "ts", "events", "evp", "evr", "evc", "evn", "myevents", "evx", "evy", "evk", "evoa", "evor", "eva", "evi", "iv_menu", "iv_pick", "iv_sub", "iv_off", "nw_menu", "nw_sub", "news_off", "bc_aud", "bc_now", "bc_at", "bc_ok", "bc_urgent", "bc_no"]
-OLD_STATELESS = ["menu", "help", "faq", "more", "topic", "topics", "fb", "nomatch", "mydata", "propose", "myprops", "st", "handoff", "he", "hr", "tc", "tx", "tf", "ts", "events", "evp", "evr", "myevents", "evx", "evoa", "evor", "eva", "evi", "iv_menu", "iv_pick", "iv_sub", "iv_off", "nw_menu", "nw_sub", "news_off", "pick", "flow"]
+OLD = frozenset((
+    "topics", "topic", "faq", "more", "fb", "nomatch", "pick", "flow", "menu", "help",
+    "mydata", "mydata_delete", "mydata_confirm", "mydata_keep", "propose", "myprops", "pv",
+    "pb", "ps", "pk", "pr", "pp", "pe", "st", "handoff", "hq", "hd", "hy", "hn", "he", "hr",
+    "tc", "tx", "tf", "ts", "events", "evp", "evr", "evc", "evn", "myevents", "evx", "evy",
+    "evk", "evoa", "evor", "eva", "evi", "iv_menu", "iv_pick", "iv_sub", "iv_off", "nw_menu",
+    "nw_sub", "news_off", "bc_aud", "bc_now", "bc_at", "bc_ok", "bc_urgent", "bc_no",
+))
+OLD_STATELESS = frozenset((
+    "menu", "help", "faq", "more", "topic", "topics", "fb", "nomatch", "mydata", "propose",
+    "myprops", "st", "handoff", "he", "hr", "tc", "tx", "tf", "ts", "events", "evp", "evr",
+    "myevents", "evx", "evoa", "evor", "eva", "evi", "iv_menu", "iv_pick", "iv_sub", "iv_off",
+    "nw_menu", "nw_sub", "news_off", "pick", "flow",
+))
 
 
 def longest_payloads(deps: Deps) -> dict[str, str]:
