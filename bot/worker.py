@@ -238,19 +238,29 @@ class _RowProgress:
         self._id = row.id
         self._replying = replying
         self.sent = row.sent
-        self.reply_unknown = row.reply_state == "trying"
+        self.reply_unknown = row.reply_state == inbox.REPLY_TRYING
+        self.reply_given_up = row.reply_state == inbox.REPLY_UNKNOWN
 
     async def replying(self) -> None:
-        await self._replying(self._id)  # committed before the reply leaves
+        if not self.reply_unknown:  # already recorded by an earlier attempt
+            await self._replying(self._id)  # committed before the reply leaves
+        self.reply_unknown = True
 
     async def reply_refused(self) -> None:
         self.reply_unknown = False
         await inbox.set_progress(self._id, reply_state=None)
 
+    async def reply_unknowable(self) -> None:
+        self.reply_unknown, self.reply_given_up = False, True
+        await inbox.set_progress(self._id, reply_state=inbox.REPLY_UNKNOWN)
+
     async def confirmed(self, sent: int, total: int) -> None:
         self.sent = sent
         if sent < total:  # the last step is recorded by marking the event done
-            await inbox.set_progress(self._id, sent=sent)
+            # A reply in flight is confirmed now; a reply given up on stays counted.
+            confirmed = None if self.reply_unknown else ""
+            self.reply_unknown = False
+            await inbox.set_progress(self._id, sent=sent, reply_state=confirmed)
 
 
 @dataclass
