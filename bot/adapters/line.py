@@ -41,8 +41,15 @@ from bot.storage.inbox import NewEvent
 HANDLED_TYPES = frozenset({"message", "postback", "follow", "unfollow"})
 RETRY_NAMESPACE = uuid.UUID("6f1c1a8e-5d0b-4a7e-9a43-2f6f0b9e1c11")
 REPLY_TOKEN_TTL_MS = 50_000  # tokens last about a minute; leave a margin
-UNKNOWN_RETRY = 2.0  # seconds before asking again about a reply whose outcome is unknown
 REQUEST_TIMEOUT = 10  # seconds; an outage must not hold a delivery slot for the SDK's 5 min
+# A reply whose answer never came back is asked about again with the same token: LINE's 400
+# "Invalid reply token" then means it was used, as long as the token was still valid when
+# the question reached LINE (tokens last about a minute; 5 s margin for clocks and transit).
+ASK_UNTIL = 55.0  # token age (s) until which a question may be sent
+UNKNOWN_RETRY = 2.0  # seconds before asking
+ASK_TIMEOUT = 30  # a question waits longer for its answer: the answer is what decides
+# A first reply only while, should its answer not come back, there is time left to ask.
+FIRST_REPLY_UNTIL = ASK_UNTIL - REQUEST_TIMEOUT - UNKNOWN_RETRY - 1
 MAX_TEXT = 5000  # LINE's own limit for a text message; anything longer is cut, not refused
 MAX_POSTBACK = 300
 LOADING_MIN, LOADING_MAX = 5, 60  # the loading animation: 5-60 s in steps of 5
@@ -141,13 +148,13 @@ class LineAdapter:
         earlier = progress.reply_unknown
         if progress.reply_given_up:
             return False
-        if age >= REPLY_TOKEN_TTL_MS / 1000:
+        if age >= (ASK_UNTIL if earlier else FIRST_REPLY_UNTIL):
             if earlier:  # too late to ask LINE: err towards a second copy, never none
                 await progress.reply_unknowable()
             return False
         await progress.replying()
         try:
-            await self._reply(token, batch)
+            await self._reply(token, batch, ASK_TIMEOUT if earlier else REQUEST_TIMEOUT)
         except DeliveryError as exc:
             if exc.status == 400 and "reply token" in exc.reason.lower():
                 if earlier:  # a young token refused as used: that earlier attempt arrived
@@ -197,9 +204,10 @@ class LineAdapter:
         except (DeliveryError, ApiException) as exc:
             log.info("loading animation not shown: %s", getattr(exc, "reason", exc.status))
 
-    async def _reply(self, token: str, batch: list[Message]) -> None:
+    async def _reply(self, token: str, batch: list[Message],
+                     timeout: float = REQUEST_TIMEOUT) -> None:
         assert self._client is not None, "start() first"
-        await line_send.reply(self._client, token, batch, REQUEST_TIMEOUT)
+        await line_send.reply(self._client, token, batch, timeout)
 
     async def push(self, to: str, batch: list[Message], retry_seed: str) -> list[str]:
         """Push messages; the retry key makes a repeated push harmless (409 = already sent,
