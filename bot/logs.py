@@ -26,6 +26,9 @@ SECRET_ROUTES = (
     "/e/{token}.ics",  # a resident's calendar file, with the event's check-in code
 )
 OURS = ("bot", "aiohttp.access", "__main__")  # loggers that may log below WARNING
+# A retry notice with a traceback for every reconnection attempt during an outage, which
+# bot.storage.availability reports once.
+QUIET = ("asyncpg.pool",)
 NOISY = ("jieba", "httpx", "httpcore", "aiosqlite", "tortoise", "asyncio", "asyncpg",
          "telegram", "linebot", "aiohttp", "urllib3")
 
@@ -100,4 +103,6 @@ def setup_logging(level: str) -> None:
     root.setLevel(level)
     for noisy in NOISY:  # not even formatted: their DEBUG lines are many (and dropped anyway)
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    for quiet in QUIET:
+        logging.getLogger(quiet).setLevel(max(logging.ERROR, logging.getLevelName(level)))
     logging.getLogger("aiohttp.access").setLevel(level)  # on or off: ACCESS_LOG decides

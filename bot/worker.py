@@ -26,8 +26,9 @@ from bot.core.progress import Progress
 from bot.core.serialize import reply_from_dict, reply_to_dict
 from bot.core.types import Incoming, Reply
 from bot.dispatcher import Dispatcher
-from bot.loop import forever
+from bot.loop import forever, is_outage
 from bot.storage import inbox
+from bot.storage.availability import DATABASE
 from bot.storage.coalesce import Coalesced
 from bot.storage.handoff import HandOff
 from bot.storage.models import InboundEvent
@@ -120,7 +121,10 @@ class InboxWorker:
             try:
                 await inbox.renew(sorted(held), self.lease)
             except Exception as exc:  # the lease runs out; another worker may take over
-                log.warning("renewing %d leases failed: %s", len(held), type(exc).__name__)
+                if is_outage(exc):  # one line for the whole outage (bot.storage.availability)
+                    DATABASE.failed(None, type(exc).__name__)
+                else:
+                    log.warning("renewing %d leases failed: %s", len(held), type(exc).__name__)
 
     async def _process(self, rows: list[InboundEvent], held: set[int]) -> None:
         items = [await self._item(row, held) for row in rows]

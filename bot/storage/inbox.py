@@ -184,6 +184,12 @@ async def release_now(event_ids: list[int], reason: str) -> None:
             locked_until=None, attempts=F("attempts") - 1, error=reason[:200])
 
 
+async def write_probe() -> None:
+    """A write that changes nothing: raises (or waits) while the database takes no writes
+    (SQLite: another process holds the write lock)."""
+    await InboundEvent.filter(id=0).update(locked_until=None)
+
+
 async def counts() -> dict[str, int]:
     """Rows per status (for /healthz and tests)."""
     result: dict[str, int] = {}
