@@ -14,35 +14,20 @@ from aiohttp import web
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.logs import SECRET_ROUTES, RedactingAccessLogger, redact, setup_logging
+from bot.logs import SECRET_ROUTES, RedactingAccessLogger, redact
 from bot.settings import load_settings
 from bot.web import build_app
 from tests.fakes.telegram_api import FakeTelegramApi
+from tests.log_capture import captured_log
 
 NAME, CODE = "王小明", "報到碼 K7Q2X9"
 
 
 @pytest.fixture
 def log_stream() -> Iterator[io.StringIO]:
-    """setup_logging at DEBUG, writing to a buffer; the root logger restored afterwards."""
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level)
-    levels = {name: logging.getLogger(name).level for name in logging.root.manager.loggerDict}
-    setup_logging("DEBUG")
-    stream = io.StringIO()
-    ours = root.handlers[0]
-    assert isinstance(ours, logging.StreamHandler)
-    ours.setStream(stream)
-    try:
+    """The real log set-up at DEBUG, into a buffer."""
+    with captured_log("DEBUG") as stream:
         yield stream
-    finally:
-        for handler in list(root.handlers):
-            root.removeHandler(handler)
-        for handler in saved[0]:
-            root.addHandler(handler)
-        root.setLevel(saved[1])
-        for name, level in levels.items():
-            logging.getLogger(name).setLevel(level)
 
 
 class _Everything(logging.Handler):
