@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from aiohttp import ClientResponse
 
-from bot.storage.availability import DATABASE
+from bot.common.availability import DATABASE
 from bot.storage.db import apply_migrations
 from tests.bot_harness import Bot, running_bot
 from tests.conftest import _drop_pg_database, _new_pg_database, _pg_reachable

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from tortoise import connections
 
+from bot.common.availability import DATABASE
 from bot.common.loop import forever
-from bot.storage.availability import DATABASE
 from bot.storage.db import apply_migrations
 from tests.bot_harness import running_bot
 from tests.chat import shared_deps
@@ -90,7 +90,7 @@ async def test_a_failing_loop_logs_one_line_per_retry_and_backs_off(
     with caplog.at_level(logging.INFO), pytest.raises(asyncio.CancelledError):
         await forever(step, sleep, log, sleep=sleep)
     assert waits == [1, 2, 4, 8, 16, 30, 30, 30, 30]
-    # The outage: one line for the process (bot.storage.availability), not one per retry.
+    # The outage: one line for the process (bot.common.availability), not one per retry.
     outage = [r for r in caplog.records if r.name == "bot.db"]
     assert len(outage) == 1 and "database unavailable" in outage[0].getMessage()
     assert "ConnectionRefusedError" in outage[0].getMessage() and not outage[0].exc_info

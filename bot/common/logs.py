@@ -27,7 +27,7 @@ SECRET_ROUTES = (
 )
 OURS = ("bot", "aiohttp.access", "__main__")  # loggers that may log below WARNING
 # A retry notice with a traceback for every reconnection attempt during an outage, which
-# bot.storage.availability reports once.
+# bot.common.availability reports once.
 QUIET = ("asyncpg.pool",)
 NOISY = ("jieba", "httpx", "httpcore", "aiosqlite", "tortoise", "asyncio", "asyncpg",
          "telegram", "linebot", "aiohttp", "urllib3")

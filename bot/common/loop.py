@@ -3,7 +3,7 @@
 A pass that fails (the database is down, a bug) is retried after a growing pause. A bug
 logs one line per retry, with a traceback only for the first failure of a kind. An outage (a
 connection refused or lost, a database locked) logs nothing here: it goes to
-bot.storage.availability, which logs one line when the database goes away and one when it is
+bot.common.availability, which logs one line when the database goes away and one when it is
 back, for the whole process, instead of a line per loop and retry.
 """
 
@@ -13,7 +13,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot.storage.availability import DATABASE
+from bot.common.availability import DATABASE
 
 FIRST_WAIT, MAX_WAIT = 1.0, 30.0
 OUTAGE_PREFIX = "database or network unavailable: "
@@ -40,7 +40,7 @@ async def forever(step: Callable[[], Awaitable[bool]], rest: Callable[[], Awaita
                   sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
     """Run step until cancelled; call rest after a pass that found nothing; after a failed
     pass wait 1, 2, 4 ... 30 s before the next (a bug: one log line each; an outage: told
-    to bot.storage.availability)."""
+    to bot.common.availability)."""
     wait, told, bug = 0.0, set[str](), False
     while True:
         try:

@@ -13,13 +13,13 @@ from aiohttp.typedefs import Handler
 
 from bot.adapters import local_web
 from bot.adapters.body import BadBody, parse_object
+from bot.common.availability import ANSWER_WITHIN, DATABASE
 from bot.common.settings import Settings
 from bot.handlers import features
 from bot.handlers.deps import DEPS
 from bot.runtime.demo import load_samples
 from bot.runtime.services import SERVICES, Services, build_services
 from bot.storage import inbox
-from bot.storage.availability import ANSWER_WITHIN, DATABASE
 from bot.storage.db import close_db, open_db
 from bot.storage.inbox import NewEvent
 

@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bot.common.availability import DATABASE
 from bot.common.loop import forever, is_outage
 from bot.core.errors import DeliveryError
 from bot.core.progress import Progress
@@ -28,7 +29,6 @@ from bot.core.serialize import reply_from_dict, reply_to_dict
 from bot.core.types import Incoming, Reply
 from bot.runtime.dispatcher import Dispatcher
 from bot.storage import inbox
-from bot.storage.availability import DATABASE
 from bot.storage.coalesce import Coalesced
 from bot.storage.handoff import HandOff
 from bot.storage.models import InboundEvent
@@ -121,7 +121,7 @@ class InboxWorker:
             try:
                 await inbox.renew(sorted(held), self.lease)
             except Exception as exc:  # the lease runs out; another worker may take over
-                if is_outage(exc):  # one line for the whole outage (bot.storage.availability)
+                if is_outage(exc):  # one line for the whole outage (bot.common.availability)
                     DATABASE.failed(None, type(exc).__name__)
                 else:
                     log.warning("renewing %d leases failed: %s", len(held), type(exc).__name__)
