@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.nlp import segment
-from bot.nlp.analyse import Analyser, Query
+from bot.nlp.analyse import Analyser, Query, read_filler
 from bot.nlp.config import NlpConfig
 from bot.nlp.examples import ExampleMatch, Examples
 from bot.nlp.index import GroupIndex, Hit, read_groups
@@ -106,7 +106,8 @@ class Understander:
         segment.init(userdict if userdict.exists() else None)
         normalizer = Normalizer.from_dir(nlp_dir)
         config = NlpConfig.from_yaml(nlp_dir / "nlp.yaml")
-        analyser = Analyser(normalizer, Segmenter.from_dir(nlp_dir), config.subword_weight)
+        analyser = Analyser(normalizer, Segmenter.from_dir(nlp_dir), config.subword_weight,
+                            read_filler(nlp_dir / "filler.txt"))
         if userdict.exists():  # the domain dictionary's words are known words
             analyser.learn(w for w, _, _ in read_userdict(userdict))
         examples = Examples.from_yaml(content_dir / "intent-examples.yaml", analyser)

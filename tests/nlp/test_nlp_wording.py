@@ -1,0 +1,38 @@
+"""Issue 20: anyone's wording. Taiwanese function words, stray words around a question."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlp.normalize import Normalizer
+from bot.nlp.understander import Understander
+from tests.nlp.conftest import CONTENT
+
+
+@pytest.fixture(scope="module")
+def norm() -> Normalizer:
+    return Normalizer.from_dir(CONTENT / "nlp")
+
+
+@pytest.mark.parametrize(("taiwanese", "mandarin"), [
+    ("走讀佗一年開始", "走讀哪一年開始"),
+    ("彼个課程愛先報名", "那個課程要先報名"),
+    ("投票攏總偌濟人", "投票總共多少人"),
+    ("阮敢有法度提案", "我們有沒有法度提案"),
+    ("啥物是住民大會", "什麼是住民大會"),
+    ("公園加椅仔", "公園加椅子"),
+])
+def test_taiwanese_function_words_read_as_mandarin(norm: Normalizer, taiwanese: str,
+                                                   mandarin: str) -> None:
+    assert norm(taiwanese) == norm(mandarin)
+
+
+@pytest.mark.parametrize("extra", [
+    "", " 我看不懂", " 謝啦🙏", "請問一下喔 ", "大家好 ", "阿伯想問 ", " 不太懂 謝謝",
+])
+def test_stray_words_do_not_change_the_answer(real_nlp: Understander, extra: str) -> None:
+    question = "住民大會是做什麼的"
+    text = extra + question if extra.endswith(" ") else question + extra
+    u = real_nlp.understand(text)
+    assert u.confidence == "high"
+    assert u.matches[0].faq_id == real_nlp.understand(question).matches[0].faq_id
