@@ -66,3 +66,13 @@ async def test_with_a_staff_chat_it_says_sent_and_nothing_more(tmp_path: Path) -
         await run_jobs(bot)
         assert len(bot.telegram.sent_texts(GROUP)) == 1
         assert _delivered("resident23", services) == []
+
+
+async def test_a_fact_the_sources_lack_gets_a_caveat_and_the_entry_as_a_button(
+        chat: Chat) -> None:
+    text = await chat.send("社子大橋的偵測系統是哪一家廠商做的")
+    assert "沒有提到" in text and "廠商" in text
+    assert chat.meta["intent"] == "unknown" and chat.meta.get("faq_id") is None
+    assert any("社子大橋" in c.label for c in chat.choices)
+    await chat.press(next(c.label for c in chat.choices if "社子大橋" in c.label))
+    assert "法國" in chat.text

@@ -104,6 +104,8 @@ async def press_flow(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> T
 
 
 def _faq(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
+    if u.beyond is not None and u.matches:
+        return _beyond(msg, u, ctx, deps, lang)
     if u.confidence == "high" and u.matches:
         best = u.matches[0]
         related = [m.faq_id for m in u.matches[1:]
@@ -190,6 +192,19 @@ def _suggest(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: st
     # kept scrubbed, as the log keeps it, so a pick can be matched to its question
     return Turn(replace(ctx, locale=lang, data={**ctx.data, "asked": scrub(msg.text)}),
                 (reply,), (effect,), meta)
+
+
+def _beyond(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
+    """Our topic, but a fact the sources do not give: say so, offer what the entry does say."""
+    entry = deps.nlp.entry(u.matches[0].faq_id)
+    kind = deps.content.t(f"faq.beyond_kind.{u.beyond}", lang)
+    text = deps.content.t("faq.beyond", lang, kind=kind, topic=question_label(entry, lang))
+    buttons = (choice(question_label(entry, lang), "faq", entry.id),
+               *handoff.with_volunteer_button(deps, lang, (
+                   choice(deps.content.t("button.menu", lang), "menu"),)))
+    effect = Effect("unanswered", {"text": scrub(msg.text), "reason": "no_match", "lang": lang})
+    meta = {"intent": "unknown", "score": u.matches[0].score, "beyond": u.beyond}
+    return Turn(replace(ctx, locale=lang), (Text(text, buttons),), (effect,), meta)
 
 
 def pick(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:

@@ -26,6 +26,7 @@ from bot.nlp.passages import Passage, PassageIndex, load_passages
 from bot.nlp.retriever import Retriever, Search
 from bot.nlp.segment import Segmenter, read_userdict
 from bot.nlp.services import Services
+from bot.nlp.unsourced import Unsourced
 from bot.text import has_contact
 
 # Understandings kept per process, by text. Residents send the same texts again and again
@@ -55,6 +56,8 @@ class Understanding:
     lang: str             # "zh" or "en" (what the user wrote)
     passage: Passage | None = None   # below high: a seed sentence good enough to quote instead
     service: str | None = None       # low: a city service outside this bot (services.yaml)
+    beyond: str | None = None        # low: the best entry's topic, but a fact it lacks
+                                     # (content/nlp/unsourced.yaml: price, contractor, year ...)
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class Understander:
         self.examples = examples
         self.services = services
         self.outside = GroupIndex(analyser, outside or {}, known=False)
+        self.unsourced = Unsourced([], self.normalizer)
         self._cached = lru_cache(maxsize=cache_size)(self.understand_fresh)
 
     @classmethod
@@ -111,11 +115,13 @@ class Understander:
         if userdict.exists():  # the domain dictionary's words are known words
             analyser.learn(w for w, _, _ in read_userdict(userdict))
         examples = Examples.from_yaml(content_dir / "intent-examples.yaml", analyser)
-        return cls(entries, analyser, IntentRules.from_yaml(content_dir / "intents.yaml",
+        made = cls(entries, analyser, IntentRules.from_yaml(content_dir / "intents.yaml",
                                                             normalizer),
                    examples, load_passages(content_dir / "seeds"),
                    Services.from_yaml(nlp_dir / "services.yaml"), config,
                    read_groups(nlp_dir / "out-of-scope.yaml"))
+        made.unsourced = Unsourced.from_yaml(nlp_dir / "unsourced.yaml", normalizer)
+        return made
 
     @property
     def entries(self) -> tuple[FaqEntry, ...]:
@@ -207,6 +213,9 @@ def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
     matches = tuple(Match(nlp.entries[h.item].id, h.score) for h in s.faq.ranked)
     p = cfg.answer_model.probability(answer_row(s))
     if p >= cfg.answer_threshold:
+        beyond = nlp.unsourced.asks_beyond(s.text, nlp.entry(matches[0].faq_id))
+        if beyond is not None:  # our topic, but a fact the entry does not hold: never as if
+            return Understanding("unknown", None, matches, "low", s.lang, beyond=beyond)
         return Understanding("faq", None, matches, "high", s.lang)
     level = "medium" if p >= cfg.suggest_threshold else "low"
     s = nlp.with_passages(s)

@@ -36,3 +36,26 @@ def test_stray_words_do_not_change_the_answer(real_nlp: Understander, extra: str
     u = real_nlp.understand(text)
     assert u.confidence == "high"
     assert u.matches[0].faq_id == real_nlp.understand(question).matches[0].faq_id
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("社子大橋的偵測系統是哪一家廠商做的", "contractor"),
+    ("能源之丘什麼時候要拆除", "demolition"),
+    ("2035年的i-Voting有多少人投票", "year"),
+])
+def test_a_fact_the_sources_lack_is_never_answered_as_if_they_held_it(
+        real_nlp: Understander, question: str, kind: str) -> None:
+    u = real_nlp.understand(question)
+    assert u.confidence != "high"  # suggestions at most, never the entry as an answer
+    if u.beyond is not None:
+        assert u.beyond == kind
+
+
+@pytest.mark.parametrize("question", [
+    "社子大橋的偵測系統是什麼",        # the same topic, a fact the entry holds
+    "參加走讀要錢嗎",                  # price asked, the entry says it is free
+    "2017年i-Voting有多少人投票",     # a year the entry covers
+])
+def test_the_same_topics_are_still_answered(real_nlp: Understander, question: str) -> None:
+    u = real_nlp.understand(question)
+    assert u.beyond is None and u.confidence == "high"
