@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.adapters.common import reply_text
 from bot.staff_notice import resend_backlog
 from bot.storage import staff
@@ -76,3 +78,19 @@ async def test_a_fact_the_sources_lack_gets_a_caveat_and_the_entry_as_a_button(
     assert any("社子大橋" in c.label for c in chat.choices)
     await chat.press(next(c.label for c in chat.choices if "社子大橋" in c.label))
     assert "法國" in chat.text
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("住民大會之後要幹嘛", ["提案審議工作坊", "第三"]),
+    ("i-Voting之前是什麼階段", ["提案審議工作坊"]),
+    ("說明會完就直接投票嗎", ["不是直接", "住民大會", "提案審議工作坊"]),
+    ("審議員培訓前面要先上什麼", ["進階課程"]),
+    ("提案說明會要花多久", ["沒有寫", "pb.taipei"]),
+    ("what comes before the workshop", ["residents' assembly"]),
+])
+async def test_step_questions_are_answered_from_the_process_data(
+        chat: Chat, question: str, said: list[str]) -> None:
+    text = await chat.send(question)
+    assert all(s in text for s in said), text
+    assert "→" in text and str(chat.meta["faq_id"]).startswith("step:")
+    assert len(chat.choices) >= 2   # the step's entry, and the menu

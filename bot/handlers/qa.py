@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
 from bot.core.types import Card, Choice, Context, Effect, Incoming, Reply, Text, Turn
-from bot.handlers import broadcast_news, events, handoff, ivoting, menu, propose_review
+from bot.handlers import broadcast_news, events, handoff, ivoting, menu, propose_review, steps
 from bot.handlers.buttons import Press, choice
 from bot.handlers.deps import Deps
 from bot.nlp.kb import FaqEntry
@@ -106,6 +106,8 @@ async def press_flow(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> T
 def _faq(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
     if u.beyond is not None and u.matches:
         return _beyond(msg, u, ctx, deps, lang)
+    if u.step is not None:
+        return steps.answer(u.step, ctx, deps, lang)
     if u.confidence == "high" and u.matches:
         best = u.matches[0]
         related = [m.faq_id for m in u.matches[1:]

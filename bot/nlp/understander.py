@@ -26,6 +26,7 @@ from bot.nlp.passages import Passage, PassageIndex, load_passages
 from bot.nlp.retriever import Retriever, Search
 from bot.nlp.segment import Segmenter, read_userdict
 from bot.nlp.services import Services
+from bot.nlp.steps import StepQuestion, Steps
 from bot.nlp.unsourced import Unsourced
 from bot.text import has_contact
 
@@ -58,6 +59,7 @@ class Understanding:
     service: str | None = None       # low: a city service outside this bot (services.yaml)
     beyond: str | None = None        # low: the best entry's topic, but a fact it lacks
                                      # (content/nlp/unsourced.yaml: price, contractor, year ...)
+    step: StepQuestion | None = None  # high: a question about a process's order of steps
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class Understander:
         self.services = services
         self.outside = GroupIndex(analyser, outside or {}, known=False)
         self.unsourced = Unsourced([], self.normalizer)
+        self.steps = Steps([], {}, self.normalizer)
         self._cached = lru_cache(maxsize=cache_size)(self.understand_fresh)
 
     @classmethod
@@ -121,6 +124,7 @@ class Understander:
                    Services.from_yaml(nlp_dir / "services.yaml"), config,
                    read_groups(nlp_dir / "out-of-scope.yaml"))
         made.unsourced = Unsourced.from_yaml(nlp_dir / "unsourced.yaml", normalizer)
+        made.steps = Steps.from_yaml(content_dir / "process.yaml", normalizer)
         return made
 
     @property
@@ -205,12 +209,15 @@ def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
         return Understanding("unknown", None, (), "low", s.lang)
     if s.rule is not None and (not s.rule.all_known or not s.query.unknown):
         return Understanding(s.rule.intent, s.rule.action, (), "high", s.lang)
+    matches = tuple(Match(nlp.entries[h.item].id, h.score) for h in s.faq.ranked)
+    step = nlp.steps.read(s.text) if s.rule is None else None
+    if step is not None:  # a step named and its order asked: the process data answers
+        return Understanding("faq", None, matches, "high", s.lang, step=step)
     best = s.faq.ranked[0].score if s.faq.ranked else 0.0
     ex = s.example
     if (ex is not None and s.request > 0 and ex.score >= cfg.intent_threshold
             and ex.score >= best + cfg.intent_margin):
         return Understanding(ex.intent, ex.action, (), "high", s.lang)
-    matches = tuple(Match(nlp.entries[h.item].id, h.score) for h in s.faq.ranked)
     p = cfg.answer_model.probability(answer_row(s))
     if p >= cfg.answer_threshold:
         beyond = nlp.unsourced.asks_beyond(s.text, nlp.entry(matches[0].faq_id))
