@@ -59,3 +59,29 @@ def test_a_fact_the_sources_lack_is_never_answered_as_if_they_held_it(
 def test_the_same_topics_are_still_answered(real_nlp: Understander, question: str) -> None:
     u = real_nlp.understand(question)
     assert u.beyond is None and u.confidence == "high"
+
+
+@pytest.mark.parametrize(("text", "intent", "action"), [
+    ("這個點子可以幫我變成提案嗎", "propose", None),
+    ("我們巷口想提案加座椅 幫我寫一下", "propose", None),
+    ("計畫書好了 請幫我送出提案", "propose", None),
+    ("走讀幫我留兩個位子", "register", "walk"),
+    ("想卡一個審議員培訓的名額", "register", "course"),
+    ("幫我爸報名進階課程", "register", "course"),
+    ("初階班報名3位", "register", "course"),
+    ("可以請人打電話給我嗎", "handoff", None),
+    ("請回電給我", "handoff", None),
+    ("不想要i-Voting的提醒", "ivoting", "unsubscribe"),
+    ("我不想收投票通知", "ivoting", "unsubscribe"),
+])
+def test_ways_of_asking_for_an_action(real_nlp: Understander, text: str, intent: str,
+                                      action: str | None) -> None:
+    u = real_nlp.understand(text)
+    assert (u.intent, u.action) == (intent, action)
+
+
+@pytest.mark.parametrize("text", [
+    "i-Voting從哪一年開始有的", "ivoting最早是哪年", "since when does Taipei have i-Voting",
+])
+def test_i_voting_history_is_not_the_calendar(real_nlp: Understander, text: str) -> None:
+    assert real_nlp.understand(text).intent != "ivoting"
