@@ -94,3 +94,23 @@ async def test_step_questions_are_answered_from_the_process_data(
     assert all(s in text for s in said), text
     assert "→" in text and str(chat.meta["faq_id"]).startswith("step:")
     assert len(chat.choices) >= 2   # the step's entry, and the menu
+
+
+async def test_the_unknown_answer_names_the_button_it_shows(chat: Chat) -> None:
+    text = await chat.send("asdf qwer zxcv 火星移民")
+    labels = [c.label for c in chat.choices]
+    named = [label for label in labels if f"「{label}」" in text]
+    assert "找志工" in labels and named == ["找志工"]
+
+
+@pytest.mark.parametrize("insult", ["你很爛欸", "笨機器人", "you are useless"])
+async def test_an_insult_gets_a_short_kind_answer(chat: Chat, insult: str) -> None:
+    text = await chat.send(insult)
+    assert chat.meta["intent"] == "insult" and "1999" not in text and len(text) < 120
+    assert any(c.label in ("找志工", "Ask a volunteer") for c in chat.choices)
+
+
+@pytest.mark.parametrize("emoji", ["😀😀", "👍", "🙏🙏🙏", "??"])
+async def test_emoji_alone_gets_a_friendly_prompt(chat: Chat, emoji: str) -> None:
+    text = await chat.send(emoji)
+    assert chat.meta["intent"] == "emoji" and "打字問我" in text and "1999" not in text

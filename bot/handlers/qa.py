@@ -63,6 +63,13 @@ def _by_intent(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: 
         return _with(menu.greeting(msg, ctx, deps, lang), meta)
     if u.intent == "thanks":
         return Turn(ctx, (Text(deps.content.t("thanks", lang)),), meta=meta)
+    if u.intent in ("insult", "emoji"):  # a kind word and a way on, never the 1999 referral
+        key = "insult" if u.intent == "insult" else "emoji_only"
+        choices = menu.menu_choices(deps, lang)
+        if u.intent == "insult":
+            choices = handoff.with_volunteer_button(deps, lang, tuple(choices))
+        return Turn(replace(ctx, locale=lang), (Text(deps.content.t(key, lang), tuple(choices)),),
+                    meta=meta)
     if u.intent in ("menu", "help", "cancel"):
         handler = {"menu": menu.show_menu, "help": menu.show_help, "cancel": menu.cancel}
         return _with(handler[u.intent](msg, ctx, deps, lang), meta)

@@ -204,6 +204,8 @@ class Understander:
 def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
     """The Understanding the signals call for, with cfg's weights and thresholds."""
     if s.query is None or s.faq is None:
+        if not s.text:  # emoji or marks only: nothing to match, a friendly prompt
+            return Understanding("emoji", None, (), "high", s.lang)
         if s.rule is not None:
             return Understanding(s.rule.intent, s.rule.action, (), "high", s.lang)
         return Understanding("unknown", None, (), "low", s.lang)
