@@ -113,4 +113,5 @@ async def test_an_insult_gets_a_short_kind_answer(chat: Chat, insult: str) -> No
 @pytest.mark.parametrize("emoji", ["😀😀", "👍", "🙏🙏🙏", "??"])
 async def test_emoji_alone_gets_a_friendly_prompt(chat: Chat, emoji: str) -> None:
     text = await chat.send(emoji)
-    assert chat.meta["intent"] == "emoji" and "打字問我" in text and "1999" not in text
+    assert chat.meta["kind"] == "emoji" and "打字問我" in text and "1999" not in text
+    assert chat.meta["intent"] == "unknown"   # nothing asked, nothing claimed as answered

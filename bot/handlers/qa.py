@@ -68,6 +68,8 @@ def _by_intent(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: 
         choices = menu.menu_choices(deps, lang)
         if u.intent == "insult":
             choices = handoff.with_volunteer_button(deps, lang, tuple(choices))
+        if u.intent == "emoji":  # nothing was asked: reported as not answered (score_faq)
+            meta = {"intent": "unknown", "kind": "emoji"}
         return Turn(replace(ctx, locale=lang), (Text(deps.content.t(key, lang), tuple(choices)),),
                     meta=meta)
     if u.intent in ("menu", "help", "cancel"):
