@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.common import reply_text
+from bot.handlers.deps import Deps
 from bot.staff_notice import resend_backlog
 from bot.storage import staff
 from bot.storage.models import Proposal
@@ -115,3 +116,30 @@ async def test_emoji_alone_gets_a_friendly_prompt(chat: Chat, emoji: str) -> Non
     text = await chat.send(emoji)
     assert chat.meta["kind"] == "emoji" and "打字問我" in text and "1999" not in text
     assert chat.meta["intent"] == "unknown"   # nothing asked, nothing claimed as answered
+
+
+async def test_a_follow_up_is_read_with_the_last_topic(chat: Chat) -> None:
+    await chat.send("參與式預算課程有哪幾種")
+    await chat.send("那第二階段呢")
+    assert "進階課程" in chat.text and "住民大會" not in chat.text.split("（")[0]
+    await chat.send("住民大會之後是什麼")
+    await chat.send("那之後呢")   # after the workshop the last answer was about
+    assert "i-Voting" in chat.text.split("\n")[0]
+
+
+async def test_a_follow_up_about_cost_after_walks(chat: Chat) -> None:
+    await chat.send("走讀文化節是什麼")
+    assert chat.meta["faq_id"] == "walk-what"
+    await chat.send("那這個要錢嗎")
+    assert str(chat.meta["faq_id"]).startswith("walk-")
+    await chat.send("參與式預算課程怎麼報名")
+    await chat.send("那這個要錢嗎")
+    assert str(chat.meta["faq_id"]).startswith("course-")
+
+
+async def test_the_last_topic_lives_in_the_stored_conversation(sqlite_db: str, deps: Deps) -> None:
+    from bot.dispatcher import Dispatcher
+    await Chat(Dispatcher(deps), user="topic01").send("參與式預算課程有哪幾種")
+    again = Chat(Dispatcher(deps), user="topic01")   # a new dispatcher: only the DB remembers
+    await again.send("那第二階段呢")
+    assert "進階課程" in again.text

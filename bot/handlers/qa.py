@@ -14,7 +14,16 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
 from bot.core.types import Card, Choice, Context, Effect, Incoming, Reply, Text, Turn
-from bot.handlers import broadcast_news, events, handoff, ivoting, menu, propose_review, steps
+from bot.handlers import (
+    broadcast_news,
+    events,
+    followup,
+    handoff,
+    ivoting,
+    menu,
+    propose_review,
+    steps,
+)
 from bot.handlers.buttons import Press, choice
 from bot.handlers.deps import Deps
 from bot.nlp.kb import FaqEntry
@@ -35,7 +44,7 @@ def lang_of(u: Understanding) -> str:
 async def answer_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
     """Understand free text and answer it (or start the flow it asks for)."""
     text = msg.text[:MAX_QUESTION]
-    u = deps.nlp.understand(text)
+    u = followup.resolve(text, deps.nlp.understand(text), ctx, deps)
     lang = lang_of(u)
     flow = FLOWS.get(u.intent)
     if flow is not None:

@@ -32,10 +32,8 @@ def answer(q: StepQuestion, ctx: Context, deps: Deps, lang: str) -> Turn:
         if faq:
             buttons.append(choice(question_label(deps.nlp.entry(faq), lang), "faq", faq))
     buttons.append(choice(deps.content.t("button.menu", lang), "menu"))
-    key = f"step:{q.process}:{step.id}:{q.relation}"
-    turn = compose(body, source, buttons, replace(ctx, locale=lang), key)
-    data = {**turn.context.data, "topic": {"process": q.process, "step": q.step}}
-    return replace(turn, context=replace(turn.context, data=data))
+    key = f"step:{q.process}:{target.id}:{q.relation}"   # the topic a follow-up refers to
+    return compose(body, source, buttons, replace(ctx, locale=lang), key)
 
 
 def _body(q: StepQuestion, process: Process, deps: Deps, lang: str) -> str:

@@ -7,12 +7,17 @@ about order (之後, 之前, 第幾, 直接 ...), or names a process and asks wh
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.nlp.yamlfile import read_yaml
+
+# 「第二階段」「第3步」: a step by its number
+_ORDINAL_RE = re.compile(r"第([一二三四五六七八九1-9])(个|個)?(阶段|階段|步|关|關|门|門)")
+_NUMERALS = "一二三四五六七八九"
 
 # When a message holds several cues, the most specific wins (「之前要先經過哪個階段」: before).
 ORDER = ("direct", "first", "before", "next", "which", "who", "long")
@@ -54,11 +59,14 @@ class Steps:
                  norm: Callable[[str], str]) -> None:
         self.processes = {p.id: p for p in processes}
         self.cues = cues
+        self._default = processes[0].id if processes else ""
         self._names = sorted(((_key(norm, n), p.id, i) for p in processes
                               for i, s in enumerate(p.steps) for n in s.names),
                              key=lambda t: -len(t[0]))
+        # the first process is the default and the most general (參與式預算 is in 參與式預算課程):
+        # a more specific process named anywhere wins over it
         self._process_names = sorted(((_key(norm, n), p.id) for p in processes for n in p.names),
-                                     key=lambda t: -len(t[0]))
+                                     key=lambda t: (t[1] == processes[0].id, -len(t[0])))
         self._cues = {r: tuple(_key(norm, w) for w in cues.get(r, ())) for r in ORDER}
 
     @classmethod
@@ -76,6 +84,14 @@ class Steps:
         """The step question a normalised message asks, if it asks one."""
         text = normalised.replace(" ", "")
         found = self._find_steps(text)
+        ordinal = _ORDINAL_RE.search(text)
+        if ordinal and not any(c in text for c in self._cues["first"]):  # 「那第二階段呢」: of the step's or the named process, else the budgeting one
+            process = found[0][1] if found else next(
+                (p for key, p in self._process_names if key in text), self._default)
+            digit = ordinal.group(1)
+            index = int(digit) - 1 if digit.isdigit() else _NUMERALS.index(digit)
+            if index < len(self.processes[process].steps):
+                return StepQuestion(process, index, "which")
         for relation in ORDER:
             at = next((text.find(c) for c in self._cues[relation] if c and c in text), -1)
             if at < 0:
@@ -83,7 +99,8 @@ class Steps:
             if found:
                 return self._subject(found, at, relation)
             if relation == "first":
-                process = next((p for key, p in self._process_names if key in text), "pb")
+                process = next((p for key, p in self._process_names if key in text),
+                               self._default)
                 return StepQuestion(process, 0, "first")
             return None
         return None
