@@ -85,7 +85,8 @@ class Steps:
         text = normalised.replace(" ", "")
         found = self._find_steps(text)
         ordinal = _ORDINAL_RE.search(text)
-        if ordinal and not any(c in text for c in self._cues["first"]):  # 「那第二階段呢」: of the step's or the named process, else the budgeting one
+        # 「那第二階段呢」: a step of the step's or the named process, else the default one
+        if ordinal and not any(c in text for c in self._cues["first"]):
             process = found[0][1] if found else next(
                 (p for key, p in self._process_names if key in text), self._default)
             digit = ordinal.group(1)
