@@ -118,8 +118,8 @@ async def test_the_fallback_and_a_thumbs_down_offer_a_volunteer(sqlite_db: str,
 async def test_menu_item_and_typed_word_mid_flow_start_it(sqlite_db: str, deps: Deps) -> None:
     chat = _chat(deps)
     await chat.send("選單")
-    assert "找真人" in [c.label for c in chat.choices]
-    await chat.press("找真人")
+    assert "找志工" in [c.label for c in chat.choices]
+    await chat.press("找志工")
     assert "請輸入想問志工的問題" in chat.text
     await chat.send("我要提案")
     text = await chat.send("找真人")  # the rich menu's tile, in the middle of the wizard

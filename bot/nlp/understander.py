@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.common.text import has_contact
 from bot.nlp import segment
-from bot.nlp.analyse import Analyser, Query
+from bot.nlp.analyse import Analyser, Query, read_filler
 from bot.nlp.config import NlpConfig
 from bot.nlp.examples import ExampleMatch, Examples
 from bot.nlp.index import GroupIndex, Hit, read_groups
@@ -27,6 +27,8 @@ from bot.nlp.passages import Passage, PassageIndex, load_passages
 from bot.nlp.retriever import Retriever, Search
 from bot.nlp.segment import Segmenter, read_userdict
 from bot.nlp.services import Services
+from bot.nlp.steps import StepQuestion, Steps
+from bot.nlp.unsourced import Unsourced
 
 # Understandings kept per process, by text. Residents send the same texts again and again
 # (button and menu words, greetings, the popular questions), and an understanding depends
@@ -55,6 +57,9 @@ class Understanding:
     lang: str             # "zh" or "en" (what the user wrote)
     passage: Passage | None = None   # below high: a seed sentence good enough to quote instead
     service: str | None = None       # low: a city service outside this bot (services.yaml)
+    beyond: str | None = None        # low: the best entry's topic, but a fact it lacks
+                                     # (content/nlp/unsourced.yaml: price, contractor, year ...)
+    step: StepQuestion | None = None  # high: a question about a process's order of steps
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,8 @@ class Understander:
         self.examples = examples
         self.services = services
         self.outside = GroupIndex(analyser, outside or {}, known=False)
+        self.unsourced = Unsourced([], self.normalizer)
+        self.steps = Steps([], {}, self.normalizer)
         self._cached = lru_cache(maxsize=cache_size)(self.understand_fresh)
 
     @classmethod
@@ -106,15 +113,19 @@ class Understander:
         segment.init(userdict if userdict.exists() else None)
         normalizer = Normalizer.from_dir(nlp_dir)
         config = NlpConfig.from_yaml(nlp_dir / "nlp.yaml")
-        analyser = Analyser(normalizer, Segmenter.from_dir(nlp_dir), config.subword_weight)
+        analyser = Analyser(normalizer, Segmenter.from_dir(nlp_dir), config.subword_weight,
+                            read_filler(nlp_dir / "filler.txt"))
         if userdict.exists():  # the domain dictionary's words are known words
             analyser.learn(w for w, _, _ in read_userdict(userdict))
         examples = Examples.from_yaml(content_dir / "intent-examples.yaml", analyser)
-        return cls(entries, analyser, IntentRules.from_yaml(content_dir / "intents.yaml",
+        made = cls(entries, analyser, IntentRules.from_yaml(content_dir / "intents.yaml",
                                                             normalizer),
                    examples, load_passages(content_dir / "seeds"),
                    Services.from_yaml(nlp_dir / "services.yaml"), config,
                    read_groups(nlp_dir / "out-of-scope.yaml"))
+        made.unsourced = Unsourced.from_yaml(nlp_dir / "unsourced.yaml", normalizer)
+        made.steps = Steps.from_yaml(content_dir / "process.yaml", normalizer)
+        return made
 
     @property
     def entries(self) -> tuple[FaqEntry, ...]:
@@ -193,19 +204,27 @@ class Understander:
 def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
     """The Understanding the signals call for, with cfg's weights and thresholds."""
     if s.query is None or s.faq is None:
+        if not s.text:  # emoji or marks only: nothing to match, a friendly prompt
+            return Understanding("emoji", None, (), "high", s.lang)
         if s.rule is not None:
             return Understanding(s.rule.intent, s.rule.action, (), "high", s.lang)
         return Understanding("unknown", None, (), "low", s.lang)
     if s.rule is not None and (not s.rule.all_known or not s.query.unknown):
         return Understanding(s.rule.intent, s.rule.action, (), "high", s.lang)
+    matches = tuple(Match(nlp.entries[h.item].id, h.score) for h in s.faq.ranked)
+    step = nlp.steps.read(s.text) if s.rule is None else None
+    if step is not None:  # a step named and its order asked: the process data answers
+        return Understanding("faq", None, matches, "high", s.lang, step=step)
     best = s.faq.ranked[0].score if s.faq.ranked else 0.0
     ex = s.example
     if (ex is not None and s.request > 0 and ex.score >= cfg.intent_threshold
             and ex.score >= best + cfg.intent_margin):
         return Understanding(ex.intent, ex.action, (), "high", s.lang)
-    matches = tuple(Match(nlp.entries[h.item].id, h.score) for h in s.faq.ranked)
     p = cfg.answer_model.probability(answer_row(s))
     if p >= cfg.answer_threshold:
+        beyond = nlp.unsourced.asks_beyond(s.text, nlp.entry(matches[0].faq_id))
+        if beyond is not None:  # our topic, but a fact the entry does not hold: never as if
+            return Understanding("unknown", None, matches, "low", s.lang, beyond=beyond)
         return Understanding("faq", None, matches, "high", s.lang)
     level = "medium" if p >= cfg.suggest_threshold else "low"
     s = nlp.with_passages(s)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.handlers.deps import Deps
 from bot.handlers.faq import answer, presses
+from bot.handlers.faq.reply import ANSWER
 from bot.handlers.feature import Action, Command, Feature
 from bot.storage import effects
 
@@ -24,7 +25,7 @@ def _longest_page(deps: Deps) -> str:
 FEATURE = Feature(
     "faq",
     actions={
-        answer.ANSWER: Action(presses.faq, stateless=True, longest=_longest_id),
+        ANSWER: Action(presses.faq, stateless=True, longest=_longest_id),
         presses.TOPICS: Action(presses.topics, stateless=True, old=("topics",)),
         presses.TOPIC: Action(presses.topic, stateless=True, old=("topic",),
                               longest=_longest_page),

@@ -15,9 +15,10 @@ from dataclasses import replace
 
 from bot.common.text import scrub
 from bot.core.buttons import Press, choice
-from bot.core.types import Card, Choice, Context, Effect, Incoming, Reply, Text, Turn
-from bot.handlers import ivoting, menu
+from bot.core.types import Choice, Context, Effect, Incoming, Text, Turn
+from bot.handlers import followup, ivoting, menu, steps
 from bot.handlers.deps import Deps
+from bot.handlers.faq.reply import ANSWER, compose, question_label
 from bot.handlers.handoff import resident as handoff
 from bot.nlp.kb import FaqEntry
 from bot.nlp.passages import Passage
@@ -26,8 +27,7 @@ from bot.nlp.understander import Understanding
 MAX_QUESTION = 500
 # The FAQ's button actions (declared in bot/handlers/faq/__init__.py). "flow" (start the flow
 # an answer offers) belongs to the router, which knows every feature's intents.
-ANSWER, MORE, FEEDBACK, PICK, NONE, FLOW = ("faq", "faq.more", "faq.feedback", "faq.pick",
-                                            "faq.none", "flow")
+MORE, FEEDBACK, PICK, NONE, FLOW = "faq.more", "faq.feedback", "faq.pick", "faq.none", "flow"
 RELATED = 2
 FlowStart = Callable[[Incoming, "Understanding", Context, Deps, str], Awaitable[Turn]]
 
@@ -42,7 +42,7 @@ async def answer_text(msg: Incoming, ctx: Context, deps: Deps,
     """Understand free text and answer it, or start the flow it asks for (flows: intent ->
     the feature's start, as the features declare them; bot.handlers.features passes them)."""
     text = msg.text[:MAX_QUESTION]
-    u = deps.nlp.understand(text)
+    u = followup.resolve(text, deps.nlp.understand(text), ctx, deps)
     lang = lang_of(u)
     flow = (flows or {}).get(u.intent)
     if flow is not None:
@@ -70,6 +70,15 @@ def _by_intent(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: 
         return _with(menu.greeting(msg, ctx, deps, lang), meta)
     if u.intent == "thanks":
         return Turn(ctx, (Text(deps.content.t("thanks", lang)),), meta=meta)
+    if u.intent in ("insult", "emoji"):  # a kind word and a way on, never the 1999 referral
+        key = "insult" if u.intent == "insult" else "emoji_only"
+        choices = menu.menu_choices(deps, lang)
+        if u.intent == "insult":
+            choices = handoff.with_volunteer_button(deps, lang, tuple(choices))
+        if u.intent == "emoji":  # nothing was asked: reported as not answered (score_faq)
+            meta = {"intent": "unknown", "kind": "emoji"}
+        return Turn(replace(ctx, locale=lang), (Text(deps.content.t(key, lang), tuple(choices)),),
+                    meta=meta)
     if u.intent in ("menu", "help", "cancel"):
         handler = {"menu": menu.show_menu, "help": menu.show_help, "cancel": menu.cancel}
         return _with(handler[u.intent](msg, ctx, deps, lang), meta)
@@ -81,6 +90,10 @@ def _with(turn: Turn, meta: dict[str, object]) -> Turn:
 
 
 def _faq(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
+    if u.beyond is not None and u.matches:
+        return _beyond(msg, u, ctx, deps, lang)
+    if u.step is not None:
+        return steps.answer(u.step, ctx, deps, lang)
     if u.confidence == "high" and u.matches:
         best = u.matches[0]
         related = [m.faq_id for m in u.matches[1:]
@@ -116,18 +129,6 @@ def answer_entry(entry: FaqEntry, ctx: Context, deps: Deps, lang: str,
     ]
     title = question_label(entry, "en" if english else "zh-TW")
     return compose(body, source, buttons, replace(ctx, locale=lang), entry.id, title)
-
-
-def compose(body: str, source: str, buttons: Sequence[Choice], ctx: Context,
-            answer_id: str, title: str = "") -> Turn:
-    """The one place an answer's reply is built from its parts: a card (LINE: a Flex bubble)
-    titled with the question, the answer, its source line and the buttons; text when untitled.
-    ctx.data["answered"] says which answer a later 👎 may attach the asked question to."""
-    reply: Reply = (Card(title, body.strip(), tuple(buttons), footer=source) if title
-                    else Text(f"{body}\n{source}".strip(), tuple(buttons)))
-    meta = {"intent": "faq", "faq_id": answer_id}
-    ctx = replace(ctx, data={**ctx.data, "answered": answer_id})
-    return Turn(ctx, (reply,), meta=meta)
 
 
 def related_buttons(entry: FaqEntry, related: Sequence[str], deps: Deps,
@@ -169,6 +170,19 @@ def _suggest(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: st
                 (reply,), (effect,), meta)
 
 
+def _beyond(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
+    """Our topic, but a fact the sources do not give: say so, offer what the entry does say."""
+    entry = deps.nlp.entry(u.matches[0].faq_id)
+    kind = deps.content.t(f"faq.beyond_kind.{u.beyond}", lang)
+    text = deps.content.t("faq.beyond", lang, kind=kind, topic=question_label(entry, lang))
+    buttons = (choice(question_label(entry, lang), ANSWER, entry.id),
+               *handoff.with_volunteer_button(deps, lang, (
+                   choice(deps.content.t("button.menu", lang), "menu"),)))
+    effect = Effect("unanswered", {"text": scrub(msg.text), "reason": "no_match", "lang": lang})
+    meta = {"intent": "unknown", "score": u.matches[0].score, "beyond": u.beyond}
+    return Turn(replace(ctx, locale=lang), (Text(text, buttons),), (effect,), meta)
+
+
 def pick(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
     """A suggestion pressed: answer it, and log the question as answered through it (only
     from the latest suggestions, whose question the context still holds)."""
@@ -183,13 +197,6 @@ def pick(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
     effect = Effect("unanswered", {"text": asked, "reason": "picked", "lang": ctx.locale,
                                    "faq_id": entry.id})
     return replace(turn, effects=(*turn.effects, effect))
-
-
-def question_label(entry: FaqEntry, lang: str) -> str:
-    """The entry's first phrasing, in English when asked in English and it has one."""
-    if lang == "en" and entry.questions_en:
-        return entry.questions_en[0]
-    return entry.questions[0]
 
 
 def _unknown(msg: Incoming, ctx: Context, deps: Deps, lang: str, *, service: str | None,

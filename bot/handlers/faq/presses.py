@@ -9,6 +9,7 @@ from bot.core.types import Context, Effect, Incoming, Text, Turn
 from bot.handlers import ivoting, menu
 from bot.handlers.deps import Deps
 from bot.handlers.faq import answer as qa
+from bot.handlers.faq.reply import ANSWER, question_label
 from bot.handlers.handoff import resident as handoff
 from bot.nlp.kb import FaqEntry
 
@@ -39,7 +40,7 @@ def topic(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
     page = int(page_s) if page_s.isdigit() else 0
     entries = [e for e in deps.nlp.entries if e.topic == name]
     shown = entries[page * PAGE:(page + 1) * PAGE]
-    buttons = [choice(qa.question_label(e, lang), qa.ANSWER, e.id) for e in shown]
+    buttons = [choice(question_label(e, lang), ANSWER, e.id) for e in shown]
     if (page + 1) * PAGE < len(entries):
         buttons.append(choice("▶", TOPIC, f"{name}:{page + 1}"))
     buttons.append(choice(deps.content.t("button.menu", lang), "menu"))
@@ -67,7 +68,7 @@ def more(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
         return _gone(ctx, deps)
     text = entry.more or deps.content.t("faq.no_more", ctx.locale)
     related = [r for r in entry.related if _entry(deps, r) is not None][:3]
-    buttons = [choice(qa.question_label(deps.nlp.entry(r), ctx.locale), qa.ANSWER, r)
+    buttons = [choice(question_label(deps.nlp.entry(r), ctx.locale), ANSWER, r)
                for r in related]
     buttons.append(choice(deps.content.t("button.menu", ctx.locale), "menu"))
     return Turn(ctx, (Text(text, tuple(buttons)),), meta={"intent": "faq", "faq_id": entry.id})
