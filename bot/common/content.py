@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from bot.nlp.yamlfile import load_yaml
+from bot.common.yamlfile import load_yaml
 
 LOCALES = ("zh-TW", "en")
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from bot.nlp.yamlfile import load_yaml
+from bot.common.yamlfile import load_yaml
 
 CITYWIDE = "全市"
 FIELDS = ("id", "title", "scope", "opens", "closes", "how_to_vote", "eligibility", "url")

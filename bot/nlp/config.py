@@ -7,9 +7,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from bot.common.yamlfile import read_yaml
 from bot.nlp.confidence import Model
 from bot.nlp.index import Weights
-from bot.nlp.yamlfile import read_yaml
 
 WEIGHT_KEYS = ("faq_weights", "passage_weights", "example_weights")
 MODEL_KEYS = ("answer_model", "passage_model")

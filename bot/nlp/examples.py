@@ -15,11 +15,11 @@ from typing import Any
 
 import yaml
 
+from bot.common.yamlfile import read_yaml
 from bot.nlp.analyse import Analyser, Query
 from bot.nlp.index import GroupIndex, Weights
 from bot.nlp.intents import ACTIONS, INTENTS, pattern_form
 from bot.nlp.normalize import Synonyms, compact
-from bot.nlp.yamlfile import read_yaml
 
 MIN_EXAMPLES = 30
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from bot.common.yamlfile import read_yaml
 from bot.nlp.analyse import Analyser, Query
 from bot.nlp.bm25 import Bm25Fields, GramIndex, word_grams
-from bot.nlp.yamlfile import read_yaml
 
 PRUNE = 12   # items whose phrasings are scored in full, per source of candidates
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.common.yamlfile import read_yaml
 from bot.nlp.normalize import Normalizer, Synonyms, to_simplified
-from bot.nlp.yamlfile import read_yaml
 
 INTENTS = frozenset({"propose", "register", "ivoting", "news", "handoff", "greeting", "thanks",
                      "insult", "menu", "help", "cancel"})

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from bot.nlp.yamlfile import read_yaml
+from bot.common.yamlfile import read_yaml
 
 REQUIRED = ("id", "topic", "questions", "answer", "source")
 OPTIONAL = ("questions_en", "answer_en", "more", "as_of", "tags", "related", "start")

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
 
-from bot.nlp.yamlfile import read_yaml
+from bot.common.yamlfile import read_yaml
 
 
 class _Converter(Protocol):

@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.common.yamlfile import read_yaml
 from bot.nlp.analyse import Analyser, Query
 from bot.nlp.index import FieldIndex, Hit, Item, Weights
-from bot.nlp.yamlfile import read_yaml
 
 HEADING_MAX = 40            # characters; longer items are text even without a full stop
 SHORT_SENTENCE = 30         # shorter sentences are shown after their heading

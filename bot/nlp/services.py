@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.common.yamlfile import read_yaml
 from bot.nlp.normalize import fold
-from bot.nlp.yamlfile import read_yaml
 
 
 @dataclass(frozen=True)

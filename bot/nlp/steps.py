@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.nlp.yamlfile import read_yaml
+from bot.common.yamlfile import read_yaml
 
 # 「第二階段」「第3步」: a step by its number
 _ORDINAL_RE = re.compile(r"第([一二三四五六七八九1-9])(个|個)?(阶段|階段|步|关|關|门|門)")

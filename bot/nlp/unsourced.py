@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.common.yamlfile import read_yaml
 from bot.nlp.kb import FaqEntry
-from bot.nlp.yamlfile import read_yaml
 
 # a Western year standing alone, or an ROC year (民國 100-129) only when 年 follows
 _YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)|(?<!\d)(1[0-2]\d)(?=\s?年)")

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import Counter
 
 from bot.cli.ask import answer
+from bot.common.yamlfile import read_yaml
 from bot.handlers.deps import Deps
 from bot.nlp.normalize import fold
-from bot.nlp.yamlfile import read_yaml
 from tests.nlp.conftest import CONTENT
 from tests.nlp.questions import Question, judge, load, summary
 

@@ -16,8 +16,9 @@ from dataclasses import replace
 from bot.common.text import scrub
 from bot.core.buttons import Press, choice
 from bot.core.types import Choice, Context, Effect, Incoming, Text, Turn
-from bot.handlers import followup, ivoting, menu, steps
+from bot.handlers import ivoting, menu
 from bot.handlers.deps import Deps
+from bot.handlers.faq import followup, steps
 from bot.handlers.faq.reply import ANSWER, compose, question_label
 from bot.handlers.handoff import resident as handoff
 from bot.nlp.kb import FaqEntry
