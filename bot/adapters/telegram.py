@@ -13,6 +13,7 @@ from typing import Any
 from telegram import Bot as TgBot
 from telegram import (
     BotCommand,
+    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -63,6 +64,14 @@ class TelegramAdapter:
         if self._webhook_url:
             await self.bot.set_webhook(self._webhook_url, secret_token=self._secret,
                                        allowed_updates=ALLOWED_UPDATES)
+
+    async def set_commands(self, commands: list[tuple[str, str]], chat_id: str = "", /,
+                           ) -> None:
+        """setMyCommands for one chat (BotCommandScopeChat: a staff chat, the volunteers'
+        group) or, without chat_id, the default scope (residents)."""
+        scope = BotCommandScopeChat(int(chat_id)) if chat_id else None
+        async with telegram_errors():
+            await self.bot.set_my_commands([BotCommand(c, d) for c, d in commands], scope=scope)
 
     async def close(self) -> None:
         """Close the Bot's HTTP client."""

@@ -12,7 +12,9 @@ def volunteer_parsers(sub: Any) -> None:
     vs = v.add_subparsers(dest="volunteers_command", required=True)
     chat = vs.add_parser("chat", help="set the volunteers' group; post open tickets there")
     chat.add_argument("--platform", required=True, help="telegram")
-    chat.add_argument("--chat-id", required=True, help="from /whoami in the group")
+    chat.add_argument("--chat-id", required=True, help="from /whoami in the group (negative)")
+    chat.add_argument("--lang", default="zh-TW",
+                      help="the group's language: zh-TW (default) or en")
     for name, text in (("add", "let a person claim and answer tickets"),
                        ("remove", "take the volunteer role away")):
         p = vs.add_parser(name, help=text)

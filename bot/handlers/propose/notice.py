@@ -54,6 +54,7 @@ class StaffNotifier:
             # The district is not personal data; the ref and the resident stay out of logs.
             log.warning("staff_notice job %s: no staff chat for %s (run.py staff chat)",
                         job.id, p.district)
+            await self._tell_admins(p)
             raise PermanentError(f"no staff chat configured for {p.district}: "
                                  f"run.py staff chat --district {p.district} ...")
         pusher = self.pusher_for(chat.platform)
@@ -64,6 +65,15 @@ class StaffNotifier:
         await pusher.push_replies(chat.chat_id, [staff_card(self.deps, p)], job.dedupe_key)
         if payload.get("tell_resident") and p.user_id is not None:
             await self._tell_resident(p, job)
+
+    async def _tell_admins(self, p: ProposalView) -> None:
+        """City-wide staff (`--district all`) hear that a district has proposals waiting and
+        no staff chat: once per proposal, in their private chat with the bot."""
+        text = self.deps.content.t("staff.no_chat_admin", district=p.district, ref=p.ref)
+        for role in await staff.roles():
+            if role.district == staff.ALL and role.platform == "telegram":
+                await jobs.enqueue_send(role.platform, role.user_id, [reply_to_dict(Text(text))],
+                                        dedupe_key=f"nochat:{p.ref}:{role.user_id}")
 
     async def _tell_resident(self, p: ProposalView, job: Job) -> None:
         """The resident was told the proposal is queued: now it really reached the office.

@@ -16,6 +16,7 @@ from bot.handlers import menu
 from bot.handlers.deps import Deps
 from bot.handlers.propose.show import status_name
 from bot.handlers.propose.staff_card import resident_notice, staff_card
+from bot.handlers.roles import whoami_hint
 from bot.proposals.fields import clean
 from bot.proposals.view import ALL_DISTRICTS, ProposalView
 
@@ -80,10 +81,12 @@ def change(msg: Incoming, ctx: Context, deps: Deps, p: ProposalView, new: str,
                 {"intent": "staff", "status": new})
 
 
-def whoami(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
-    """/whoami: this chat's id and the user's id, for setting up staff chats and roles."""
+async def whoami(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
+    """/whoami: this chat's id and the user's id, for setting up staff chats and roles; in a
+    staff chat or the volunteers' group the hint names that chat's commands."""
+    role = await deps.chats.role_of(msg.platform, msg.chat_id) if msg.is_group else None
     text = deps.content.t("whoami", lang, chat_id=msg.chat_id, user_id=msg.user_id,
-                          platform=msg.platform)
+                          platform=msg.platform, hint=whoami_hint(deps.content, role, lang))
     return Turn(replace(ctx, locale=lang), (Text(text),), meta={"intent": "whoami"})
 
 

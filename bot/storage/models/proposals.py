@@ -71,6 +71,7 @@ class DistrictChat(Model):
     district = fields.CharField(max_length=8, unique=True)
     platform = fields.CharField(max_length=16)
     chat_id = fields.CharField(max_length=64)
+    lang = fields.CharField(max_length=8, default="zh-TW")  # set with --lang, never guessed
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

@@ -16,6 +16,7 @@ class VolunteerGroup(Model):
     platform = fields.CharField(max_length=16)
     chat_id = fields.CharField(max_length=64)
     sweep_until = fields.DatetimeField(null=True)  # lease: one nudge sweep at a time
+    lang = fields.CharField(max_length=8, default="zh-TW")  # set with --lang, never guessed
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

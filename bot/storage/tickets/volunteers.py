@@ -12,18 +12,19 @@ from bot.tickets.view import GroupView, Volunteer
 GROUP_KEY = "volunteers"
 
 
-async def set_group(platform: str, chat_id: str) -> None:
-    """Make chat the volunteers' group (replacing any earlier one)."""
+async def set_group(platform: str, chat_id: str, lang: str = "zh-TW") -> None:
+    """Make chat the volunteers' group (replacing any earlier one), in this language."""
     updated = await VolunteerGroup.filter(key=GROUP_KEY).update(platform=platform,
-                                                                chat_id=chat_id)
+                                                                chat_id=chat_id, lang=lang)
     if not updated:
-        await VolunteerGroup.create(key=GROUP_KEY, platform=platform, chat_id=chat_id)
+        await VolunteerGroup.create(key=GROUP_KEY, platform=platform, chat_id=chat_id,
+                                    lang=lang)
 
 
 async def group() -> GroupView | None:
     """The volunteers' group, if one is configured."""
     row = await VolunteerGroup.get_or_none(key=GROUP_KEY)
-    return GroupView(row.platform, row.chat_id) if row else None
+    return GroupView(row.platform, row.chat_id, row.lang) if row else None
 
 
 async def add(platform: str, user_id: str, name: str = "") -> bool:
