@@ -99,7 +99,9 @@ def _print_lists(command: str, roles: list[Any], chats: list[Any]) -> None:
 
 async def _export(settings: Settings, spec: ProposalSpec, args: argparse.Namespace) -> int:
     if args.format not in export.FORMATS:
-        raise CliError(f"unknown format {args.format!r}: use csv or json")
+        raise CliError(f"unknown format {args.format!r}: use csv, json or xlsx")
+    if args.format == "xlsx" and not args.output:
+        raise CliError("--format xlsx writes a file: add --output NAME.xlsx")
     district = _district(spec, args.district, allow_all=False) if args.district else None
     if args.status and args.status not in spec.statuses:
         raise CliError(f"unknown status {args.status!r}: one of {', '.join(spec.statuses)}")
