@@ -34,7 +34,9 @@ def suggestion_parsers(sub: Any) -> None:
     ok.add_argument("id", type=int)
     ok.add_argument("--entry-id", help="the entry's id (default vol-<ticket number>)")
     ok.add_argument("--question", action="append", default=[],
-                    help="another phrasing (repeat for more)")
+                    help="another phrasing (repeat for more); the question itself for an "
+                         "older suggestion")
     ok.add_argument("--answer", help="the answer as it should read (default: as suggested)")
+    ok.add_argument("--yes", action="store_true", help="write without asking")
     no = fs.add_parser("reject", help="drop it")
     no.add_argument("id", type=int)

@@ -61,7 +61,7 @@ def _target(args: argparse.Namespace) -> tuple[str, str]:
     return args.platform, value
 
 
-async def _set_chat(platform: str, chat_id: str, lang: str) -> None:
+async def _set_chat(platform: str, chat_id: str, lang: str = "zh-TW") -> None:
     await volunteers.set_group(platform, chat_id, lang)
     await queue_menus()  # the group's own command menu, set by the running bot
     # Open tickets never posted (no group before) or posted to another group go there now.

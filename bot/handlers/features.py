@@ -196,7 +196,11 @@ async def _pick(msg: Incoming, ctx: Context, deps: Deps, role: ChatRole | None) 
     if role is not None and command in ROLE_HELP:
         return roles.show_help(msg, ctx, deps, role)
     if command is not None and command in COMMANDS:
-        return await _command(command, msg, ctx, deps, fixed=role is not None)
+        turn = await _command(command, msg, ctx, deps, fixed=role is not None)
+        if role is not None and command in ("cancel", "endchat"):  # no residents' menu there
+            turn = replace(turn, replies=tuple(
+                replace(r, choices=()) if isinstance(r, Text) else r for r in turn.replies))
+        return turn
     if state_handler is not None:
         return await state_handler(msg, ctx, deps)
     if role is not None:  # a clerk's or a volunteer's words are no resident's question

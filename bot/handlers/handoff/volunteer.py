@@ -13,9 +13,9 @@ from dataclasses import replace
 from bot.core.buttons import Press
 from bot.core.types import Context, Effect, Incoming, Text, Turn
 from bot.handlers.deps import Deps
+from bot.handlers.handoff import suggest
 from bot.nlp.kb import FaqEntry
 from bot.proposals.fields import clean
-from bot.tickets.scrub import scrub_personal
 from bot.tickets.view import TicketView, Volunteer
 
 MAX_ANSWER = 4000
@@ -24,7 +24,7 @@ MAX_ANSWER = 4000
 async def on_group_message(msg: Incoming, ctx: Context, deps: Deps) -> Turn | None:
     """A volunteer's message in a ticket's topic or replying to a ticket's message: relayed to
     the resident. None when the message belongs to no ticket."""
-    if not (msg.thread_id or msg.reply_to) or msg.text.startswith("/"):
+    if not (msg.thread_id or msg.reply_to) or msg.text.startswith("/") or suggest.takes(msg, ctx):
         return None
     group = await deps.tickets.group()
     if group is None or (group.platform, group.chat_id) != (msg.platform, msg.chat_id):
@@ -91,25 +91,6 @@ async def press_close(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> 
     effect = Effect("ticket_close", {"ref": ticket.ref, "reason": "volunteer",
                                      "notice": notice})
     return Turn(ctx, (Text(t("volunteer.closed", ref=ticket.ref, name=name)),), (effect,),
-                {"intent": "volunteer"})
-
-
-async def press_to_faq(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
-    """轉成常見問題: the question and the answers, names, phones and addresses removed, kept
-    as a suggestion for staff review (open or closed tickets alike)."""
-    found = await _ticket_for_press(msg, press.arg, ctx, deps, open_only=False)
-    if isinstance(found, Turn):
-        return found
-    ticket, _ = found
-    answers = await deps.tickets.answers(ticket.ref)
-    if not answers:
-        return _say(ctx, deps, "volunteer.no_answer_yet", ref=ticket.ref)
-    mask = deps.content.t("handoff.masked")
-    names = {a.author_name for a in answers} | {ticket.claimed_name}
-    question = scrub_personal(ticket.question, mask, names)
-    answer = scrub_personal("\n".join(a.text for a in answers), mask, names)
-    effect = Effect("faq_suggest", {"ref": ticket.ref, "question": question, "answer": answer})
-    return Turn(ctx, (Text(deps.content.t("volunteer.suggested", ref=ticket.ref)),), (effect,),
                 {"intent": "volunteer"})
 
 

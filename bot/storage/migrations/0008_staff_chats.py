@@ -23,4 +23,9 @@ class Migration(migrations.Migration):
             name='lang',
             field=fields.CharField(default='zh-TW', max_length=8),
         ),
+        ops.AddField(
+            model_name='FaqSuggestion',
+            name='written',
+            field=fields.BooleanField(default=False),
+        ),
     ]

@@ -55,11 +55,13 @@ async def one(platform: str, user_id: str) -> Volunteer | None:
     return Volunteer(row.platform, row.user_id, row.name) if row else None
 
 
-async def suggest(ticket_ref: str, question: str, answer: str, by: str) -> bool:
-    """Store a suggested FAQ entry from a ticket; False when that ticket has one already."""
+async def suggest(ticket_ref: str, question: str, answer: str, by: str, *,
+                  written: bool = False) -> bool:
+    """Store a suggested FAQ entry from a ticket; False when that ticket has one already.
+    written: the volunteer wrote question and answer (older rows hold a resident's words)."""
     try:
         await FaqSuggestion.create(ticket_ref=ticket_ref, question=question[:500],
-                                   answer=answer, suggested_by=by[:80])
+                                   answer=answer, suggested_by=by[:80], written=written)
     except IntegrityError:
         return False
     return True
