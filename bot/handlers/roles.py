@@ -18,7 +18,7 @@ from bot.handlers.deps import Deps
 
 # The commands each role sees in its chat's menu, in the order help lists them.
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
-    "staff": ("help", "broadcast", "events", "checkin", "whoami", "cancel"),
+    "staff": ("help", "broadcast", "broadcasts", "events", "checkin", "whoami", "cancel"),
     "volunteers": ("help", "tickets", "whoami", "cancel"),
 }
 
