@@ -320,6 +320,9 @@ def _telegram_type(method: str, name: str, types: list[str], value: Any) -> list
 
 
 def _keyboard_errors(method: str, markup: Any) -> list[str]:
+    if isinstance(markup, dict) and not {"inline_keyboard", "keyboard", "remove_keyboard",
+                                         "force_reply"} & set(markup):
+        return [f"{method}: reply_markup is no markup type {markup}"]
     if not isinstance(markup, dict) or "inline_keyboard" not in markup:
         return []
     button_fields = {f["name"] for f in _telegram()["types"]["InlineKeyboardButton"]["fields"]}

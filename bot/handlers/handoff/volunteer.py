@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core.buttons import Press
-from bot.core.types import Context, Effect, Incoming, Text, Turn
+from bot.core.types import Card, Context, Effect, Incoming, Text, Turn
 from bot.handlers.deps import Deps
 from bot.handlers.handoff import suggest
 from bot.nlp.kb import FaqEntry
 from bot.proposals.fields import clean
+from bot.tickets.render import ticket_card
 from bot.tickets.view import TicketView, Volunteer
 
 MAX_ANSWER = 4000
@@ -45,7 +46,8 @@ async def on_group_message(msg: Incoming, ctx: Context, deps: Deps) -> Turn | No
         return _say(ctx, deps, "volunteer.media")
     name = _name(deps, volunteer, msg)
     effect = Effect("ticket_answer", {"ref": ticket.ref, "text": text, "name": name})
-    return Turn(ctx, _answer_notes(deps, ticket, msg, name), (effect,),
+    card = _card(deps, ticket, "answered", name) if ticket.answers == 0 else ()
+    return Turn(ctx, (*card, *_answer_notes(deps, ticket, msg, name)), (effect,),
                 {"intent": "volunteer"})
 
 
@@ -74,9 +76,19 @@ async def press_claim(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> 
         return _say(ctx, deps, "volunteer.claimed_already", ref=ticket.ref,
                     name=ticket.claimed_name or "-")
     name = _name(deps, volunteer, msg)
-    return Turn(ctx, (Text(deps.content.t("volunteer.claimed", ref=ticket.ref, name=name)),),
+    said = Text(deps.content.t("volunteer.claimed", ref=ticket.ref, name=name))
+    return Turn(ctx, (*_card(deps, ticket, "claimed", name), said),
                 (Effect("ticket_claim", {"ref": ticket.ref, "name": name}),),
                 {"intent": "volunteer"})
+
+
+def _card(deps: Deps, ticket: TicketView, stage: str, name: str) -> tuple[Card, ...]:
+    """The ticket's card in the group, changed in place (none when it was never posted)."""
+    if not ticket.card_id:
+        return ()
+    card = ticket_card(deps.content, deps.nlp, ticket, bool(ticket.thread_id), stage=stage,
+                       name=name, at=deps.clock())
+    return (replace(card, edit=ticket.card_id),)
 
 
 async def press_close(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
@@ -90,7 +102,8 @@ async def press_close(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> 
                                         ref=ticket.ref), "choices": []}
     effect = Effect("ticket_close", {"ref": ticket.ref, "reason": "volunteer",
                                      "notice": notice})
-    return Turn(ctx, (Text(t("volunteer.closed", ref=ticket.ref, name=name)),), (effect,),
+    said = Text(t("volunteer.closed", ref=ticket.ref, name=name))
+    return Turn(ctx, (*_card(deps, ticket, "closed", name), said), (effect,),
                 {"intent": "volunteer"})
 
 

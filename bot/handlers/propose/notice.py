@@ -62,7 +62,9 @@ class StaffNotifier:
             log.warning("staff_notice job %s: platform %s is not configured",
                         job.id, chat.platform)
             raise PermanentError(f"staff chat platform {chat.platform} is not configured")
-        await pusher.push_replies(chat.chat_id, [staff_card(self.deps, p)], job.dedupe_key)
+        again = await proposals.resubmissions(p.id)
+        card = staff_card(self.deps, p, chat.lang, resubmitted=again)
+        await pusher.push_replies(chat.chat_id, [card], job.dedupe_key)
         if payload.get("tell_resident") and p.user_id is not None:
             await self._tell_resident(p, job)
 

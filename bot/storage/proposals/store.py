@@ -127,6 +127,14 @@ async def _with_history(views: list[ProposalView]) -> list[ProposalView]:
                     resubmissions=again.get(v.id, 0)) if v.id in last else v for v in views]
 
 
+async def resubmissions(proposal_id: int) -> int:
+    """How often the proposal was submitted again after 需補件."""
+    [found] = await _with_history([ProposalView(id=proposal_id, token="", ref=None,
+                                                platform="", user_id=None, status="",
+                                                district="", title="")])
+    return found.resubmissions
+
+
 async def history(proposal_id: int) -> list[ProposalEvent]:
     """A proposal's events, oldest first."""
     return await ProposalEvent.filter(proposal_id=proposal_id).order_by("id")
