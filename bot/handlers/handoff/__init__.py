@@ -53,6 +53,8 @@ FEATURE = Feature(
                              longest=lambda d: REF),
         render.CLOSE: Action(volunteer.press_close, stateless=True, old=("tx",),
                              longest=lambda d: REF),
+        volunteer.CLOSE_ANYWAY: Action(volunteer.press_close, stateless=True,
+                                       longest=lambda d: REF),
         render.TO_FAQ: Action(suggest.press_to_faq, stateless=True, old=("tf",),
                               longest=lambda d: REF),
         render.SEND: Action(volunteer.press_send, stateless=True, old=("ts",),

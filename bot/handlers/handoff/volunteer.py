@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.buttons import Press
+from bot.core.buttons import Press, choice
 from bot.core.types import Card, Context, Effect, Incoming, Text, Turn
 from bot.handlers.deps import Deps
 from bot.handlers.handoff import suggest
@@ -20,6 +20,7 @@ from bot.tickets.render import ticket_card
 from bot.tickets.view import TicketView, Volunteer
 
 MAX_ANSWER = 4000
+CLOSE_ANYWAY = "handoff.close_anyway"  # 結案 of someone else's claimed ticket, confirmed
 
 
 async def on_group_message(msg: Incoming, ctx: Context, deps: Deps) -> Turn | None:
@@ -92,12 +93,19 @@ def _card(deps: Deps, ticket: TicketView, stage: str, name: str) -> tuple[Card, 
 
 
 async def press_close(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
-    """結案: close and tell the resident."""
+    """結案: close and tell the resident; someone else's claimed ticket asks first."""
     found = await _ticket_for_press(msg, press.arg, ctx, deps)
     if isinstance(found, Turn):
         return found
     ticket, volunteer = found
-    t, name = deps.content.t, _name(deps, volunteer, msg)
+    t = deps.content.t
+    if press.action != CLOSE_ANYWAY and ticket.claimed_by and ticket.claimed_by != msg.user_id:
+        sure = choice(t("volunteer.button.close_anyway", ref=ticket.ref), CLOSE_ANYWAY,
+                      ticket.ref)
+        return Turn(ctx, (Text(t("volunteer.close_other", ref=ticket.ref,
+                                 name=ticket.claimed_name or "-"), (sure,)),),
+                    meta={"intent": "volunteer"})
+    name = _name(deps, volunteer, msg)
     notice = {"type": "text", "text": t("handoff.closed_by_volunteer", ticket.locale,
                                         ref=ticket.ref), "choices": []}
     effect = Effect("ticket_close", {"ref": ticket.ref, "reason": "volunteer",
