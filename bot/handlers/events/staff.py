@@ -15,7 +15,7 @@ from bot.core.buttons import Press, choice
 from bot.core.types import Context, Incoming, Text, Turn
 from bot.events import codes, dates
 from bot.events.view import EventView, RegistrationView
-from bot.handlers import menu
+from bot.handlers import menu, roles
 from bot.handlers.deps import Deps
 from bot.handlers.events.checkin import (
     _districts,
@@ -58,6 +58,9 @@ async def on_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
         await by_name(msg, ctx, deps, msg.text) if _named(msg.text) else None)
     if found is not None:
         return found
+    role = await deps.chats.role_of(msg.platform, msg.chat_id) if msg.is_group else None
+    if role is not None:  # a staff chat: no resident's answer to a clerk's words
+        return roles.not_for_here(msg, menu.idle(ctx, role.lang), deps, role)
     return await qa.answer_text(msg, menu.idle(ctx, ctx.locale), deps)
 
 
