@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.core.types import Effect, Incoming
 from bot.runtime.effects import apply_effect
-from bot.storage.models import Ticket
+from bot.storage.models import Proposal, Ticket
 from tests.bot_harness import Bot, running_bot
 from tests.handoff_harness import (
     ANNA,
@@ -62,6 +62,7 @@ async def test_a_proposal_card_changes_in_place_and_a_resubmission_is_marked(
         await _submit(token, "261208-CARD")
         await run_jobs(bot)
         first = last_card(bot)
+        first_id = (await Proposal.get(ref="261208-CARD")).card_id
         cards_sent = len([p for p in group_sends(bot) if buttons(p)])
         await post(bot, press(CLERK, buttons(first)["需補件"]))
         await post(bot, reply(CLERK, "請補上預估經費的來源"))
@@ -74,6 +75,9 @@ async def test_a_proposal_card_changes_in_place_and_a_resubmission_is_marked(
         await run_jobs(bot)
         again = last_card(bot)
         assert "261208-CARD" in again["text"] and "補件後重送（第 1 次）" in again["text"]
+        old = group_edits(bot)[-1]  # the first card loses its buttons to the new one
+        assert "已重新送出" in old["text"] and "reply_markup" not in old
+        assert old["message_id"] == int(first_id or 0)
         await post(bot, press(CLERK, buttons(again)["不受理"]))
         await post(bot, reply(CLERK, "本案屬於中央權責，無法受理"))
         final = group_edits(bot)[-1]

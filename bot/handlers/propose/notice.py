@@ -8,12 +8,14 @@ the resident hears when the card has actually gone out.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.core.errors import PermanentError
+from bot.core.errors import DeliveryError, PermanentError
 from bot.core.ports import Pusher
 from bot.core.serialize import reply_to_dict
 from bot.core.types import Text
@@ -64,7 +66,15 @@ class StaffNotifier:
             raise PermanentError(f"staff chat platform {chat.platform} is not configured")
         again = await proposals.resubmissions(p.id)
         card = staff_card(self.deps, p, chat.lang, resubmitted=again)
-        await pusher.push_replies(chat.chat_id, [card], job.dedupe_key)
+        older = await proposals.card_of(p.id)
+        if older is not None and older[0] == chat.chat_id:  # its buttons would still work
+            gone = replace(card, choices=(), edit=older[1], title=self.deps.content.t(
+                "staff.card.superseded", chat.lang, title=card.title))
+            with contextlib.suppress(DeliveryError):  # a lost edit must not stop the notice
+                await pusher.push_replies(chat.chat_id, [gone], f"{job.dedupe_key}:old")
+        ids = await pusher.push_replies(chat.chat_id, [card], job.dedupe_key)
+        if ids:
+            await proposals.set_card(p.id, chat.chat_id, ids[-1])
         if payload.get("tell_resident") and p.user_id is not None:
             await self._tell_resident(p, job)
 

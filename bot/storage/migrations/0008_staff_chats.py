@@ -24,6 +24,16 @@ class Migration(migrations.Migration):
             field=fields.CharField(default='zh-TW', max_length=8),
         ),
         ops.AddField(
+            model_name='Proposal',
+            name='card_chat',
+            field=fields.CharField(null=True, max_length=64),
+        ),
+        ops.AddField(
+            model_name='Proposal',
+            name='card_id',
+            field=fields.CharField(null=True, max_length=32),
+        ),
+        ops.AddField(
             model_name='FaqSuggestion',
             name='written',
             field=fields.BooleanField(default=False),

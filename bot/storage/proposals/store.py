@@ -127,6 +127,19 @@ async def _with_history(views: list[ProposalView]) -> list[ProposalView]:
                     resubmissions=again.get(v.id, 0)) if v.id in last else v for v in views]
 
 
+async def card_of(proposal_id: int) -> tuple[str, str] | None:
+    """(chat, message id) of the office's latest card of the proposal, if one was sent."""
+    row = await Proposal.get_or_none(id=proposal_id)
+    if row is None or not row.card_chat or not row.card_id:
+        return None
+    return row.card_chat, row.card_id
+
+
+async def set_card(proposal_id: int, chat: str, message_id: str) -> None:
+    """Remember the office's latest card of the proposal."""
+    await Proposal.filter(id=proposal_id).update(card_chat=chat[:64], card_id=message_id[:32])
+
+
 async def resubmissions(proposal_id: int) -> int:
     """How often the proposal was submitted again after 需補件."""
     [found] = await _with_history([ProposalView(id=proposal_id, token="", ref=None,
