@@ -160,7 +160,7 @@ class Understander:
 
     def measure(self, text: str, *, intents: bool = True, complete: bool = False) -> Signals:
         """The signals of a message; complete: everything, even what the decision can skip."""
-        text = text[: self.config.max_chars]
+        text = self.analyser.drop_asides(text[: self.config.max_chars])
         lang = detect_lang(text)
         normalised = self.normalizer(text)
         rule = self.intents.detect(compact(normalised)) if intents and normalised else None
