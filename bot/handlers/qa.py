@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
 from bot.core.types import Card, Choice, Context, Effect, Incoming, Reply, Text, Turn
+from bot.events import filters
 from bot.handlers import (
     broadcast_news,
     events,
@@ -50,6 +51,8 @@ async def answer_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
     if flow is not None:
         turn = await flow(msg, u, ctx, deps, lang)
         turn = replace(turn, meta={"intent": u.intent, "action": u.action, **turn.meta})
+    elif (listed := await _own_events_instead(msg, u, ctx, deps, lang)) is not None:
+        turn = listed
     elif u.confidence == "high" and u.matches and u.matches[0].faq_id in deps.ivoting.replaces_faq:
         # An entry that says 「我這裡沒有資料」 gives way to the voting calendar once it is loaded.
         calendar = await ivoting.calendar_instead(msg, ctx, deps, lang)
@@ -64,6 +67,25 @@ async def answer_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
         note = Text(deps.content.t("too_long", lang))
         turn = replace(turn, replies=(note, *turn.replies))
     return turn
+
+
+async def _own_events_instead(msg: Incoming, u: Understanding, ctx: Context, deps: Deps,
+                              lang: str) -> Turn | None:
+    """A sign-up question (an entry that offers `start: register...`) while the bot has such
+    events open: the bot's own list with its buttons, not 「請上 pb.taipei」."""
+    if u.intent != "faq" or u.confidence != "high" or not u.matches or u.step or u.beyond:
+        return None
+    start = deps.nlp.entry(u.matches[0].faq_id).start or ""
+    intent, _, action = start.partition("/")
+    if intent != "register":
+        return None
+    wanted = filters.parse("", deps.event_words, deps.clock(), action or None)
+    _, total = await deps.events.upcoming(deps.clock(), wanted, 1)
+    if not total:
+        return None
+    asked = replace(u, intent="register", action=action or None)
+    turn = await FLOWS["register"](msg, asked, ctx, deps, lang)
+    return replace(turn, meta={"intent": "register", "action": action or None, **turn.meta})
 
 
 def _by_intent(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
