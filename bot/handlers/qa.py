@@ -37,8 +37,10 @@ RELATED = 2
 FlowStart = Callable[[Incoming, "Understanding", Context, Deps, str], Awaitable[Turn]]
 
 
-def lang_of(u: Understanding) -> str:
-    """The reply language for what the user wrote."""
+def lang_of(u: Understanding, ctx: Context | None = None) -> str:
+    """The reply language for what the user wrote ("?": the conversation's language)."""
+    if u.lang == "?":
+        return ctx.locale if ctx is not None else "zh-TW"
     return "en" if u.lang == "en" else "zh-TW"
 
 
@@ -46,7 +48,7 @@ async def answer_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
     """Understand free text and answer it (or start the flow it asks for)."""
     text = msg.text[:MAX_QUESTION]
     u = followup.resolve(text, deps.nlp.understand(text), ctx, deps)
-    lang = lang_of(u)
+    lang = lang_of(u, ctx)
     flow = FLOWS.get(u.intent)
     if flow is not None:
         turn = await flow(msg, u, ctx, deps, lang)

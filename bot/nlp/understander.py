@@ -54,7 +54,8 @@ class Understanding:
                           # | None; news: subscribe | unsubscribe
     matches: tuple[Match, ...]   # best first, at most 3
     confidence: str       # "high" (answer), "medium" (offer top 3), "low" (say we don't know)
-    lang: str             # "zh" or "en" (what the user wrote)
+    lang: str             # "zh" or "en" (what the user wrote); "?" Latin letters that are
+                          # no English (asdfghjkl): keep the conversation's language
     passage: Passage | None = None   # below high: a seed sentence good enough to quote instead
     service: str | None = None       # low: a city service outside this bot (services.yaml)
     beyond: str | None = None        # low: the best entry's topic, but a fact it lacks
@@ -169,6 +170,8 @@ class Understander:
         if lang == "en" and self.retriever.only_names(text):
             lang = "zh"  # 「i-Voting」 alone has no English word in it: the default language
         query = self.analyser.analyse(text, normalised)
+        if lang == "en" and not self._some_english(normalised):
+            lang = "?"  # a keyboard mash is not English: the conversation keeps its language
         faq = self.retriever.search(query)
         request = self.examples.markers.request_score(normalised) if self.examples else 0
         example = None
@@ -179,6 +182,12 @@ class Understander:
         signals = Signals(normalised, lang, rule, query, faq, request, example,
                           outside[1] if outside else None, foreign)
         return self.with_passages(signals) if complete else signals
+
+    def _some_english(self, normalised: str) -> bool:
+        """Whether a Latin word of the message is one the bot knows or a common English word."""
+        known = self.analyser.vocabulary
+        common = self.analyser.segmenter.stopwords
+        return any(w in known or w in common for w in normalised.split())
 
     def _foreign(self, query: Query) -> float:
         """IDF-weighted share of the query's terms that the bot does not know but the
