@@ -77,6 +77,7 @@ class Signals:
     oos: Hit | None = None            # best out-of-scope group (content/nlp/out-of-scope.yaml)
     foreign: float = 0.0              # share of the terms only the out-of-scope set knows
     passages: tuple[Hit, ...] | None = None   # None: not searched (only needed below high)
+    symbols: bool = False             # emoji or marks only: something sent, nothing to match
 
 
 class Understander:
@@ -166,7 +167,8 @@ class Understander:
         normalised = self.normalizer(text)
         rule = self.intents.detect(compact(normalised)) if intents and normalised else None
         if not normalised or (rule is not None and not rule.all_known and not complete):
-            return Signals(normalised, lang, rule, None, None)
+            return Signals(normalised, lang, rule, None, None,
+                           symbols=not normalised and bool(text.strip()))
         if lang == "en" and self.retriever.only_names(text):
             lang = "zh"  # 「i-Voting」 alone has no English word in it: the default language
         query = self.analyser.analyse(text, normalised)
@@ -213,8 +215,8 @@ class Understander:
 def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
     """The Understanding the signals call for, with cfg's weights and thresholds."""
     if s.query is None or s.faq is None:
-        if not s.text:  # emoji or marks only: nothing to match, a friendly prompt
-            return Understanding("emoji", None, (), "high", s.lang)
+        if s.symbols:  # emoji or marks only: nothing to match, a friendly prompt
+            return Understanding("emoji", None, (), "low", s.lang)
         if s.rule is not None:
             return Understanding(s.rule.intent, s.rule.action, (), "high", s.lang)
         return Understanding("unknown", None, (), "low", s.lang)
