@@ -80,8 +80,10 @@ def _longest_start(deps: Deps) -> str:
 ROUTER = Feature("router", actions={"flow": Action(press_flow, stateless=True,
                                                    longest=_longest_start)})
 
+# The order the route steps ask the features in: the wizard takes a follow before the menu's
+# welcome (someone coming back mid-step is asked that step again).
 FEATURES: tuple[Feature, ...] = (
-    menu.FEATURE, privacy.FEATURE, faq.FEATURE, propose.FEATURE, handoff.FEATURE,
+    propose.FEATURE, menu.FEATURE, privacy.FEATURE, faq.FEATURE, handoff.FEATURE,
     events.FEATURE, ivoting.FEATURE, broadcast_news.FEATURE, broadcast.FEATURE,
     about.FEATURE, ROUTER,
 )
