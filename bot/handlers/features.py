@@ -52,6 +52,7 @@ from bot.handlers.feature import (
     Command,
     Feature,
     IntentHandler,
+    Loop,
     StateHandler,
     Wiring,
 )
@@ -134,6 +135,12 @@ def jobs(wiring: Wiring) -> dict[str, JobHandler]:
     """Job kind -> handler, from every feature's jobs, built for this process."""
     return _merge("job kind", ((kind, handler) for f in FEATURES if f.jobs is not None
                                for kind, handler in f.jobs(wiring).items()))
+
+
+def loops(wiring: Wiring) -> dict[str, Loop]:
+    """Loop name -> loop, from every feature's loops, built for this process."""
+    return _merge("loop", ((name, run) for f in FEATURES if f.loops is not None
+                           for name, run in f.loops(wiring).items()))
 
 
 def add_routes(app: web.Application) -> None:
