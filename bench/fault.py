@@ -1,21 +1,27 @@
 """Fault benchmark: a burst of LINE events with a kill -9 of the bot and a LINE outage.
 
 Usage: .venv/bin/python bench/fault.py [--events 2000] [--concurrency 32] [--outage 40]
-                                       [--kill-at 0.3] [--outage-at 0.5]
+                                       [--kill-at 0.3 | --kill-during-outage 5]
+                                       [--slow-reply 12] [--outage-at 0.5]
                                        [--database-url postgres://.../fresh_db] [--timeout 900]
 Quick check: --events 200 --outage 5
+Issue 19's scenarios: --outage 70 --kill-during-outage 5 (LINE down 70 s, kill -9 five
+seconds in, restart at once) and --slow-reply 12 (LINE carries replies out but answers only
+after 12 s, for --outage seconds, while the bot gives up at 10 s).
 
 Runs `run.py serve` as a subprocess against a fake LINE API in this process and posts signed
 single-event bodies as LINE does (a request that is not answered 200 is sent again, flagged
 as a redelivery). When --kill-at of the events are acknowledged the bot gets SIGKILL and is
 started again at once; when --outage-at are acknowledged LINE goes down for --outage seconds
-(half the calls answer 500, half hang past the client's timeout; nothing is delivered). The
-fake LINE behaves like the real one where it matters: reply tokens are single use and expire
-after 60 s, a push whose X-Line-Retry-Key was accepted before answers 409.
+(half the calls answer 500, half hang past the client's timeout; nothing is delivered), or
+slow with --slow-reply. The fake LINE (bench/fault_line.py) behaves like the real one where it
+matters: reply tokens are single use (400 "Invalid reply token") and expire after 60 s, a push
+whose X-Line-Retry-Key was accepted before answers 409.
 
-Prints lost (events never answered), doubled (answered more than once), 5xx (webhook answers
->= 500), refused (connections refused while the bot was down; LINE retries those), the
-reply/push split, and exits 1 unless lost = doubled = 5xx = 0.
+Prints lost (never answered while the bot's inbox says done: lost without a trace), doubled
+(answered more than once), never answered (all acknowledged events without an answer, done
+or still waiting), 5xx (webhook answers >= 500), refused (connections refused while the bot
+was down; LINE retries those), the reply/push split, and exits 1 unless all are 0.
 """
 
 from __future__ import annotations
@@ -38,80 +44,16 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from aiohttp import ClientError, ClientSession, ClientTimeout, web
+from aiohttp import ClientError, ClientSession, ClientTimeout
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.fault_line import FakeLine  # noqa: E402
+from bench.inbox_rows import inbox_rows  # noqa: E402
 from bot.adapters.line import RETRY_NAMESPACE  # noqa: E402  (the bot's own retry keys)
 
 SECRET = "fault-secret"
 QUESTIONS = ["什麼是參與式預算", "住民大會", "i-Voting投票人數", "你好", "選單"]
-TOKEN_LIFE = 60.0
-
-
-class FakeLine:
-    """Counts each event's answers (reply by token, push by retry key); can go down."""
-
-    def __init__(self, events: dict[str, str]) -> None:
-        self.token_event = {token: key for key, token in events.items()}
-        self.issued: dict[str, float] = {}
-        self.key_event = {str(uuid.uuid5(RETRY_NAMESPACE, f"{key}:0")): key for key in events}
-        self.used_tokens: set[str] = set()
-        self.used_keys: set[str] = set()
-        self.answers: Counter[str] = Counter()
-        self.by: Counter[str] = Counter()
-        self.down_until = 0.0
-        self.calls_down = 0
-
-    async def handle(self, request: web.Request) -> web.Response:
-        data = await request.json()
-        if time.monotonic() < self.down_until:
-            return await self._down()
-        if request.path.endswith("/reply"):
-            return self._reply(data["replyToken"], data)
-        return self._push(request.headers.get("X-Line-Retry-Key", ""), data)
-
-    async def _down(self) -> web.Response:
-        self.calls_down += 1
-        if self.calls_down % 2:  # a timeout: no answer before the client gives up
-            await asyncio.sleep(max(0.0, self.down_until - time.monotonic()) + 0.5)
-        return web.json_response({"message": "Internal server error"}, status=500)
-
-    def _reply(self, token: str, data: dict[str, object]) -> web.Response:
-        expired = time.monotonic() - self.issued.get(token, 0.0) > TOKEN_LIFE
-        if token in self.used_tokens or expired:
-            return web.json_response({"message": "Invalid reply token"}, status=400)
-        self.used_tokens.add(token)
-        self._answered(self.token_event.get(token), "reply")
-        return _sent(data)
-
-    def _push(self, key: str, data: dict[str, object]) -> web.Response:
-        if key in self.used_keys:
-            return web.json_response({"message": "The retry key is already accepted"},
-                                     status=409, headers={"x-line-accepted-request-id": "r"})
-        self.used_keys.add(key)
-        self._answered(self.key_event.get(key), "push")  # later batches map to no event
-        return _sent(data)
-
-    def _answered(self, event: str | None, how: str) -> None:
-        if event is not None:
-            self.answers[event] += 1
-            self.by[how] += 1
-
-    async def start(self, port: int) -> web.AppRunner:
-        app = web.Application()
-        app.router.add_post("/v2/bot/message/reply", self.handle)
-        app.router.add_post("/v2/bot/message/push", self.handle)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        return runner
-
-
-def _sent(data: dict[str, object]) -> web.Response:
-    messages = data.get("messages") or []
-    assert isinstance(messages, list)
-    return web.json_response({"sentMessages": [{"id": "1"} for _ in messages]})
 
 
 def free_port() -> int:
@@ -210,20 +152,32 @@ async def wait_up(session: ClientSession, url: str, timeout: float = 60) -> None
 
 async def faults(load: Load, bot: Bot, fake: FakeLine, args: argparse.Namespace,
                  session: ClientSession, health: str) -> dict[str, float]:
-    """Kill -9 and restart at --kill-at, LINE outage at --outage-at; return when they were."""
+    """Kill -9 and restart (at --kill-at, or --kill-during-outage seconds into the outage),
+    LINE down or slow at --outage-at; return when they were."""
     when: dict[str, float] = {}
-    for name, share in sorted((("kill", args.kill_at), ("outage", args.outage_at)),
-                              key=lambda x: x[1]):
+    steps = [("outage", args.outage_at)]
+    if args.kill_during_outage is None:
+        steps.append(("kill", args.kill_at))
+    for name, share in sorted(steps, key=lambda x: x[1]):
         while load.acked < share * load.n:
             await asyncio.sleep(0.01)
         when[name] = time.monotonic()
         if name == "kill":
-            bot.kill()
-            bot.start()
-            await wait_up(session, health)
+            await restart(bot, session, health)
         else:
-            fake.down_until = time.monotonic() + args.outage
+            fake.fault(args.outage, args.slow_reply or 0.0)
+    if args.kill_during_outage is not None:
+        await asyncio.sleep(args.kill_during_outage)
+        when["kill"] = time.monotonic()
+        await restart(bot, session, health)
     return when
+
+
+async def restart(bot: Bot, session: ClientSession, health: str) -> None:
+    """kill -9, start again at once, wait until it answers."""
+    bot.kill()
+    bot.start()
+    await wait_up(session, health)
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -231,11 +185,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     line_port, bot_port, run_id = free_port(), free_port(), uuid.uuid4().hex[:8]
     load = Load(f"http://127.0.0.1:{bot_port}/webhook/line", args.events, run_id)
     keys = {f"01F{run_id}{i:015d}": load.tokens[i] for i in range(args.events)}
-    fake = FakeLine(keys)
+    fake = FakeLine(keys, RETRY_NAMESPACE)
     runner = await fake.start(line_port)
+    database_url = args.database_url or f"sqlite://{tmp}/fault.sqlite3"
     env = {**os.environ, "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": "fault",
            "LINE_API_BASE_URL": f"http://127.0.0.1:{line_port}", "PORT": str(bot_port),
-           "DATABASE_URL": args.database_url or f"sqlite://{tmp}/fault.sqlite3",
+           "DATABASE_URL": database_url,
            "LOG_LEVEL": "WARNING", "LOCAL_CHAT": "false"}
     subprocess.run([sys.executable, "run.py", "migrate"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
@@ -256,39 +211,63 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     finally:
         bot.stop()
         await runner.cleanup()
-    return {"events": args.events, "acked": load.acked,
-            "lost": sum(1 for k in keys if fake.answers[k] == 0),
+    rows = await inbox_rows(database_url)
+    never = [k for k in keys if fake.answers[k] == 0]
+    return {"events": args.events, "acked": load.acked, "never": len(never),
+            # lost: never answered although the bot's inbox says done (or has no row)
+            "lost": sum(1 for k in never if rows.get(k, ("done", None))[0] == "done"),
             "doubled": sum(1 for k in keys if fake.answers[k] > 1),
+            "pushed_unknown": sum(1 for st, rs in rows.values() if rs == "unknown"),
             "5xx": sum(n for s, n in load.status.items() if s >= 500),
             "refused": load.refused, "reply": fake.by["reply"], "push": fake.by["push"],
+            "late": fake.late_answers, "reused": fake.reused_tokens,
             "seconds": time.monotonic() - start,
             "kill_at_s": when["kill"] - start, "outage_at_s": when["outage"] - start,
             "log": str(tmp / "bot.log")}
 
 
 def main() -> None:
+    args = parse_args()
+    result = asyncio.run(run(args))
+    fault = (f"LINE slow ({args.slow_reply:.0f} s per answer)" if args.slow_reply
+             else "LINE down")
+    print(f"database   : {'PostgreSQL' if args.database_url else 'SQLite'}")
+    print(f"events     : {result['events']} ({result['acked']} acknowledged), kill -9 at "
+          f"{result['kill_at_s']:.1f} s, {fault} for {args.outage:.0f} s from "
+          f"{result['outage_at_s']:.1f} s")
+    print(f"lost / doubled / never answered : {result['lost']} / {result['doubled']} / "
+          f"{result['never']}")
+    print(f"webhook 5xx          : {result['5xx']}")
+    print(f"refused while down   : {result['refused']} (LINE sends those again)")
+    print(f"answers by reply/push: {result['reply']} / {result['push']}; answered late "
+          f"{result['late']}, reused tokens refused {result['reused']}")
+    print(f"pushed after an unknown reply (inbox status counts them): "
+          f"{result['pushed_unknown']}")
+    print(f"took {result['seconds']:.0f} s; bot log: {result['log']}")
+    ok = result["lost"] == result["doubled"] == result["never"] == result["5xx"] == 0
+    sys.exit(0 if ok else 1)
+
+
+def parse_args() -> argparse.Namespace:
+    """The command line (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--outage", type=float, default=40.0, help="seconds LINE is down")
+    parser.add_argument("--outage", type=float, default=40.0,
+                        help="seconds LINE is down (or slow, with --slow-reply)")
     parser.add_argument("--kill-at", type=float, default=0.3,
                         help="share of events acknowledged when the bot is killed")
+    parser.add_argument("--kill-during-outage", type=float, metavar="SECONDS",
+                        help="kill -9 this many seconds into the outage instead")
+    parser.add_argument("--slow-reply", type=float, metavar="SECONDS",
+                        help="LINE carries calls out but answers after SECONDS (the bot "
+                             "gives up at 10 s) instead of being down")
     parser.add_argument("--outage-at", type=float, default=0.5,
                         help="share of events acknowledged when LINE goes down")
     parser.add_argument("--database-url", help="a fresh PostgreSQL database (default: SQLite)")
     parser.add_argument("--timeout", type=float, default=900,
                         help="seconds to wait for every answer after the last ack")
-    args = parser.parse_args()
-    result = asyncio.run(run(args))
-    print(f"database   : {'PostgreSQL' if args.database_url else 'SQLite'}")
-    print(f"events     : {result['events']} ({result['acked']} acknowledged), kill -9 at "
-          f"{result['kill_at_s']:.1f} s, LINE down {args.outage:.0f} s from "
-          f"{result['outage_at_s']:.1f} s")
-    print(f"lost / doubled / 5xx : {result['lost']} / {result['doubled']} / {result['5xx']}")
-    print(f"refused while down   : {result['refused']} (LINE sends those again)")
-    print(f"answers by reply/push: {result['reply']} / {result['push']}")
-    print(f"took {result['seconds']:.0f} s; bot log: {result['log']}")
-    sys.exit(0 if result["lost"] == result["doubled"] == result["5xx"] == 0 else 1)
+    return parser.parse_args()
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """The background loop every worker shares: do a pass, rest when there was nothing to do.
 
-A pass that fails (the database is down, a bug) is retried after a growing pause, with one
-log line per retry: a traceback only for the first failure of a kind, and none for an outage
-(a connection that is refused or lost), which would otherwise fill the log every second.
+A pass that fails (the database is down, a bug) is retried after a growing pause. A bug
+logs one line per retry, with a traceback only for the first failure of a kind. An outage (a
+connection refused or lost, a database locked) logs nothing here: it goes to
+bot.storage.availability, which logs one line when the database goes away and one when it is
+back, for the whole process, instead of a line per loop and retry.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.storage.availability import DATABASE
+
 FIRST_WAIT, MAX_WAIT = 1.0, 30.0
+OUTAGE_PREFIX = "database or network unavailable: "
 # Errors that mean "the database (or network) is not there", by class name, so this module
 # needs neither asyncpg nor tortoise: a traceback would add nothing to the one line.
 OUTAGES = frozenset({"DBConnectionError", "OperationalError", "InterfaceError",
@@ -34,8 +39,9 @@ async def forever(step: Callable[[], Awaitable[bool]], rest: Callable[[], Awaita
                   log: logging.Logger,
                   sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
     """Run step until cancelled; call rest after a pass that found nothing; after a failed
-    pass wait 1, 2, 4 ... 30 s (one log line each) before the next."""
-    wait, told = 0.0, set[str]()
+    pass wait 1, 2, 4 ... 30 s before the next (a bug: one log line each; an outage: told
+    to bot.storage.availability)."""
+    wait, told, bug = 0.0, set[str](), False
     while True:
         try:
             busy = await step()
@@ -44,18 +50,24 @@ async def forever(step: Callable[[], Awaitable[bool]], rest: Callable[[], Awaita
             kind = type(exc).__name__
             trace = not is_outage(exc) and kind not in told
             told.add(kind)
-            log.warning("pass failed (%s); retrying in %.0f s", _describe(exc), wait,
-                        exc_info=exc if trace else None)
+            if is_outage(exc):
+                DATABASE.failed(None, _describe(exc).removeprefix(OUTAGE_PREFIX))
+            else:
+                bug = True
+                log.warning("pass failed (%s); retrying in %.0f s", _describe(exc), wait,
+                            exc_info=exc if trace else None)
             await sleep(wait)
             continue
         if wait:
-            log.warning("working again after a failure")
-            wait, told = 0.0, set()
+            if bug:
+                log.warning("working again after a failure")
+            DATABASE.answered()
+            wait, told, bug = 0.0, set(), False
         if not busy:
             await rest()
 
 
 def _describe(exc: BaseException) -> str:
     text = str(exc).splitlines()[0][:120] if str(exc) else ""
-    prefix = "database or network unavailable: " if is_outage(exc) else ""
+    prefix = OUTAGE_PREFIX if is_outage(exc) else ""
     return f"{prefix}{type(exc).__name__}" + (f": {text}" if text else "")

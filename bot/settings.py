@@ -13,6 +13,8 @@ from bot.tickets.policy import HandoffPolicy, parse_hours
 
 ROOT = Path(__file__).resolve().parent.parent
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# The embedded default; the only database whose directory start-up creates (a first run).
+DEFAULT_DATABASE_URL = f"sqlite://{ROOT / 'data' / 'bot.sqlite3'}"
 
 
 class SettingsError(Exception):
@@ -24,7 +26,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    database_url: str = Field(default=f"sqlite://{ROOT / 'data' / 'bot.sqlite3'}")
+    database_url: str = Field(default=DEFAULT_DATABASE_URL)
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     content_dir: Path = ROOT / "content"

@@ -6,17 +6,21 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from bot.adapters import local_web
 from bot.adapters.body import BadBody, parse_object
 from bot.demo import load_samples
 from bot.events import web as events_web
+from bot.loop import is_outage
 from bot.proposals import page
 from bot.services import SERVICES, Services, build_services
 from bot.settings import Settings
 from bot.storage import inbox
+from bot.storage.availability import ANSWER_WITHIN, DATABASE
 from bot.storage.db import close_db, open_db
 from bot.storage.inbox import NewEvent
 
@@ -27,7 +31,7 @@ MAX_BODY = 1024 * 1024  # LINE and Telegram bodies are a few KB; refuse anything
 def build_app(settings: Settings, services: Services | None = None) -> web.Application:
     """The web application for these settings (platform routes only when configured)."""
     services = services or build_services(settings)
-    app = web.Application(client_max_size=MAX_BODY)
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[_too_large])
     app[SERVICES] = services
     # Order matters: the ORM context must exist before the worker task is created.
     app.cleanup_ctx.append(_database)
@@ -42,6 +46,18 @@ def build_app(settings: Settings, services: Services | None = None) -> web.Appli
     if settings.local_chat_enabled:
         local_web.add_routes(app)
     return app
+
+
+@web.middleware
+async def _too_large(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """One log line per body refused as too large (aiohttp answers 413 on its own)."""
+    try:
+        return await handler(request)
+    except web.HTTPRequestEntityTooLarge:
+        route = request.match_info.route.resource
+        log.warning("%s refused (413): body of %s bytes, over %d", route.canonical if route
+                    else "request", request.content_length or "unknown", MAX_BODY)
+        raise
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
@@ -69,13 +85,27 @@ async def _platforms_and_worker(app: web.Application) -> AsyncIterator[None]:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """Liveness plus the inbox backlog; 503 with the reason when the database does not answer."""
+    """Liveness plus the inbox backlog; 503 with the reason, within ANSWER_WITHIN seconds,
+    when the database does not answer (busy or unreachable)."""
     try:
-        counts = await inbox.counts()
-    except Exception as exc:  # the worker's loop logs the outage, once per retry period
-        reason = f"database unavailable ({type(exc).__name__})"
-        return web.json_response({"ok": False, "reason": reason}, status=503)
+        counts = await asyncio.wait_for(_health_counts(), ANSWER_WITHIN)
+    except Exception as exc:
+        return _unavailable("health check", exc, {"ok": False})
+    DATABASE.answered()
     return web.json_response({"ok": True, "inbox": counts})
+
+
+async def _health_counts() -> dict[str, int]:
+    if DATABASE.down_since is not None:  # reads may work while writes cannot: try a write
+        await inbox.write_probe()
+    return await inbox.counts()
+
+
+def _unavailable(what: str, exc: BaseException, body: dict[str, Any]) -> web.Response:
+    why = "busy: no answer in time" if isinstance(exc, TimeoutError) else type(exc).__name__
+    DATABASE.failed(what, why)  # one line when it goes away, one when it is back
+    reason = f"database unavailable ({why})"
+    return web.json_response({**body, "reason": reason}, status=503)
 
 
 async def printable(request: web.Request) -> web.Response:
@@ -114,13 +144,18 @@ async def telegram_webhook(request: web.Request) -> web.Response:
 
 
 async def _record(services: Services, platform: str, events: list[NewEvent]) -> web.Response:
-    # 200 only once these events are committed; otherwise the platform sends them again.
+    # 200 only once these events are committed; otherwise the platform sends them again. The
+    # commit is shared with other requests and goes on when this one stops waiting for it
+    # (a redelivery of an event recorded meanwhile is ignored).
     try:
-        await services.recorder.record(platform, events)
+        await asyncio.wait_for(services.recorder.record(platform, events), ANSWER_WITHIN)
     except Exception as exc:
-        log.warning("%s webhook not recorded (%s): answered 503, the platform retries",
-                    platform, type(exc).__name__)
-        return web.json_response({"error": "unavailable"}, status=503)
+        if not (isinstance(exc, TimeoutError) or is_outage(exc)):  # not the database's state
+            log.warning("%s webhook not recorded (%s): answered 503, the platform retries",
+                        platform, type(exc).__name__)
+            return web.json_response({"error": "unavailable"}, status=503)
+        return _unavailable(f"{platform} webhook", exc, {"error": "unavailable"})
+    DATABASE.answered()
     services.worker.notify()
     return web.json_response({})
 

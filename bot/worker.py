@@ -26,8 +26,9 @@ from bot.core.progress import Progress
 from bot.core.serialize import reply_from_dict, reply_to_dict
 from bot.core.types import Incoming, Reply
 from bot.dispatcher import Dispatcher
-from bot.loop import forever
+from bot.loop import forever, is_outage
 from bot.storage import inbox
+from bot.storage.availability import DATABASE
 from bot.storage.coalesce import Coalesced
 from bot.storage.handoff import HandOff
 from bot.storage.models import InboundEvent
@@ -120,7 +121,10 @@ class InboxWorker:
             try:
                 await inbox.renew(sorted(held), self.lease)
             except Exception as exc:  # the lease runs out; another worker may take over
-                log.warning("renewing %d leases failed: %s", len(held), type(exc).__name__)
+                if is_outage(exc):  # one line for the whole outage (bot.storage.availability)
+                    DATABASE.failed(None, type(exc).__name__)
+                else:
+                    log.warning("renewing %d leases failed: %s", len(held), type(exc).__name__)
 
     async def _process(self, rows: list[InboundEvent], held: set[int]) -> None:
         items = [await self._item(row, held) for row in rows]
@@ -238,19 +242,29 @@ class _RowProgress:
         self._id = row.id
         self._replying = replying
         self.sent = row.sent
-        self.reply_unknown = row.reply_state == "trying"
+        self.reply_unknown = row.reply_state == inbox.REPLY_TRYING
+        self.reply_given_up = row.reply_state == inbox.REPLY_UNKNOWN
 
     async def replying(self) -> None:
-        await self._replying(self._id)  # committed before the reply leaves
+        if not self.reply_unknown:  # already recorded by an earlier attempt
+            await self._replying(self._id)  # committed before the reply leaves
+        self.reply_unknown = True
 
     async def reply_refused(self) -> None:
         self.reply_unknown = False
         await inbox.set_progress(self._id, reply_state=None)
 
+    async def reply_unknowable(self) -> None:
+        self.reply_unknown, self.reply_given_up = False, True
+        await inbox.set_progress(self._id, reply_state=inbox.REPLY_UNKNOWN)
+
     async def confirmed(self, sent: int, total: int) -> None:
         self.sent = sent
         if sent < total:  # the last step is recorded by marking the event done
-            await inbox.set_progress(self._id, sent=sent)
+            # A reply in flight is confirmed now; a reply given up on stays counted.
+            confirmed = None if self.reply_unknown else ""
+            self.reply_unknown = False
+            await inbox.set_progress(self._id, sent=sent, reply_state=confirmed)
 
 
 @dataclass

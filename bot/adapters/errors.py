@@ -24,8 +24,11 @@ async def line_errors() -> AsyncIterator[None]:
         if exc.status == 409:
             raise
         raise line_error(exc.status or 0, str(exc.body or "")) from exc
-    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+    except aiohttp.ClientConnectorError as exc:  # no connection: nothing left this process
         raise DeliveryError(f"network: {type(exc).__name__}", permanent=False) from exc
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:  # it may have arrived
+        raise DeliveryError(f"network: {type(exc).__name__}", permanent=False,
+                            unknown=True) from exc
 
 
 def line_error(status: int, body: str) -> DeliveryError:

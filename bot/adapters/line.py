@@ -2,7 +2,8 @@
 
 Delivery uses the reply token while it is fresh, then push with an X-Line-Retry-Key derived
 from the event key, so a retried push after a crash is refused by LINE (409), not sent twice.
-A reply attempt is recorded before it leaves (Progress), so a retry knows it may have arrived.
+A reply attempt is recorded before it leaves (Progress), so a retry knows it may have arrived,
+and asks LINE again with the same token (a used one is refused with 400) while it is young.
 """
 
 from __future__ import annotations
@@ -41,6 +42,14 @@ HANDLED_TYPES = frozenset({"message", "postback", "follow", "unfollow"})
 RETRY_NAMESPACE = uuid.UUID("6f1c1a8e-5d0b-4a7e-9a43-2f6f0b9e1c11")
 REPLY_TOKEN_TTL_MS = 50_000  # tokens last about a minute; leave a margin
 REQUEST_TIMEOUT = 10  # seconds; an outage must not hold a delivery slot for the SDK's 5 min
+# A reply whose answer never came back is asked about again with the same token: LINE's 400
+# "Invalid reply token" then means it was used, as long as the token was still valid when
+# the question reached LINE (tokens last about a minute; 5 s margin for clocks and transit).
+ASK_UNTIL = 55.0  # token age (s) until which a question may be sent
+UNKNOWN_RETRY = 2.0  # seconds before asking
+ASK_TIMEOUT = 30  # a question waits longer for its answer: the answer is what decides
+# A first reply only while, should its answer not come back, there is time left to ask.
+FIRST_REPLY_UNTIL = ASK_UNTIL - REQUEST_TIMEOUT - UNKNOWN_RETRY - 1
 MAX_TEXT = 5000  # LINE's own limit for a text message; anything longer is cut, not refused
 MAX_POSTBACK = 300
 LOADING_MIN, LOADING_MAX = 5, 60  # the loading animation: 5-60 s in steps of 5
@@ -119,35 +128,47 @@ class LineAdapter:
         if wait and not progress.sent and source.get("type") == "user" and source.get("userId"):
             await self.show_loading(str(source["userId"]), wait)
         token = event.get("replyToken")
-        fresh = time.time() * 1000 - float(event.get("timestamp", 0)) < REPLY_TOKEN_TTL_MS
+        age = time.time() - float(event.get("timestamp", 0)) / 1000
         to = str(source.get("groupId") or source.get("roomId") or source.get("userId"))
         groups = batches(render(replies))
         for i, batch in enumerate(groups):
             if i < progress.sent:
                 continue
-            if not (i == 0 and token and await self._by_reply(str(token), fresh, batch,
+            if not (i == 0 and token and await self._by_reply(str(token), age, batch,
                                                                progress)):
                 await self.push(to, batch, f"{event_key}:{i}")
             await progress.confirmed(i + 1, len(groups))
 
-    async def _by_reply(self, token: str, fresh: bool, batch: list[Message],
+    async def _by_reply(self, token: str, age: float, batch: list[Message],
                         progress: Progress) -> bool:
-        """True when the first batch went out with the reply token (now, or by an earlier
-        attempt whose process died before it could record the outcome)."""
+        """True when the first batch went out with the reply token, now or by an earlier
+        attempt whose outcome was unknown; False: push it. The rule is in the README
+        (reliability): a reply counts as sent only when LINE said so (2xx now, or 400
+        "Invalid reply token" to a token still young whose earlier use was unknown)."""
         earlier = progress.reply_unknown
-        if not fresh:
-            # The token is stale. An earlier attempt cut off by a crash was most likely
-            # received (the request was on its way); pushing again could answer twice.
-            return earlier
+        if progress.reply_given_up:
+            return False
+        if age >= (ASK_UNTIL if earlier else FIRST_REPLY_UNTIL):
+            if earlier:  # too late to ask LINE: err towards a second copy, never none
+                await progress.reply_unknowable()
+            return False
         await progress.replying()
         try:
-            await self._reply(token, batch)
+            await self._reply(token, batch, ASK_TIMEOUT if earlier else REQUEST_TIMEOUT)
         except DeliveryError as exc:
-            if not earlier:  # else that earlier attempt's outcome is still unknown: keep it
-                await progress.reply_refused()  # LINE answered, or the request timed out
-            if exc.status == 400:  # token used (by that earlier attempt) or expired
-                return earlier
-            raise
+            if exc.status == 400 and "reply token" in exc.reason.lower():
+                if earlier:  # a young token refused as used: that earlier attempt arrived
+                    return True
+                await progress.reply_refused()
+                return False
+            if not (earlier or exc.unknown):  # LINE answered (5xx): this one did not go out
+                await progress.reply_refused()
+                raise
+            if exc.permanent:
+                raise
+            # Unknown: ask LINE again soon, while the token can still tell.
+            raise DeliveryError(exc.reason, permanent=False, status=exc.status,
+                                retry_after=UNKNOWN_RETRY, unknown=True) from exc
         return True
 
     async def push_replies(self, to: str, replies: list[Reply], seed: str, /, *,
@@ -183,9 +204,10 @@ class LineAdapter:
         except (DeliveryError, ApiException) as exc:
             log.info("loading animation not shown: %s", getattr(exc, "reason", exc.status))
 
-    async def _reply(self, token: str, batch: list[Message]) -> None:
+    async def _reply(self, token: str, batch: list[Message],
+                     timeout: float = REQUEST_TIMEOUT) -> None:
         assert self._client is not None, "start() first"
-        await line_send.reply(self._client, token, batch, REQUEST_TIMEOUT)
+        await line_send.reply(self._client, token, batch, timeout)
 
     async def push(self, to: str, batch: list[Message], retry_seed: str) -> list[str]:
         """Push messages; the retry key makes a repeated push harmless (409 = already sent,

@@ -17,7 +17,8 @@ def add_parsers(sub: Any) -> None:
     ps = p.add_subparsers(dest="inbox_command", required=True)
     status = ps.add_parser("status", help="events per platform and status; the dead ones")
     status.add_argument("--limit", type=int, default=20, help="dead events to list")
-    retry = ps.add_parser("retry", help="put dead events back (all, or --id ...)")
+    retry = ps.add_parser("retry", help="put dead events and unconfirmed replies back "
+                                        "(all, or --id ...)")
     retry.add_argument("--id", type=int, action="append", dest="ids",
                        help="an event id from `inbox status` (repeatable)")
 
@@ -59,7 +60,17 @@ def _format(report: dict[str, Any]) -> str:
     for row in report["dead"]:
         lines.append(f"  #{row['id']} {row['platform']} received {_ago(now, row['received_at'])}"
                      f" ago, {row['attempts']} attempt(s): {row['error'] or '-'}")
-    return "\n".join(lines)
+    return "\n".join(lines + _unknown_lines(report["unknown"]))
+
+
+def _unknown_lines(unknown: dict[str, Any]) -> list[str]:
+    lines = [f"replies of unknown outcome: {unknown['asking']} waiting for LINE to tell, "
+             f"{unknown['pushed']} pushed as well (too late to ask; may have been seen twice)"]
+    if unknown["unconfirmed"]:
+        ids = " ".join(f"#{i}" for i in unknown["unconfirmed_ids"])
+        lines.append(f"done without a confirmed reply: {unknown['unconfirmed']} "
+                     f"(run.py inbox retry [--id ID]): {ids}")
+    return lines
 
 
 def _ago(later: datetime, earlier: datetime) -> str:

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from bot.logs import RedactingAccessLogger
 from bot.settings import Settings, SettingsError
+from bot.storage.db import prepare_sqlite
 from bot.web import build_app
 
 log = logging.getLogger("bot")
@@ -18,8 +19,10 @@ log = logging.getLogger("bot")
 
 def run_serve(settings: Settings) -> int:
     """Serve until interrupted; SettingsError (one line, exit 2) when HOST/PORT cannot be
-    used or DATABASE_URL does not answer within DATABASE_WAIT."""
+    used, DATABASE_URL names a SQLite file in a missing directory, or does not answer within
+    DATABASE_WAIT."""
     sock = listen(settings.host, settings.port)  # first: a busy port fails before any work
+    prepare_sqlite(settings.database_url)  # a missing data directory: one line, no serving
     app = build_app(settings)
     parts = [name for name, on in (("LINE", settings.line_enabled),
                                    ("Telegram", settings.telegram_enabled),

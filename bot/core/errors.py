@@ -15,10 +15,12 @@ class DeliveryError(Exception):
     """
 
     def __init__(self, reason: str, *, permanent: bool, status: int = 0,
-                 retry_after: float | None = None, quota: bool = False) -> None:
+                 retry_after: float | None = None, quota: bool = False,
+                 unknown: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
         self.status = status
         self.retry_after = retry_after
         self.quota = quota
+        self.unknown = unknown

@@ -20,8 +20,14 @@ class Progress(Protocol):
 
     @property
     def reply_unknown(self) -> bool:
-        """An earlier attempt used the reply token and never learned the outcome (the
-        process died mid-request): the answer most likely arrived."""
+        """An earlier attempt used the reply token and never learned the outcome (a timeout,
+        or the process died mid-request): not a sent reply until the platform says so."""
+        ...
+
+    @property
+    def reply_given_up(self) -> bool:
+        """An earlier attempt already decided that the reply's outcome cannot be learned any
+        more and chose to push the answer: push, never reply."""
         ...
 
     async def replying(self) -> None:
@@ -29,6 +35,10 @@ class Progress(Protocol):
 
     async def reply_refused(self) -> None:
         """The platform answered and the reply did not go out (the token was not used)."""
+
+    async def reply_unknowable(self) -> None:
+        """The token is too old to learn an unknown reply's outcome: record (and count) that
+        the answer is pushed anyway, so a retry pushes too."""
 
     async def confirmed(self, sent: int, total: int) -> None:
         """The first `sent` of `total` messages are delivered (the last step needs no

@@ -14,7 +14,7 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import get_current_context
 from tortoise.migrations.api import migrate
 
-from bot.settings import SettingsError
+from bot.settings import DEFAULT_DATABASE_URL, SettingsError
 
 MODELS = ["bot.storage.models"]
 MIGRATIONS = "bot.storage.migrations"
@@ -58,14 +58,30 @@ async def _keep_session(connection: Any) -> None:
     """asyncpg pool reset hook: nothing to undo (no SET, LISTEN, cursors or advisory locks)."""
 
 
-def _ensure_sqlite_dir(database_url: str) -> None:
-    if database_url.startswith("sqlite://") and ":memory:" not in database_url:
-        Path(database_url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+_announced: set[Path] = set()  # new SQLite files already logged by this process
+
+
+def prepare_sqlite(database_url: str) -> None:
+    """Before a SQLite file is opened: create the default `data/` directory of a first run,
+    refuse (SettingsError, one line) an explicit DATABASE_URL whose directory is missing (a
+    moved or unmounted data directory must not become a fresh empty database), and log once
+    that a new database is being created."""
+    if not database_url.startswith("sqlite://") or ":memory:" in database_url:
+        return
+    path = Path(database_url.removeprefix("sqlite://").split("?")[0])
+    if not path.parent.is_dir():
+        if database_url != DEFAULT_DATABASE_URL:
+            raise SettingsError(f"DATABASE_URL: the directory {path.parent} does not exist; "
+                                f"create it or point DATABASE_URL at the existing database")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() and path not in _announced:
+        _announced.add(path)
+        log.warning("DATABASE_URL: no database at %s: creating a new, empty one", path)
 
 
 async def apply_migrations(database_url: str) -> None:
     """Bring the schema up to date (idempotent)."""
-    _ensure_sqlite_dir(database_url)
+    prepare_sqlite(database_url)
     await migrate(config=tortoise_config(database_url))
     await Tortoise.close_connections()
 
@@ -74,6 +90,7 @@ async def open_db(database_url: str, *, migrate_first: bool = False, wait: float
     """Connect the ORM in the running task's context (optionally migrating first) and check
     that the database answers, trying again for `wait` seconds (it may still be starting);
     DatabaseUnavailable, naming DATABASE_URL, when it never does."""
+    prepare_sqlite(database_url)  # a missing directory is not worth waiting for
     loop = asyncio.get_running_loop()
     deadline, delay = loop.time() + wait, 0.5
     while True:
@@ -94,7 +111,7 @@ async def open_db(database_url: str, *, migrate_first: bool = False, wait: float
 async def _open_once(database_url: str, migrate_first: bool) -> None:
     if migrate_first:
         await apply_migrations(database_url)
-    _ensure_sqlite_dir(database_url)
+    prepare_sqlite(database_url)
     await _close_leftover()
     # Global fallback: aiohttp runs request handlers and our worker in tasks that do not
     # always inherit the start-up task's context; one database per process makes this safe.

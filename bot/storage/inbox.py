@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise import connections
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.functions import Count
 
 from bot.storage import batch_sql
@@ -29,6 +29,10 @@ MAX_TURN_ATTEMPTS = 5  # a turn that failed this often is a bug: dead until `inb
 RETRY_FOR = timedelta(hours=12)  # transient delivery failures (an outage) are retried this long
 MAX_BACKOFF = 300.0
 WAITING = ("pending", "handled")
+# reply_state: a reply is (or was) in flight and LINE has not said whether it went out ...
+REPLY_TRYING = "trying"
+# ... or the token grew too old to ask: the answer was pushed anyway (maybe seen twice).
+REPLY_UNKNOWN = "unknown"
 STATUSES = ("pending", "handled", "done", "dead")
 
 
@@ -115,6 +119,9 @@ async def mark_handled_many(handled: dict[int, list[dict[str, Any]]]) -> None:
 async def mark_done(event_ids: list[int]) -> None:
     """Delivered (or nothing to deliver): never claimed again."""
     if event_ids:
+        # "trying" left on a row delivered now means the reply was confirmed (see worker).
+        await InboundEvent.filter(id__in=event_ids, reply_state=REPLY_TRYING).update(
+            reply_state=None)
         await InboundEvent.filter(id__in=event_ids).update(
             status="done", locked_until=None, processed_at=_now(), error=None, replies=None)
 
@@ -177,6 +184,12 @@ async def release_now(event_ids: list[int], reason: str) -> None:
             locked_until=None, attempts=F("attempts") - 1, error=reason[:200])
 
 
+async def write_probe() -> None:
+    """A write that changes nothing: raises (or waits) while the database takes no writes
+    (SQLite: another process holds the write lock)."""
+    await InboundEvent.filter(id=0).update(locked_until=None)
+
+
 async def counts() -> dict[str, int]:
     """Rows per status (for /healthz and tests)."""
     result: dict[str, int] = {}
@@ -187,7 +200,8 @@ async def counts() -> dict[str, int]:
 
 async def report(limit: int = 20) -> dict[str, Any]:
     """For `run.py inbox status`: rows per platform and status, the oldest waiting event,
-    the next retry, and the latest dead rows (ids, ages and reasons; no personal data)."""
+    the next retry, the latest dead rows (ids, ages and reasons; no personal data), and the
+    replies whose outcome is unknown (see unknown_replies)."""
     per: dict[str, dict[str, int]] = {}
     for platform, status, n in await InboundEvent.annotate(n=Count("id")).group_by(
             "platform", "status").values_list("platform", "status", "n"):
@@ -199,17 +213,37 @@ async def report(limit: int = 20) -> dict[str, Any]:
         "locked_until").first().values_list("locked_until", flat=True)
     dead_rows = await InboundEvent.filter(status="dead").order_by("-id").limit(limit).values(
         "id", "platform", "received_at", "attempts", "error")
-    return {"counts": per, "oldest_waiting": oldest, "next_retry": retry, "dead": dead_rows}
+    return {"counts": per, "oldest_waiting": oldest, "next_retry": retry, "dead": dead_rows,
+            "unknown": await unknown_replies(limit)}
+
+
+async def unknown_replies(limit: int = 20) -> dict[str, Any]:
+    """Replies of unknown outcome: `asking` (still waiting or dead, LINE not asked yet),
+    `pushed` (done; the token was too old to ask, so the answer was pushed too and may
+    have been seen twice), `unconfirmed` (done but never confirmed nor pushed: left by
+    versions before this rule; `inbox retry` puts them back) with the latter's ids."""
+    trying = InboundEvent.filter(reply_state=REPLY_TRYING)
+    unconfirmed = trying.filter(status="done")
+    return {"asking": await trying.filter(status__in=(*WAITING, "dead")).count(),
+            "pushed": await InboundEvent.filter(reply_state=REPLY_UNKNOWN,
+                                                status="done").count(),
+            "unconfirmed": await unconfirmed.count(),
+            "unconfirmed_ids": await unconfirmed.order_by("-id").limit(limit).values_list(
+                "id", flat=True)}
 
 
 async def requeue(event_ids: list[int] | None = None) -> int:
-    """Put dead rows (all, or these) back: delivered again if their turn was saved, else run
-    again; retried for another RETRY_FOR. Returns how many."""
-    query = InboundEvent.filter(status="dead")
+    """Put dead rows, and done rows whose reply was never confirmed (all, or these ids) back:
+    delivered again if their turn was saved, else run again; retried for another RETRY_FOR.
+    Waiting rows with a reply of unknown outcome are retried now. Returns how many."""
+    stuck = Q(status="dead") | Q(status="done", reply_state=REPLY_TRYING)
+    query = InboundEvent.filter(stuck)
+    waiting = InboundEvent.filter(status__in=WAITING, reply_state=REPLY_TRYING)
     if event_ids is not None:
-        query = query.filter(id__in=event_ids)
+        query, waiting = query.filter(id__in=event_ids), waiting.filter(id__in=event_ids)
     common = {"attempts": 0, "locked_until": None, "error": None,
               "retry_until": _now() + RETRY_FOR, "processed_at": None}
+    now = await waiting.update(locked_until=None, retry_until=common["retry_until"])
     saved = await query.filter(replies__isnull=False).update(status="handled", **common)
     unsaved = await query.filter(replies__isnull=True).update(status="pending", **common)
-    return int(saved) + int(unsaved)
+    return int(now) + int(saved) + int(unsaved)

@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from bot.loop import is_outage
 from bot.storage import inbox
 from bot.storage.models import InboundEvent
 
@@ -59,8 +60,9 @@ class GroupRecorder:
                                                self._lease)
             except Exception as exc:
                 self.flushes += 1
-                if len(batch) == 1:  # the request answers 503; the platform sends it again
-                    log.warning("recording a request failed: %s", type(exc).__name__)
+                if len(batch) == 1 or (is_outage(exc) and not await _takes_writes()):
+                    if not is_outage(exc):  # an outage is logged once (storage.availability)
+                        log.warning("recording a request failed: %s", type(exc).__name__)
                     _settle(batch, exc)
                     continue
                 # Nothing of the flush was stored: one bad request must not cost the others.
@@ -101,6 +103,16 @@ class GroupRecorder:
         return taken
 
 
+async def _takes_writes() -> bool:
+    """After a failed flush: does the database take a write at all? (No: it is down or busy,
+    and recording the requests one by one would only fail again, slowly.)"""
+    try:
+        await inbox.write_probe()
+    except Exception:
+        return False
+    return True
+
+
 def _settle(batch: list[Pending], exc: BaseException | None) -> None:
     for _, _, done in batch:
         if done.done():
@@ -109,3 +121,6 @@ def _settle(batch: list[Pending], exc: BaseException | None) -> None:
             done.set_result(None)
         else:
             done.set_exception(exc)
+            # A request that stopped waiting (503 after ANSWER_WITHIN) never awaits it: mark
+            # it seen, or asyncio logs a traceback per request when the future is collected.
+            done.exception()
