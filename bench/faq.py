@@ -3,12 +3,15 @@
 Usage: .venv/bin/python bench/faq.py [--repeat 5] [--questions FILE]
 
 Prints, for the shipped NLP (bot/nlp): jieba start-up, index build time, cold start of a fresh
-`python -c` that builds the Understander and answers one question (median of 3, wall time),
+`python -c` that builds the Understander and answers one question and of `run.py ask QUESTION`
+(median of 3, wall time),
 answers/s and p50/p99 latency per question over the question set repeated, peak RSS; then the
 accuracy of the labelled set (tests/nlp/questions.yaml, the default question set) per part,
 judged through the router as score_faq.py judges `run.py ask --json`; then FAQ top-1 (the top
 entry's answer contains every expected group) for the shipped ranking and for a
 character-bigram TF-IDF baseline over the same phrasings (cosine, best phrasing per entry).
+A last line, FIGURES, gives the four figures of issue 20: right answers per part, p99 answer
+time, peak RSS and `run.py ask` cold start.
 FILE may also be a JSONL question set with "q", "intent" and "expect" (score_faq.py's format).
 """
 
@@ -115,14 +118,19 @@ def top1(first: Answer, entries: dict[str, FaqEntry], items: list[Question]) -> 
     return right, len(faq)
 
 
-def cold_start() -> float:
-    """Median wall time of a fresh interpreter that builds the Understander and answers once."""
+def cold_start(command: list[str] | None = None) -> float:
+    """Median wall time of a fresh interpreter that builds the Understander and answers once
+    (command: another command line, e.g. `run.py ask QUESTION`)."""
     times = []
     for _ in range(3):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", COLD], cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(command or [sys.executable, "-c", COLD], cwd=ROOT, check=True,
+                       capture_output=True)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+ASK = [sys.executable, "run.py", "ask", "什麼是參與式預算"]
 
 
 def report_speed(name: str, lat: list[float]) -> None:
@@ -144,13 +152,15 @@ def read_questions(path: Path) -> list[Question]:
                      path.stem) for r in rows]
 
 
-def accuracy(nlp: Understander, items: list[Question]) -> None:
-    """Per part: right answers and out-of-scope questions answered, through the router."""
+def accuracy(nlp: Understander, items: list[Question]) -> str:
+    """Per part: right answers and out-of-scope questions answered, through the router;
+    returns the parts' right/total, e.g. 'fit 257/260, test 249/259'."""
     deps = Deps(content=Content.load(CONTENT), nlp=nlp)
 
     async def answers(part: list[Question]) -> list[dict[str, object]]:
         return [await answer(deps, i.q) for i in part]
 
+    rights: list[str] = []
     for name in sorted({i.part for i in items}):
         part = [i for i in items if i.part == name]
         gots = asyncio.run(answers(part))
@@ -159,6 +169,9 @@ def accuracy(nlp: Understander, items: list[Question]) -> None:
         print(f"accuracy, {name} part: {got['right']}/{got['total']} ({got['accuracy']:.1%}); "
               f"out-of-scope answered {got['out_of_scope_answered']}/{got['out_of_scope']}; "
               f"by kind (right, total) {got['by_kind']}; misses {misses(part, gots, verdicts)}")
+        rights.append(f"{name} {got['right']}/{got['total']} "
+                      f"(out-of-scope answered {got['out_of_scope_answered']})")
+    return ", ".join(rights)
 
 
 def main() -> int:
@@ -180,13 +193,20 @@ def main() -> int:
           f"{sum(len(e.questions) + len(e.questions_en) for e in entries.values())} phrasings, "
           f"{len(nlp.passages.passages)} seed sentences; "
           f"{len(questions)} questions x {args.repeat}")
+    ask_s = cold_start(ASK)
     print(f"shipped: jieba start-up {jieba_s:.3f} s, index build (content + index) "
-          f"{build_s * 1000:.0f} ms, cold start {cold_start():.2f} s (python -c, median of 3)")
-    report_speed("shipped", latencies(nlp.understand_fresh, questions, args.repeat))
+          f"{build_s * 1000:.0f} ms, cold start {cold_start():.2f} s (python -c, median of 3), "
+          f"`run.py ask` cold start {ask_s:.2f} s (median of 3)")
+    lat = latencies(nlp.understand_fresh, questions, args.repeat)
+    report_speed("shipped", lat)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"shipped: peak RSS {rss:.0f} MB (this process), {child:.0f} MB (cold-start child)")
-    accuracy(nlp, items)
+    print(f"shipped: peak RSS {rss:.0f} MB (this process), {child:.0f} MB (cold-start children)")
+    rights = accuracy(nlp, items)
+    p99 = sorted(lat)[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
+    print(f"FIGURES: right {rights}; p99 answer {p99:.3f} ms (target < 2); peak RSS "
+          f"{max(rss, child):.0f} MB (target < 150); `run.py ask` cold start {ask_s:.2f} s "
+          f"(target < 1)")
 
     def shipped(question: str) -> str | None:
         s = nlp.measure(question, intents=False)

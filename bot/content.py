@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from bot.nlp.yamlfile import load_yaml
+
 LOCALES = ("zh-TW", "en")
 
 
@@ -89,7 +91,7 @@ def check_strings(content: Content) -> list[str]:
 def read_yaml(path: Path) -> dict[str, Any]:
     """A content file that must hold a mapping; ContentError naming the file otherwise."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))  # libyaml: start-up time
     except (OSError, yaml.YAMLError) as exc:
         raise ContentError(f"{path}: {exc}") from None
     if not isinstance(data, dict):

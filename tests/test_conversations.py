@@ -123,3 +123,13 @@ async def test_concurrent_messages_from_one_user_are_serialised(sqlite_db: str,
     await asyncio.gather(*(c.send("選單") for c in chats))
     stored = await conversations.load(("local", "tester01", "tester01"))
     assert stored.version == 5  # five saves, none lost to a race
+
+
+async def test_my_data_shows_the_first_use_as_a_taipei_date(chat: Chat) -> None:
+    from datetime import UTC, datetime
+    await chat.follow()
+    # 06:05 in Taipei on 3 March is still 2 March in UTC
+    first = datetime(2026, 3, 2, 22, 5, tzinfo=UTC)
+    await Member.filter(user_id=chat.user).update(first_seen=first)
+    text = await chat.send("我的資料")
+    assert "2026-03-03" in text and "2026-03-02" not in text

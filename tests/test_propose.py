@@ -228,3 +228,17 @@ async def test_delete_my_data_removes_drafts_and_contact(chat: Chat) -> None:
     assert await Proposal.filter(status="draft").count() == 0
     kept = await Proposal.get()
     assert kept.user_id is None and kept.contact is None and kept.status == "submitted"
+
+
+async def test_the_residents_own_proposal_is_called_theirs_in_the_similar_check(
+        chat: Chat, deps: Deps) -> None:
+    await fill_until_preview(chat, contact=False)
+    await chat.press("送出提案")
+    ref = str(chat.meta["ref"])
+    await fill_until_preview(chat, contact=False,
+                             answers={**ANSWERS, "title": "巷內路燈不足請增設"})
+    await chat.press("送出提案")
+    mine = [ln for ln in chat.text.splitlines() if ref in ln]
+    assert mine and "您自己之前送出的提案" in mine[0]
+    others = [ln for ln in chat.text.splitlines() if ln.startswith("・") and ref not in ln]
+    assert all("您自己" not in ln for ln in others)

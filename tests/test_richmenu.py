@@ -31,7 +31,7 @@ from tests.fakes.webhooks import line_body, line_text_event
 
 CONTENT = ROOT / "content"
 USER = "U" + "9" * 32
-TILES = ["我要提案", "我的提案", "常見問題", "活動報名", "投票提醒", "找真人"]
+TILES = ["我要提案", "我的提案", "常見問題", "活動報名", "投票提醒", "找志工"]
 HAS_FONT = True
 try:
     find_font(draw_module.BOLD)

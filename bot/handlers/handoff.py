@@ -20,6 +20,7 @@ from bot.handlers.deps import Deps
 from bot.nlp.understander import Understanding
 from bot.proposals.fields import clean, parse_option
 from bot.tickets import render
+from bot.tickets.policy import utc
 from bot.tickets.scrub import mask_contact
 
 QUESTION, DISTRICT, CONSENT = "handoff_question", "handoff_district", "handoff_consent"
@@ -172,7 +173,9 @@ async def open_ticket(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
         wait = render.wait_text(deps.content, deps.handoff, deps.clock(), lang)
         text = t("handoff.opened", lang, ref=ref, wait=wait)
     buttons = (end_button(deps, ref, lang), choice(t("button.menu", lang), "menu"))
-    new = replace(ctx, state="idle", data={TICKET: ref}, locale=lang)
+    # the opening message says what happens: what follows at once is the same burst
+    opened = {TICKET: ref, "last_in": utc(deps.clock()).isoformat()}
+    new = replace(ctx, state="idle", data=opened, locale=lang)
     return Turn(new, (Text(text, buttons),), (Effect("ticket_open", data),),
                 {"intent": "handoff", "ticket": ref})
 

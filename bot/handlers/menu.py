@@ -40,10 +40,25 @@ def idle(ctx: Context, lang: str) -> Context:
 
 
 def welcome(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
-    """Greet a new follower with the menu."""
+    """Greet a new follower with the menu; someone coming back in the middle of a step (the
+    web chat sends this on every page load) continues where they were."""
+    if ctx.state != "idle":
+        return welcome_back(ctx, deps)
     lang = ctx.locale
     text = deps.content.t("welcome", lang)
     return Turn(idle(ctx, lang), (Text(text, menu_choices(deps, lang)),))
+
+
+def welcome_back(ctx: Context, deps: Deps) -> Turn:
+    """The stored flow continues: say where the resident is, and ask the current step again
+    (the proposal wizard) so a typed answer is taken as that step's answer."""
+    lang, t, strings = ctx.locale, deps.content.t, deps.content.strings
+    where = t(f"state.{ctx.state}", lang) if f"state.{ctx.state}" in strings else ""
+    lead = Text(t("welcome_back", lang, where=where) if where else t("welcome_back.plain", lang))
+    from bot.handlers import propose  # propose -> menu: imported when used
+    if propose.in_step(ctx):
+        return propose.ask(ctx, deps, deps.spec.step(ctx.data["step"]), lead=(lead,))
+    return Turn(ctx, (lead,), meta={"intent": "resume"})
 
 
 def show_menu(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:

@@ -79,7 +79,7 @@ async def press_preview(msg: Incoming, press: Press, ctx: Context, deps: Deps) -
     if ctx.state != propose.STATE or ctx.data.get("stage") not in ("preview", "similar", "edit"):
         return menu.stale(ctx, deps)
     if press.arg == "submit":
-        return await check_similar(ctx, deps)
+        return await check_similar(ctx, deps, (msg.platform, msg.user_id))
     if press.arg == "force":
         return await submit(ctx, deps)
     if press.arg == "edit":
@@ -111,12 +111,13 @@ def press_edit(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
     return propose.ask(ctx, deps, deps.spec.step(press.arg))
 
 
-async def check_similar(ctx: Context, deps: Deps) -> Turn:
-    """Before submitting, show up to three similar proposals (or submit when there are none)."""
+async def check_similar(ctx: Context, deps: Deps, owner: tuple[str, str] | None = None) -> Turn:
+    """Before submitting, show up to three similar proposals (or submit when there are none);
+    the resident's own earlier proposals are said to be theirs."""
     answers, settings = ctx.data["answers"], deps.spec.similar
     candidates = await deps.proposals.candidates(
         str(answers.get("district", "")), ctx.data["token"], int(settings.get("candidates", 400)))
-    found = similar.rank(answers, candidates, deps.spec.past, deps.nlp.keywords, settings)
+    found = similar.rank(answers, candidates, deps.spec.past, deps.nlp.keywords, settings, owner)
     if not found:
         return await submit(ctx, deps)
     lang, t = ctx.locale, deps.content.t
@@ -131,8 +132,9 @@ async def check_similar(ctx: Context, deps: Deps) -> Turn:
 
 def _similar_line(deps: Deps, s: similar.Similar, lang: str) -> str:
     when = status_name(deps, s.status, lang) if s.status else str(s.year)
-    return deps.content.t("propose.similar_item", lang, title=s.title, district=s.district,
-                          when=when)
+    key = "propose.similar_mine" if s.mine else "propose.similar_item"
+    return deps.content.t(key, lang, title=s.title, district=s.district, when=when,
+                          ref=s.ref)
 
 
 async def submit(ctx: Context, deps: Deps) -> Turn:

@@ -14,7 +14,17 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
 from bot.core.types import Card, Choice, Context, Effect, Incoming, Reply, Text, Turn
-from bot.handlers import broadcast_news, events, handoff, ivoting, menu, propose_review
+from bot.events import filters
+from bot.handlers import (
+    broadcast_news,
+    events,
+    followup,
+    handoff,
+    ivoting,
+    menu,
+    propose_review,
+    steps,
+)
 from bot.handlers.buttons import Press, choice
 from bot.handlers.deps import Deps
 from bot.nlp.kb import FaqEntry
@@ -27,20 +37,24 @@ RELATED = 2
 FlowStart = Callable[[Incoming, "Understanding", Context, Deps, str], Awaitable[Turn]]
 
 
-def lang_of(u: Understanding) -> str:
-    """The reply language for what the user wrote."""
+def lang_of(u: Understanding, ctx: Context | None = None) -> str:
+    """The reply language for what the user wrote ("?": the conversation's language)."""
+    if u.lang == "?":
+        return ctx.locale if ctx is not None else "zh-TW"
     return "en" if u.lang == "en" else "zh-TW"
 
 
 async def answer_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
     """Understand free text and answer it (or start the flow it asks for)."""
     text = msg.text[:MAX_QUESTION]
-    u = deps.nlp.understand(text)
-    lang = lang_of(u)
+    u = followup.resolve(text, deps.nlp.understand(text), ctx, deps)
+    lang = lang_of(u, ctx)
     flow = FLOWS.get(u.intent)
     if flow is not None:
         turn = await flow(msg, u, ctx, deps, lang)
         turn = replace(turn, meta={"intent": u.intent, "action": u.action, **turn.meta})
+    elif (listed := await _own_events_instead(msg, u, ctx, deps, lang)) is not None:
+        turn = listed
     elif u.confidence == "high" and u.matches and u.matches[0].faq_id in deps.ivoting.replaces_faq:
         # An entry that says 「我這裡沒有資料」 gives way to the voting calendar once it is loaded.
         calendar = await ivoting.calendar_instead(msg, ctx, deps, lang)
@@ -57,12 +71,40 @@ async def answer_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
     return turn
 
 
+async def _own_events_instead(msg: Incoming, u: Understanding, ctx: Context, deps: Deps,
+                              lang: str) -> Turn | None:
+    """A sign-up question (an entry that offers `start: register...`) while the bot has such
+    events open: the bot's own list with its buttons, not 「請上 pb.taipei」."""
+    if u.intent != "faq" or u.confidence != "high" or not u.matches or u.step or u.beyond:
+        return None
+    start = deps.nlp.entry(u.matches[0].faq_id).start or ""
+    intent, _, action = start.partition("/")
+    if intent != "register":
+        return None
+    wanted = filters.parse("", deps.event_words, deps.clock(), action or None)
+    _, total = await deps.events.upcoming(deps.clock(), wanted, 1)
+    if not total:
+        return None
+    asked = replace(u, intent="register", action=action or None)
+    turn = await FLOWS["register"](msg, asked, ctx, deps, lang)
+    return replace(turn, meta={"intent": "register", "action": action or None, **turn.meta})
+
+
 def _by_intent(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
     meta: dict[str, object] = {"intent": u.intent}
     if u.intent == "greeting":
         return _with(menu.greeting(msg, ctx, deps, lang), meta)
     if u.intent == "thanks":
         return Turn(ctx, (Text(deps.content.t("thanks", lang)),), meta=meta)
+    if u.intent in ("insult", "emoji"):  # a kind word and a way on, never the 1999 referral
+        key = "insult" if u.intent == "insult" else "emoji_only"
+        choices = menu.menu_choices(deps, lang)
+        if u.intent == "insult":
+            choices = handoff.with_volunteer_button(deps, lang, tuple(choices))
+        if u.intent == "emoji":  # nothing was asked: reported as not answered (score_faq)
+            meta = {"intent": "unknown", "kind": "emoji"}
+        return Turn(replace(ctx, locale=lang), (Text(deps.content.t(key, lang), tuple(choices)),),
+                    meta=meta)
     if u.intent in ("menu", "help", "cancel"):
         handler = {"menu": menu.show_menu, "help": menu.show_help, "cancel": menu.cancel}
         return _with(handler[u.intent](msg, ctx, deps, lang), meta)
@@ -104,6 +146,10 @@ async def press_flow(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> T
 
 
 def _faq(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
+    if u.beyond is not None and u.matches:
+        return _beyond(msg, u, ctx, deps, lang)
+    if u.step is not None:
+        return steps.answer(u.step, ctx, deps, lang)
     if u.confidence == "high" and u.matches:
         best = u.matches[0]
         related = [m.faq_id for m in u.matches[1:]
@@ -190,6 +236,19 @@ def _suggest(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: st
     # kept scrubbed, as the log keeps it, so a pick can be matched to its question
     return Turn(replace(ctx, locale=lang, data={**ctx.data, "asked": scrub(msg.text)}),
                 (reply,), (effect,), meta)
+
+
+def _beyond(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
+    """Our topic, but a fact the sources do not give: say so, offer what the entry does say."""
+    entry = deps.nlp.entry(u.matches[0].faq_id)
+    kind = deps.content.t(f"faq.beyond_kind.{u.beyond}", lang)
+    text = deps.content.t("faq.beyond", lang, kind=kind, topic=question_label(entry, lang))
+    buttons = (choice(question_label(entry, lang), "faq", entry.id),
+               *handoff.with_volunteer_button(deps, lang, (
+                   choice(deps.content.t("button.menu", lang), "menu"),)))
+    effect = Effect("unanswered", {"text": scrub(msg.text), "reason": "no_match", "lang": lang})
+    meta = {"intent": "unknown", "score": u.matches[0].score, "beyond": u.beyond}
+    return Turn(replace(ctx, locale=lang), (Text(text, buttons),), (effect,), meta)
 
 
 def pick(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:

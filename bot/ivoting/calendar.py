@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from bot.nlp.yamlfile import load_yaml
+
 CITYWIDE = "全市"
 FIELDS = ("id", "title", "scope", "opens", "closes", "how_to_vote", "eligibility", "url")
 TAIPEI_OFFSET = timedelta(hours=8)
@@ -44,7 +46,7 @@ class CalendarFile:
 def load_calendar(path: Path, districts: tuple[str, ...]) -> CalendarFile:
     """Read and check a calendar file; every problem is listed (a period with one is left out)."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         return CalendarFile((), (), (f"{path.name}: cannot read: {exc}",))
     if not isinstance(raw, dict) or not isinstance(raw.get("periods", []), list):

@@ -29,3 +29,19 @@ class NoIVoting:
     async def subscriptions(self, platform: str, user_id: str) -> dict[str, tuple[str, ...]]:
         """None."""
         return {}
+
+
+class FixedCalendar:
+    """Periods read once (for `run.py ask`: the stored calendar, no subscriptions)."""
+
+    def __init__(self, periods: list[Period], replaces_faq: tuple[str, ...]) -> None:
+        self._periods = list(periods)
+        self.replaces_faq = replaces_faq
+
+    async def periods(self) -> list[Period]:
+        """The periods read at start."""
+        return list(self._periods)
+
+    async def subscriptions(self, platform: str, user_id: str) -> dict[str, tuple[str, ...]]:
+        """None."""
+        return {}

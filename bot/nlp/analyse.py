@@ -15,9 +15,11 @@ examples), so they never invent a word the bot does not know:
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.nlp.bm25 import Terms, word_grams
 from bot.nlp.normalize import Normalizer
@@ -25,6 +27,8 @@ from bot.nlp.segment import Segmenter, subwords
 from bot.nlp.slips import SlipFixer
 
 ASCII_FUZZY_MIN = 4   # ASCII words shorter than this are never corrected (poc, pb, sdg)
+ASIDE_MAX = 10        # a clause about the resident longer than this may hold the question
+_CLAUSE_RE = re.compile(r"[\s,，。.!！?？、；;~～…]+")
 
 
 @dataclass(frozen=True)
@@ -42,8 +46,11 @@ class Analyser:
     """Normaliser + segmenter + the vocabulary the repairs and unknown-word checks use."""
 
     def __init__(self, normalizer: Normalizer, segmenter: Segmenter,
-                 subword_weight: float = 0.5) -> None:
+                 subword_weight: float = 0.5, filler: Iterable[str] = ()) -> None:
         self.normalizer, self.segmenter = normalizer, segmenter
+        filler = list(filler)
+        self.filler = _filler_pattern(normalizer, [f for f in filler if not f.endswith("…")])
+        self.aside_starts = tuple(f[:-1] for f in filler if f.endswith("…") and len(f) > 1)
         self.subword_weight = subword_weight
         self.vocabulary: set[str] = set()
         self.slips = SlipFixer(segmenter.stopwords)
@@ -84,11 +91,30 @@ class Analyser:
     def analyse(self, text: str, normalised: str | None = None) -> Query:
         """The query for a message (normalised here unless the caller already did)."""
         normalised = self.normalizer(text) if normalised is None else normalised
-        normalised = self.slips.fix(normalised)
+        normalised = self.slips.fix(self.strip_filler(normalised))
         words = self.repair(self.segmenter.content_words(normalised))
         unknown = tuple(w for w in words if len(w) > 1 and self.known_share(w) == 0.0)
         return Query(normalised, tuple(words), self._query_terms(words), word_grams(words),
                      unknown)
+
+    def strip_filler(self, normalised: str) -> str:
+        """The message without the asides around a question (我看不懂, 謝啦, 請問一下喔: see
+        content/nlp/filler.txt), which a segmenter cuts into odd single characters; a message
+        that is nothing but filler is kept whole."""
+        if self.filler is None:
+            return normalised
+        stripped = self.filler.sub(" ", normalised).strip()
+        return stripped if stripped else normalised
+
+    def drop_asides(self, text: str) -> str:
+        """The raw message without short clauses about the resident (「我是新住民」「我住士林」:
+        filler.txt lines ending in …), when another clause is left to ask the question."""
+        if not self.aside_starts:
+            return text
+        clauses = [c for c in _CLAUSE_RE.split(text) if c]
+        kept = [c for c in clauses
+                if not (len(c) <= ASIDE_MAX and c.startswith(self.aside_starts))]
+        return " ".join(kept) if kept and len(kept) < len(clauses) else text
 
     def repair(self, words: Sequence[str]) -> list[str]:
         """Glued words split, ASCII slips corrected (see the module docstring)."""
@@ -181,3 +207,18 @@ def _osa(a: str, b: str) -> int:
                 row[j] = min(row[j], rows[-2][j - 2] + 1)
         rows.append(row)
     return rows[-1][-1]
+
+
+def _filler_pattern(normalizer: Normalizer, phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern for the filler phrases, normalised as messages are, longest first."""
+    folded = {normalizer(p).replace(" ", "") for p in phrases}
+    ordered = sorted((p for p in folded if p), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered))) if ordered else None
+
+
+def read_filler(path: Path) -> list[str]:
+    """Filler phrases, one a line (# comments); none when the file is missing."""
+    if not path.exists():
+        return []
+    lines = (ln.split("#", 1)[0].strip() for ln in path.read_text(encoding="utf-8").splitlines())
+    return [ln for ln in lines if ln]

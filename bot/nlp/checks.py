@@ -147,6 +147,7 @@ def nlp_problems(content_dir: Path) -> list[str]:
     from bot.nlp.intents import IntentRules
     from bot.nlp.normalize import Normalizer
     from bot.nlp.services import Services
+    from bot.nlp.unsourced import Unsourced
 
     nlp_dir = content_dir / "nlp"
     loaders: list[tuple[str, Callable[[], object]]] = [
@@ -160,6 +161,8 @@ def nlp_problems(content_dir: Path) -> list[str]:
         return [f"nlp: {exc}"]
     loaders.append(("intents.yaml", lambda: IntentRules.from_yaml(
         content_dir / "intents.yaml", normalizer)))
+    loaders.append(("nlp/unsourced.yaml", lambda: Unsourced.from_yaml(
+        nlp_dir / "unsourced.yaml", normalizer)))
     errors = []
     for name, load in loaders:
         try:
@@ -167,7 +170,27 @@ def nlp_problems(content_dir: Path) -> list[str]:
         except (ValueError, TypeError, AttributeError, OSError) as exc:
             errors.append(f"{name}: {exc}")
     errors += example_problems(content_dir / "intent-examples.yaml", normalizer.synonyms)
-    return errors + seed_problems(content_dir / "seeds")
+    return errors + seed_problems(content_dir / "seeds") + step_problems(content_dir, normalizer)
+
+
+def step_problems(content_dir: Path, norm: Callable[[str], str]) -> list[str]:
+    """process.yaml loads, every step has what/actor in Chinese, and its faq id exists."""
+    from bot.nlp.kb import load_faq
+    from bot.nlp.steps import Steps
+
+    try:
+        steps = Steps.from_yaml(content_dir / "process.yaml", norm)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        return [f"process.yaml: {exc}"]
+    ids = {e.id for e in load_faq(content_dir)}
+    errors = []
+    for process in steps.processes.values():
+        for step in process.steps:
+            where = f"process.yaml {process.id}/{step.id}"
+            errors += [f"{where}: needs {k}" for k in ("what", "actor") if k not in step.fields]
+            if step.fields.get("faq") and step.fields["faq"] not in ids:
+                errors.append(f"{where}: faq {step.fields['faq']} does not exist")
+    return errors
 
 
 def seed_problems(seeds_dir: Path) -> list[str]:

@@ -16,7 +16,7 @@ from bot.nlp.normalize import Normalizer, Synonyms, to_simplified
 from bot.nlp.yamlfile import read_yaml
 
 INTENTS = frozenset({"propose", "register", "ivoting", "news", "handoff", "greeting", "thanks",
-                     "menu", "help", "cancel"})
+                     "insult", "menu", "help", "cancel"})
 ACTIONS = {"ivoting": {"subscribe", "unsubscribe", "when"}, "register": {"walk", "course"},
            "news": {"subscribe", "unsubscribe"}}
 

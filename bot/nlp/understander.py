@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.nlp import segment
-from bot.nlp.analyse import Analyser, Query
+from bot.nlp.analyse import Analyser, Query, read_filler
 from bot.nlp.config import NlpConfig
 from bot.nlp.examples import ExampleMatch, Examples
 from bot.nlp.index import GroupIndex, Hit, read_groups
@@ -26,6 +26,8 @@ from bot.nlp.passages import Passage, PassageIndex, load_passages
 from bot.nlp.retriever import Retriever, Search
 from bot.nlp.segment import Segmenter, read_userdict
 from bot.nlp.services import Services
+from bot.nlp.steps import StepQuestion, Steps
+from bot.nlp.unsourced import Unsourced
 from bot.text import has_contact
 
 # Understandings kept per process, by text. Residents send the same texts again and again
@@ -52,9 +54,13 @@ class Understanding:
                           # | None; news: subscribe | unsubscribe
     matches: tuple[Match, ...]   # best first, at most 3
     confidence: str       # "high" (answer), "medium" (offer top 3), "low" (say we don't know)
-    lang: str             # "zh" or "en" (what the user wrote)
+    lang: str             # "zh" or "en" (what the user wrote); "?" Latin letters that are
+                          # no English (asdfghjkl): keep the conversation's language
     passage: Passage | None = None   # below high: a seed sentence good enough to quote instead
     service: str | None = None       # low: a city service outside this bot (services.yaml)
+    beyond: str | None = None        # low: the best entry's topic, but a fact it lacks
+                                     # (content/nlp/unsourced.yaml: price, contractor, year ...)
+    step: StepQuestion | None = None  # high: a question about a process's order of steps
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,7 @@ class Signals:
     oos: Hit | None = None            # best out-of-scope group (content/nlp/out-of-scope.yaml)
     foreign: float = 0.0              # share of the terms only the out-of-scope set knows
     passages: tuple[Hit, ...] | None = None   # None: not searched (only needed below high)
+    symbols: bool = False             # emoji or marks only: something sent, nothing to match
 
 
 class Understander:
@@ -89,6 +96,8 @@ class Understander:
         self.examples = examples
         self.services = services
         self.outside = GroupIndex(analyser, outside or {}, known=False)
+        self.unsourced = Unsourced([], self.normalizer)
+        self.steps = Steps([], {}, self.normalizer)
         self._cached = lru_cache(maxsize=cache_size)(self.understand_fresh)
 
     @classmethod
@@ -106,15 +115,19 @@ class Understander:
         segment.init(userdict if userdict.exists() else None)
         normalizer = Normalizer.from_dir(nlp_dir)
         config = NlpConfig.from_yaml(nlp_dir / "nlp.yaml")
-        analyser = Analyser(normalizer, Segmenter.from_dir(nlp_dir), config.subword_weight)
+        analyser = Analyser(normalizer, Segmenter.from_dir(nlp_dir), config.subword_weight,
+                            read_filler(nlp_dir / "filler.txt"))
         if userdict.exists():  # the domain dictionary's words are known words
             analyser.learn(w for w, _, _ in read_userdict(userdict))
         examples = Examples.from_yaml(content_dir / "intent-examples.yaml", analyser)
-        return cls(entries, analyser, IntentRules.from_yaml(content_dir / "intents.yaml",
+        made = cls(entries, analyser, IntentRules.from_yaml(content_dir / "intents.yaml",
                                                             normalizer),
                    examples, load_passages(content_dir / "seeds"),
                    Services.from_yaml(nlp_dir / "services.yaml"), config,
                    read_groups(nlp_dir / "out-of-scope.yaml"))
+        made.unsourced = Unsourced.from_yaml(nlp_dir / "unsourced.yaml", normalizer)
+        made.steps = Steps.from_yaml(content_dir / "process.yaml", normalizer)
+        return made
 
     @property
     def entries(self) -> tuple[FaqEntry, ...]:
@@ -149,15 +162,18 @@ class Understander:
 
     def measure(self, text: str, *, intents: bool = True, complete: bool = False) -> Signals:
         """The signals of a message; complete: everything, even what the decision can skip."""
-        text = text[: self.config.max_chars]
+        text = self.analyser.drop_asides(text[: self.config.max_chars])
         lang = detect_lang(text)
         normalised = self.normalizer(text)
         rule = self.intents.detect(compact(normalised)) if intents and normalised else None
         if not normalised or (rule is not None and not rule.all_known and not complete):
-            return Signals(normalised, lang, rule, None, None)
+            return Signals(normalised, lang, rule, None, None,
+                           symbols=not normalised and bool(text.strip()))
         if lang == "en" and self.retriever.only_names(text):
             lang = "zh"  # 「i-Voting」 alone has no English word in it: the default language
         query = self.analyser.analyse(text, normalised)
+        if lang == "en" and not self._some_english(normalised):
+            lang = "?"  # a keyboard mash is not English: the conversation keeps its language
         faq = self.retriever.search(query)
         request = self.examples.markers.request_score(normalised) if self.examples else 0
         example = None
@@ -168,6 +184,12 @@ class Understander:
         signals = Signals(normalised, lang, rule, query, faq, request, example,
                           outside[1] if outside else None, foreign)
         return self.with_passages(signals) if complete else signals
+
+    def _some_english(self, normalised: str) -> bool:
+        """Whether a Latin word of the message is one the bot knows or a common English word."""
+        known = self.analyser.vocabulary
+        common = self.analyser.segmenter.stopwords
+        return any(w in known or w in common for w in normalised.split())
 
     def _foreign(self, query: Query) -> float:
         """IDF-weighted share of the query's terms that the bot does not know but the
@@ -193,25 +215,35 @@ class Understander:
 def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
     """The Understanding the signals call for, with cfg's weights and thresholds."""
     if s.query is None or s.faq is None:
+        if s.symbols:  # emoji or marks only: nothing to match, a friendly prompt
+            return Understanding("emoji", None, (), "low", s.lang)
         if s.rule is not None:
             return Understanding(s.rule.intent, s.rule.action, (), "high", s.lang)
         return Understanding("unknown", None, (), "low", s.lang)
     if s.rule is not None and (not s.rule.all_known or not s.query.unknown):
         return Understanding(s.rule.intent, s.rule.action, (), "high", s.lang)
+    matches = tuple(Match(nlp.entries[h.item].id, h.score) for h in s.faq.ranked)
+    step = nlp.steps.read(s.text) if s.rule is None else None
+    if step is not None:  # a step named and its order asked: the process data answers
+        return Understanding("faq", None, matches, "high", s.lang, step=step)
     best = s.faq.ranked[0].score if s.faq.ranked else 0.0
     ex = s.example
     if (ex is not None and s.request > 0 and ex.score >= cfg.intent_threshold
             and ex.score >= best + cfg.intent_margin):
         return Understanding(ex.intent, ex.action, (), "high", s.lang)
-    matches = tuple(Match(nlp.entries[h.item].id, h.score) for h in s.faq.ranked)
     p = cfg.answer_model.probability(answer_row(s))
     if p >= cfg.answer_threshold:
+        beyond = nlp.unsourced.asks_beyond(s.text, nlp.entry(matches[0].faq_id))
+        if beyond is not None:  # our topic, but a fact the entry does not hold: never as if
+            return Understanding("unknown", None, matches, "low", s.lang, beyond=beyond)
         return Understanding("faq", None, matches, "high", s.lang)
     level = "medium" if p >= cfg.suggest_threshold else "low"
     s = nlp.with_passages(s)
     if s.passages and cfg.passage_model.probability(passage_row(s)) >= cfg.passage_threshold:
         passage = nlp.passages.passages[s.passages[0].item]
-        return Understanding("faq", None, matches, level, s.lang, passage=passage)
+        beyond = nlp.unsourced.passage_lacks(s.text, passage.key, passage.text)
+        if beyond is None:  # a sentence that does not hold the fact asked is never quoted
+            return Understanding("faq", None, matches, level, s.lang, passage=passage)
     if level == "low":
         return Understanding("unknown", None, matches, "low", s.lang,
                              service=nlp.services.find(s.text))

@@ -24,6 +24,7 @@ class Similar:
     status: str = ""
     year: int = 0
     ref: str = ""
+    mine: bool = False     # the resident's own earlier proposal (said so, never as another's)
 
 
 def text_of(answers: Mapping[str, Any]) -> str:
@@ -40,8 +41,9 @@ def alike(a: frozenset[str], b: frozenset[str]) -> float:
 
 def rank(answers: Mapping[str, Any], submitted: Sequence[ProposalView],
          past: Iterable[PastProposal], keywords: Keywords,
-         settings: Mapping[str, float]) -> list[Similar]:
-    """The most similar proposals, best first, at most settings['limit'] of them."""
+         settings: Mapping[str, float], owner: tuple[str, str] | None = None) -> list[Similar]:
+    """The most similar proposals, best first, at most settings['limit'] of them; owner
+    (platform, user_id) marks the resident's own proposals as `mine`."""
     mine, district = keywords(text_of(answers)), str(answers.get("district", ""))
     bonus = settings.get("district_bonus", 0.0)
     found: list[Similar] = []
@@ -49,7 +51,9 @@ def rank(answers: Mapping[str, Any], submitted: Sequence[ProposalView],
         score = alike(mine, keywords(text_of(p.answers)))
         if score > 0:
             score += bonus if p.district == district else 0.0
-            found.append(Similar(p.title, p.district, score, status=p.status, ref=p.ref or ""))
+            own = owner is not None and (p.platform, p.user_id) == owner
+            found.append(Similar(p.title, p.district, score, status=p.status, ref=p.ref or "",
+                                 mine=own))
     for old in past:
         score = alike(mine, keywords(f"{old.title}\n{old.summary}"))
         if score > 0:

@@ -9,6 +9,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from bot.proposals.dates import local_date
 from bot.storage import conversations, events, events_seats, proposals, subscriptions, tickets
 from bot.storage.models import Feedback, Member, Unanswered
 from bot.text import scrub
@@ -88,12 +89,12 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
 async def my_data(platform: str, user_id: str) -> dict[str, Any] | None:
     """Everything stored about a user, for the user to see; None when nothing is.
 
-    Keys: platform, first_seen (YYYY-MM-DD), followed, and one count per item name."""
+    Keys: platform, first_seen (YYYY-MM-DD in Taipei), followed, and one count per item name."""
     member = await Member.get_or_none(platform=platform, user_id=user_id)
     if member is None:
         return None
     data: dict[str, Any] = {"platform": platform, "followed": member.followed,
-                            "first_seen": member.first_seen.strftime("%Y-%m-%d")}
+                            "first_seen": local_date(member.first_seen)}  # a Taipei date
     for part in PERSONAL_DATA:
         data.update(await part.count(platform, user_id))
     return data
