@@ -31,6 +31,11 @@ class JobRunner:
         self.batch = batch
         self.poll = poll
         self.clock = clock  # what "due" means (tests pass a fake clock); None: real time
+        # Graceful stop (bot.drain): finish the job in flight, hand back the rest of the batch.
+        self.stopping = False
+        self.idle = asyncio.Event()
+        self.idle.set()
+        self.holding: list[int] = []
 
     async def run(self) -> None:
         """Run until cancelled."""
@@ -38,9 +43,19 @@ class JobRunner:
 
     async def run_once(self) -> bool:
         """Run one batch of due jobs; False when none were due."""
+        if self.stopping:
+            return False
         due = await jobs.claim_due(self.batch, now=self.clock() if self.clock else None)
-        for job in due:
-            await self._run(job)
+        self.holding = [job.id for job in due]
+        self.idle.clear()
+        try:
+            for job in due:
+                if self.stopping:
+                    break  # the rest are handed back (bot.drain)
+                await self._run(job)
+                self.holding.remove(job.id)
+        finally:
+            self.idle.set()
         return bool(due)
 
     async def _run(self, job: Job) -> None:

@@ -11,6 +11,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot import metrics
+
 FIRST_WAIT, MAX_WAIT = 1.0, 30.0
 # Errors that mean "the database (or network) is not there", by class name, so this module
 # needs neither asyncpg nor tortoise: a traceback would add nothing to the one line.
@@ -42,6 +44,8 @@ async def forever(step: Callable[[], Awaitable[bool]], rest: Callable[[], Awaita
         except Exception as exc:  # a failed pass must not end the worker
             wait = min(max(wait * 2, FIRST_WAIT), MAX_WAIT)
             kind = type(exc).__name__
+            if is_outage(exc):
+                metrics.database_error(log.name.removeprefix("bot."))
             trace = not is_outage(exc) and kind not in told
             told.add(kind)
             log.warning("pass failed (%s); retrying in %.0f s", _describe(exc), wait,

@@ -61,6 +61,12 @@ class InboxWorker:
         self._deliveries = asyncio.Semaphore(deliveries)  # calls to the platforms at once
         self._wake = asyncio.Event()
         self._started = False
+        # Graceful stop (bot.drain): claim nothing new, say when the batch in flight is done,
+        # and which rows this process still holds the lease of.
+        self.stopping = False
+        self.idle = asyncio.Event()
+        self.idle.set()
+        self.holding: set[int] = set()
         self.handoff = HandOff(lease, claim_every=idle_poll)
         # Deliveries run side by side: their progress writes go out one statement per flush.
         # (Looked up per call, like every other inbox function here: tests replace them.)
@@ -84,6 +90,8 @@ class InboxWorker:
         # Cleared before the pass, never after it: a notify() that arrives while the pass
         # runs (its claim may already have missed those events) must wake the next rest.
         self._wake.clear()
+        if self.stopping:
+            return False
         if not self._started:
             if inbox.single_process():  # SQLite: leases left in the file are a dead process's
                 await inbox.release_all_leases()
@@ -105,10 +113,13 @@ class InboxWorker:
         if not rows:
             return False
         held = {row.id for row in rows}
+        self.holding = held
+        self.idle.clear()
         renewing = asyncio.create_task(self._renew(held), name="inbox-lease")
         try:
             await self._process(rows, held)
         finally:
+            self.idle.set()
             renewing.cancel()
             # gather, not suppress(CancelledError): a cancel of this worker must go through.
             await asyncio.gather(renewing, return_exceptions=True)

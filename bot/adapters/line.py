@@ -26,6 +26,7 @@ from linebot.v3.messaging import (
 )
 from linebot.v3.webhooks import PostbackEvent
 
+from bot import metrics
 from bot.adapters import line_send
 from bot.adapters.body import is_id, need, optional
 from bot.adapters.common import waiting_seconds
@@ -122,13 +123,16 @@ class LineAdapter:
         fresh = time.time() * 1000 - float(event.get("timestamp", 0)) < REPLY_TOKEN_TTL_MS
         to = str(source.get("groupId") or source.get("roomId") or source.get("userId"))
         groups = batches(render(replies))
+        how = "push"
         for i, batch in enumerate(groups):
             if i < progress.sent:
                 continue
-            if not (i == 0 and token and await self._by_reply(str(token), fresh, batch,
-                                                               progress)):
+            if i == 0 and token and await self._by_reply(str(token), fresh, batch, progress):
+                how = "reply"
+            else:
                 await self.push(to, batch, f"{event_key}:{i}")
             await progress.confirmed(i + 1, len(groups))
+        metrics.answered("line", how)
 
     async def _by_reply(self, token: str, fresh: bool, batch: list[Message],
                         progress: Progress) -> bool:

@@ -49,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
     setup_logging(settings.log_level)
+    if settings.log_format == "json":
+        from bot.logs_json import use_json
+        use_json()
     try:
         return _run(command, args, settings)
     except SettingsError as exc:  # found at start-up: a busy PORT, an unreachable database
