@@ -24,7 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
     ask.add_argument("question", nargs="*")
     sub.add_parser("telegram-polling", help="long polling for a bot with no public URL")
-    sub.add_parser("migrate", help="apply database migrations")
+    migrate = sub.add_parser("migrate", help="apply database migrations")
+    migrate.add_argument("--check", action="store_true",
+                         help="apply nothing; exit 1 when migrations are pending (deploys)")
     sub.add_parser("check-content", help="validate everything under content/")
     report = sub.add_parser("faq-report", help="most frequent unanswered questions, feedback")
     report.add_argument("--limit", type=int, default=30)
@@ -76,10 +78,8 @@ def _run(command: str, args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli.polling import run_polling
         return asyncio.run(run_polling(settings))
     if command == "migrate":
-        from bot.storage.db import apply_migrations
-        asyncio.run(apply_migrations(settings.database_url))
-        print("migrations applied")
-        return 0
+        from bot.cli.migrate import run_migrate
+        return asyncio.run(run_migrate(settings, check=args.check))
     if command == "faq-report":
         from bot.cli.report import run_report
         return asyncio.run(run_report(settings, args.limit))
