@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -19,6 +20,7 @@ from aiohttp import web
 from bot import metrics
 from bot.services import SERVICES, Services
 from bot.storage import leases
+from bot.storage.models import InboundEvent
 
 log = logging.getLogger("bot.drain")
 STATES = ("starting", "ready", "draining")
@@ -62,12 +64,16 @@ async def drain(services: Services, lifecycle: Lifecycle) -> None:
     """Stop taking work, finish what is in flight within SHUTDOWN_GRACE, hand back leases."""
     grace = services.settings.shutdown_grace
     lifecycle.set("draining")
+    _ignore_repeats()
     log.info("stopping: webhooks answer 503; finishing work in flight (up to %.0f s)", grace)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + grace
-    services.recorder.stop_hand_off()  # a request still being recorded: any process takes it
+    # Requests still being recorded: unleased from now on, so any process takes them; rows
+    # of the flush under way (leased here) are handed back with the rest.
+    late: list[InboundEvent] = []
+    services.recorder.stop_hand_off(late.extend)
     with contextlib.suppress(Exception):
-        await asyncio.wait_for(services.recorder.close(), grace)
+        await asyncio.wait_for(asyncio.shield(services.recorder.close()), grace)
     worker, jobs = services.worker, services.jobs
     worker.stopping = jobs.stopping = True
     queued = worker.handoff.give_back()
@@ -78,7 +84,18 @@ async def drain(services: Services, lifecycle: Lifecycle) -> None:
     except TimeoutError:
         log.warning("SHUTDOWN_GRACE (%.0f s) over: work still in flight is handed back", grace)
         await _cancel_work(services)
-    await hand_back(queued + sorted(worker.holding), list(jobs.holding))
+    await hand_back(queued + [row.id for row in late] + sorted(worker.holding),
+                    list(jobs.holding))
+
+
+def _ignore_repeats() -> None:
+    """A second SIGTERM/SIGINT (systemd, an impatient script) must not cut the stop short:
+    aiohttp's handler would raise in the middle of it. SHUTDOWN_GRACE bounds the stop, and
+    systemd's TimeoutStopSec (SIGKILL) bounds everything."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, log.info, "already stopping (%s)", sig.name)
 
 
 async def _cancel_work(services: Services) -> None:
