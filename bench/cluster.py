@@ -19,9 +19,10 @@ signed LINE events over the four processes, passing a request on when one fails.
 
 The events are posted at --rate per second. When half are acknowledged, host A is killed
 (SIGKILL to every process in its namespace: a host crash, leases left behind), and started
-again --down seconds later, while the load still runs. The load keeps going through nginx, re-sending what was not answered 200, as LINE does. Prints
-answered once / twice / never and each process's share from its /metrics; exits 1 unless
-never = twice = 0. Cleans up the namespaces, processes and database at exit.
+again --down seconds later, while the load still runs through nginx, re-sending what was
+not answered 200, as LINE does. Prints answered once / twice / never and each process's
+share from its /metrics; exits 1 unless never = twice = 0. Cleans up the namespaces,
+processes and database at exit.
 """
 
 from __future__ import annotations
