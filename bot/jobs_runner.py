@@ -45,10 +45,10 @@ class JobRunner:
         """Run one batch of due jobs; False when none were due."""
         if self.stopping:
             return False
-        due = await jobs.claim_due(self.batch, now=self.clock() if self.clock else None)
-        self.holding = [job.id for job in due]
-        self.idle.clear()
+        self.idle.clear()  # before the claim: a stop waits for what it brings
         try:
+            due = await jobs.claim_due(self.batch, now=self.clock() if self.clock else None)
+            self.holding = [job.id for job in due]
             for job in due:
                 if self.stopping:
                     break  # the rest are handed back (bot.drain)

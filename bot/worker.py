@@ -92,11 +92,15 @@ class InboxWorker:
         self._wake.clear()
         if self.stopping:
             return False
-        if not self._started:
-            if inbox.single_process():  # SQLite: leases left in the file are a dead process's
-                await inbox.release_all_leases()
-            self._started = self.handoff.on = True
-        return await self.run_once()
+        self.idle.clear()  # before the claim: a stop waits for what it brings
+        try:
+            if not self._started:
+                if inbox.single_process():  # SQLite: leases left in the file are a dead one's
+                    await inbox.release_all_leases()
+                self._started = self.handoff.on = True
+            return await self.run_once()
+        finally:
+            self.idle.set()
 
     async def _rest(self) -> None:
         with contextlib.suppress(TimeoutError):
@@ -113,13 +117,11 @@ class InboxWorker:
         if not rows:
             return False
         held = {row.id for row in rows}
-        self.holding = held
-        self.idle.clear()
+        self.holding = held  # for a stop (bot.drain): the rows whose lease is still ours
         renewing = asyncio.create_task(self._renew(held), name="inbox-lease")
         try:
             await self._process(rows, held)
         finally:
-            self.idle.set()
             renewing.cancel()
             # gather, not suppress(CancelledError): a cancel of this worker must go through.
             await asyncio.gather(renewing, return_exceptions=True)
