@@ -85,7 +85,7 @@ async def drain(services: Services, lifecycle: Lifecycle) -> None:
         log.warning("SHUTDOWN_GRACE (%.0f s) over: work still in flight is handed back", grace)
         await _cancel_work(services)
     await hand_back(queued + [row.id for row in late] + sorted(worker.holding),
-                    list(jobs.holding))
+                    sorted(jobs.holding))
 
 
 def _ignore_repeats() -> None:

@@ -35,7 +35,8 @@ class JobRunner:
         self.stopping = False
         self.idle = asyncio.Event()
         self.idle.set()
-        self.holding: list[int] = []
+        self.holding: set[int] = set()
+        self._busy = 0  # run_once calls under way (tests call it beside the loop)
 
     async def run(self) -> None:
         """Run until cancelled."""
@@ -45,17 +46,20 @@ class JobRunner:
         """Run one batch of due jobs; False when none were due."""
         if self.stopping:
             return False
+        self._busy += 1
         self.idle.clear()  # before the claim: a stop waits for what it brings
         try:
             due = await jobs.claim_due(self.batch, now=self.clock() if self.clock else None)
-            self.holding = [job.id for job in due]
+            self.holding.update(job.id for job in due)
             for job in due:
                 if self.stopping:
                     break  # the rest are handed back (bot.drain)
                 await self._run(job)
-                self.holding.remove(job.id)
+                self.holding.discard(job.id)
         finally:
-            self.idle.set()
+            self._busy -= 1
+            if not self._busy:
+                self.idle.set()
         return bool(due)
 
     async def _run(self, job: Job) -> None:
