@@ -89,6 +89,7 @@ class Services:
     engine: DeliveryEngine = field(init=False)
     local: LocalOutbox = field(default_factory=LocalOutbox)
     recorder: GroupRecorder = field(default_factory=GroupRecorder)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)  # background(): bot.drain
 
     def __post_init__(self) -> None:
         adapters: dict[str, Adapter] = {}
@@ -162,7 +163,8 @@ class Services:
         the inbox worker, the job runner, the ticket sweep and the delivery engine."""
         loops = {"inbox-worker": self.worker.run, "job-runner": self.jobs.run,
                  "ticket-sweep": self.sweep.run, "delivery": self.engine.run}
-        return [asyncio.create_task(run(), name=name) for name, run in loops.items()]
+        self.tasks = [asyncio.create_task(run(), name=name) for name, run in loops.items()]
+        return self.tasks
 
     async def start(self) -> None:
         """Open the platform clients and the shared limits (inside the running loop)."""

@@ -16,6 +16,7 @@ from bot.adapters.body import BadBody, parse_object
 from bot.demo import load_samples
 from bot.events import web as events_web
 from bot.loop import is_outage
+from bot.ops_web import add_ops
 from bot.proposals import page
 from bot.services import SERVICES, Services, build_services
 from bot.settings import Settings
@@ -45,6 +46,7 @@ def build_app(settings: Settings, services: Services | None = None) -> web.Appli
         app.router.add_post("/webhook/telegram", telegram_webhook)
     if settings.local_chat_enabled:
         local_web.add_routes(app)
+    add_ops(app, settings)  # /readyz, /metrics, graceful stop (after the cleanup_ctx above)
     return app
 
 
