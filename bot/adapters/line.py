@@ -27,6 +27,7 @@ from linebot.v3.messaging import (
 )
 from linebot.v3.webhooks import PostbackEvent
 
+from bot import metrics
 from bot.adapters import line_send
 from bot.adapters.body import is_id, need, optional
 from bot.adapters.common import waiting_seconds
@@ -131,13 +132,16 @@ class LineAdapter:
         age = time.time() - float(event.get("timestamp", 0)) / 1000
         to = str(source.get("groupId") or source.get("roomId") or source.get("userId"))
         groups = batches(render(replies))
+        how = "push"
         for i, batch in enumerate(groups):
             if i < progress.sent:
                 continue
-            if not (i == 0 and token and await self._by_reply(str(token), age, batch,
-                                                               progress)):
+            if i == 0 and token and await self._by_reply(str(token), age, batch, progress):
+                how = "reply"
+            else:
                 await self.push(to, batch, f"{event_key}:{i}")
             await progress.confirmed(i + 1, len(groups))
+        metrics.answered("line", how)
 
     async def _by_reply(self, token: str, age: float, batch: list[Message],
                         progress: Progress) -> bool:

@@ -22,6 +22,7 @@ from telegram import (
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, NetworkError
 
+from bot import metrics
 from bot.adapters.body import is_int, need, optional
 from bot.adapters.common import (
     flat_choices,
@@ -163,6 +164,7 @@ class TelegramAdapter:
                 continue
             await self.send(chat_id, reply, thread_id=thread, pace="tg_answer")
             await progress.confirmed(n + 1, len(messages))
+        metrics.answered("telegram", "push")  # Telegram has no reply tokens: a sent message
 
     async def push_replies(self, chat_id: str, replies: list[Reply], seed: str, /, *,
                            thread_id: str = "", reply_to: str = "") -> list[str]:

@@ -18,6 +18,7 @@ from bot.common.loop import is_outage
 from bot.common.settings import Settings
 from bot.handlers import features
 from bot.handlers.deps import DEPS
+from bot.ops_web import add_ops
 from bot.runtime.demo import load_samples
 from bot.runtime.services import SERVICES, Services, build_services
 from bot.storage import inbox
@@ -45,6 +46,7 @@ def build_app(settings: Settings, services: Services | None = None) -> web.Appli
         app.router.add_post("/webhook/telegram", telegram_webhook)
     if settings.local_chat_enabled:
         local_web.add_routes(app, services.local_chat)
+    add_ops(app, settings)  # /readyz, /metrics, graceful stop (after the cleanup_ctx above)
     return app
 
 
