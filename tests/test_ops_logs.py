@@ -8,8 +8,8 @@ import logging
 import pytest
 
 from bot.common.logs import RedactingFormatter, redact, setup_logging
+from bot.common.logs_json import JsonFormatter, use_json
 from bot.common.settings import SettingsError, load_settings
-from bot.logs_json import JsonFormatter, use_json
 
 LINE_ID = "U" + "a" * 32
 KEY = f"line:{LINE_ID}:{LINE_ID}"

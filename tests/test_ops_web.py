@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import ClientSession
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.drain import LIFECYCLE
+from bot.runtime.drain import LIFECYCLE
 from tests.bot_harness import Bot, running_bot
 from tests.fakes.webhooks import line_body, line_text_event
 
@@ -105,7 +105,7 @@ async def test_readyz_says_ready_then_not_while_draining(tmp_path: Path) -> None
 
 
 async def test_readyz_is_503_without_the_database(tmp_path: Path, monkeypatch: Any) -> None:
-    from bot import ops_web
+    from bot.runtime import ops_web
 
     class Down:
         def get(self, name: str) -> Any:

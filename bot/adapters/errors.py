@@ -10,7 +10,7 @@ import aiohttp
 from linebot.v3.messaging import ApiException
 from telegram import error as tg
 
-from bot import metrics
+from bot.common import metrics
 from bot.core.errors import DeliveryError
 
 QUOTA_WORDS = ("monthly limit", "quota")

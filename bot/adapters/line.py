@@ -27,12 +27,12 @@ from linebot.v3.messaging import (
 )
 from linebot.v3.webhooks import PostbackEvent
 
-from bot import metrics
 from bot.adapters import line_send
 from bot.adapters.body import is_id, need, optional
 from bot.adapters.common import waiting_seconds
 from bot.adapters.errors import line_errors
 from bot.adapters.line_render import Message, batches, render
+from bot.common import metrics
 from bot.core.errors import DeliveryError
 from bot.core.progress import Progress
 from bot.core.types import Incoming, Reply

@@ -22,7 +22,6 @@ from telegram import (
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, NetworkError
 
-from bot import metrics
 from bot.adapters.body import is_int, need, optional
 from bot.adapters.common import (
     flat_choices,
@@ -32,6 +31,7 @@ from bot.adapters.common import (
     waiting_seconds,
 )
 from bot.adapters.errors import telegram_errors
+from bot.common import metrics
 from bot.core.errors import DeliveryError
 from bot.core.progress import Progress
 from bot.core.types import Choice, Incoming, Reply

@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.common.logs import setup_logging
         setup_logging(settings.log_level)
         if settings.log_format == "json":
-            from bot.logs_json import use_json
+            from bot.common.logs_json import use_json
             use_json()
     try:
         return _run(command, args, settings)

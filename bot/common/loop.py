@@ -13,7 +13,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot import metrics
+from bot.common import metrics
 from bot.common.availability import DATABASE
 
 FIRST_WAIT, MAX_WAIT = 1.0, 30.0

@@ -16,7 +16,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from bot import metrics
+from bot.common import metrics
 from bot.core.types import Context, Incoming, Reply, Text, Turn
 from bot.handlers.deps import Deps
 from bot.handlers.features import route

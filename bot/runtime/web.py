@@ -18,8 +18,8 @@ from bot.common.loop import is_outage
 from bot.common.settings import Settings
 from bot.handlers import features
 from bot.handlers.deps import DEPS
-from bot.ops_web import add_ops
 from bot.runtime.demo import load_samples
+from bot.runtime.ops_web import add_ops
 from bot.runtime.services import SERVICES, Services, build_services
 from bot.storage import inbox
 from bot.storage.db import close_db, open_db

@@ -15,10 +15,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from aiohttp import web
 from tortoise import connections
 
-from bot import metrics
+from bot.common import metrics
 from bot.common.settings import Settings
-from bot.drain import LIFECYCLE, Lifecycle, on_shutdown, ready_when_started
-from bot.metrics_sample import Sampler
+from bot.runtime.drain import LIFECYCLE, Lifecycle, on_shutdown, ready_when_started
+from bot.runtime.metrics_sample import Sampler
 from bot.runtime.services import SERVICES
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from tortoise.expressions import Q
 from tortoise.functions import Count
 
-from bot import metrics as m
+from bot.common import metrics as m
 from bot.delivery.ports import Quota
 from bot.storage.models import Broadcast, InboundEvent, Job, Ticket
 

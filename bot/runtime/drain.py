@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from bot import metrics
+from bot.common import metrics
 from bot.runtime.services import SERVICES, Services
 from bot.storage import leases
 from bot.storage.models import InboundEvent
