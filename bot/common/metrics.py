@@ -3,7 +3,7 @@
 No label ever holds a user id, a chat id, a text or anything a resident typed: platforms,
 outcomes, statuses and intent names come from short fixed sets (an unknown intent name is
 counted as `other`). Counters move where the work happens (cheap increments); the gauges
-that need a database query are filled by bot.metrics_sample when /metrics is scraped.
+that need a database query are filled by bot.runtime.metrics_sample when /metrics is scraped.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ DRAINING = Gauge("civicbot_draining", "1 while this process stops (SIGTERM/SIGIN
                  registry=REGISTRY)
 READY = Gauge("civicbot_ready", "1 when /readyz would say ready (state only)",
               registry=REGISTRY)
-# Sampled (bot.metrics_sample): the shared database's view, the same from every process.
+# Sampled (bot.runtime.metrics_sample): the shared database's view, the same from every process.
 INBOX = Gauge("civicbot_inbox_events", "Inbound events waiting or dead, by status",
               ["status"], registry=REGISTRY)
 INBOX_OLDEST = Gauge("civicbot_inbox_oldest_waiting_seconds",

@@ -27,7 +27,7 @@ class JobRunner:
         self.batch = batch
         self.poll = poll
         self.clock = clock  # what "due" means (tests pass a fake clock); None: real time
-        # Graceful stop (bot.drain): finish the job in flight, hand back the rest of the batch.
+        # Graceful stop (runtime/drain.py): finish the job in flight, hand back the rest.
         self.stopping = False
         self.idle = asyncio.Event()
         self.idle.set()
@@ -49,7 +49,7 @@ class JobRunner:
             self.holding.update(job.id for job in due)
             for job in due:
                 if self.stopping:
-                    break  # the rest are handed back (bot.drain)
+                    break  # the rest are handed back (bot.runtime.drain)
                 await self._run(job)
                 self.holding.discard(job.id)
         finally:

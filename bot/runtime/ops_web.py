@@ -1,6 +1,6 @@
 """Operations on the web server: /readyz, /metrics, the webhook gate and its counters.
 
-/metrics is this process's registry (bot.metrics) in Prometheus' text format. It is never
+/metrics is this process's registry (bot.common.metrics) in Prometheus' text format. It is never
 open to anyone who can reach the webhooks: with METRICS_TOKEN it wants that Bearer token;
 with METRICS_PORT it is served only on that separate listener (bind it where only
 Prometheus reaches it); with neither it answers 403 saying so.

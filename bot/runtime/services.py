@@ -81,7 +81,7 @@ class Services:
     starter: Starter = field(init=False)
     local: LocalOutbox = field(default_factory=LocalOutbox)
     recorder: GroupRecorder = field(default_factory=GroupRecorder)
-    tasks: list[asyncio.Task[None]] = field(default_factory=list)  # background(): bot.drain
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)  # background(): drain.py
 
     def __post_init__(self) -> None:
         adapters: dict[str, Adapter] = {}

@@ -62,7 +62,7 @@ class InboxWorker:
         self._deliveries = asyncio.Semaphore(deliveries)  # calls to the platforms at once
         self._wake = asyncio.Event()
         self._started = False
-        # Graceful stop (bot.drain): claim nothing new, say when the batch in flight is done,
+        # Graceful stop (drain.py): claim nothing new, say when the batch in flight is done,
         # and which rows this process still holds the lease of.
         self.stopping = False
         self.idle = asyncio.Event()
@@ -118,7 +118,7 @@ class InboxWorker:
         if not rows:
             return False
         held = {row.id for row in rows}
-        self.holding = held  # for a stop (bot.drain): the rows whose lease is still ours
+        self.holding = held  # for a stop (bot.runtime.drain): the rows whose lease is still ours
         renewing = asyncio.create_task(self._renew(held), name="inbox-lease")
         try:
             await self._process(rows, held)
