@@ -98,6 +98,7 @@ class Understander:
         self.outside = GroupIndex(analyser, outside or {}, known=False)
         self.unsourced = Unsourced([], self.normalizer)
         self.steps = Steps([], {}, self.normalizer)
+        self._cache_size = cache_size
         self._cached = lru_cache(maxsize=cache_size)(self.understand_fresh)
 
     @classmethod
@@ -128,6 +129,16 @@ class Understander:
         made.unsourced = Unsourced.from_yaml(nlp_dir / "unsourced.yaml", normalizer)
         made.steps = Steps.from_yaml(content_dir / "process.yaml", normalizer)
         return made
+
+    def __getstate__(self) -> dict[str, object]:
+        """Everything but the per-process understanding cache (bot/nlp/diskcache.py)."""
+        state = dict(self.__dict__)
+        del state["_cached"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._cached = lru_cache(maxsize=self._cache_size)(self.understand_fresh)
 
     @property
     def entries(self) -> tuple[FaqEntry, ...]:
