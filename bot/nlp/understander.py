@@ -243,7 +243,7 @@ def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
             and ex.score >= best + cfg.intent_margin):
         return Understanding(ex.intent, ex.action, (), "high", s.lang)
     p = cfg.answer_model.probability(answer_row(s))
-    if p >= cfg.answer_threshold:
+    if p >= cfg.answer_threshold or clear_winner(s, p, cfg, nlp):
         beyond = nlp.unsourced.asks_beyond(s.text, nlp.entry(matches[0].faq_id))
         if beyond is not None:  # our topic, but a fact the entry does not hold: never as if
             return Understanding("unknown", None, matches, "low", s.lang, beyond=beyond)
@@ -259,6 +259,22 @@ def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
         return Understanding("unknown", None, matches, "low", s.lang,
                              service=nlp.services.find(s.text))
     return Understanding("faq", None, matches, "medium", s.lang)
+
+
+def clear_winner(s: Signals, p: float, cfg: NlpConfig, nlp: Understander) -> bool:
+    """Below the answer threshold, whether the best entry still plainly answers: most of the
+    question (IDF-weighted, its answer included) is in it, the question's rare terms point at
+    it, and the out-of-scope examples fit far worse (a long formal question about one detail
+    of an entry; content/nlp/nlp.yaml: winner_*)."""
+    if p < cfg.winner_min_p or s.query is None or s.faq is None or not s.faq.ranked:
+        return False
+    top = s.faq.ranked[0]
+    if top.features.cover < cfg.winner_cover:
+        return False
+    if s.oos is not None and s.oos.score > cfg.winner_oos_ratio * top.score:
+        return False
+    index = nlp.retriever.index
+    return index.key_share(s.query, top.item, cfg.winner_key_items) >= cfg.winner_key_share
 
 
 def answer_row(s: Signals) -> dict[str, float]:
