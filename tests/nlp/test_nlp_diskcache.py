@@ -5,13 +5,14 @@ build gives; a content or code change is never answered from an older file."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import jieba
 import pytest
 
 from bot.nlp import diskcache, jieba_shards
-from bot.nlp.understander import Understander
+from bot.nlp.understander import Understander, Understanding
 from tests.nlp.conftest import CONTENT
 from tests.nlp.questions import load
 
@@ -38,8 +39,19 @@ def test_a_cached_understander_answers_as_a_built_one(content: Path, tmp_path: P
     again = diskcache.load_understander(content, cache)
     assert again is not first
     for text in QUESTIONS:
-        assert again.understand(text) == real_nlp.understand_fresh(text)
+        assert _same(again.understand(text), real_nlp.understand_fresh(text)), text
     assert again.cache_info() == (0, len(set(QUESTIONS)))
+
+
+def _same(a: Understanding, b: Understanding) -> bool:
+    """Equal, but for the last digit of a score: sets read back from the file iterate in
+    another order than the built ones (as in any other process), so float sums may differ in
+    the last place; what is answered, and which entries, is the same."""
+    if [m.faq_id for m in a.matches] != [m.faq_id for m in b.matches]:
+        return False
+    close = all(abs(m.score - n.score) <= 2e-4
+                for m, n in zip(a.matches, b.matches, strict=True))
+    return close and replace(a, matches=()) == replace(b, matches=())
 
 
 def test_a_content_change_rebuilds_and_drops_the_stale_file(content: Path,
