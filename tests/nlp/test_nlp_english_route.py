@@ -43,3 +43,13 @@ def test_a_key_given_twice_is_an_error() -> None:
         load_yaml("phrases:\n  a: [b]\n  a: [c]\n")
     assert load_yaml("x: &m {b: 1}\ny:\n  <<: *m\n  c: 2\n") == {"x": {"b": 1},
                                                                 "y": {"b": 1, "c": 2}}
+
+
+def test_connectives_of_formal_and_english_questions_do_not_count(
+        real_nlp: Understander) -> None:
+    formal = real_nlp.measure("這筆經費是否於105年度被刪除，還是分別編列？").query
+    assert formal is not None
+    assert not {"于", "被", "还是", "分别"} & set(formal.words)
+    english = real_nlp.measure("How many people took part, and which year did it start?").query
+    assert english is not None
+    assert not {"took", "book", "which", "did"} & set(english.words)
