@@ -236,6 +236,10 @@ def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
     matches = tuple(Match(nlp.entries[h.item].id, h.score) for h in s.faq.ranked)
     step = nlp.steps.read(s.text) if s.rule is None else None
     if step is not None:  # a step named and its order asked: the process data answers
+        beyond = nlp.unsourced.asks_beyond(s.text, nlp.entry(matches[0].faq_id)) \
+            if matches else None
+        if beyond is not None:  # 「…上完有證照嗎」: a step named, but a fact no step holds
+            return Understanding("unknown", None, matches, "low", s.lang, beyond=beyond)
         return Understanding("faq", None, matches, "high", s.lang, step=step)
     best = s.faq.ranked[0].score if s.faq.ranked else 0.0
     ex = s.example
