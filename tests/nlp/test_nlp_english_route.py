@@ -53,3 +53,9 @@ def test_connectives_of_formal_and_english_questions_do_not_count(
     english = real_nlp.measure("How many people took part, and which year did it start?").query
     assert english is not None
     assert not {"took", "book", "which", "did"} & set(english.words)
+
+
+def test_asking_what_a_name_means_is_asking_what_it_is(real_nlp: Understander) -> None:
+    means = real_nlp.understand("ICT 是指")
+    assert (means.confidence, means.matches[0].faq_id) == (
+        "high", real_nlp.understand("ICT是什麼").matches[0].faq_id)
