@@ -51,7 +51,10 @@ class ShardedFreq:
     """jieba's FREQ table (word -> frequency, 0 for a prefix), parts read when first needed."""
 
     def __init__(self, path: Path, index: dict[str, tuple[int, int]], base: int) -> None:
-        self._path, self._index, self._base = path, index, base
+        # kept open: another process may replace the file (new content) and remove this one,
+        # and an open file stays readable after its name is gone
+        self._fd = os.open(path, os.O_RDONLY)
+        self._index, self._base = index, base
         self._shards: dict[str, dict[str, int]] = {}
         self._lock = threading.Lock()
 
@@ -70,9 +73,8 @@ class ShardedFreq:
         where = self._index.get(first)
         if where is None:
             return {}
-        with self._path.open("rb") as f:
-            f.seek(self._base + where[0])
-            loaded: dict[str, int] = marshal.loads(f.read(where[1]))
+        loaded: dict[str, int] = marshal.loads(os.pread(self._fd, where[1],
+                                                         self._base + where[0]))
         return loaded
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -139,9 +141,13 @@ def install(path: Path, tokenizer: Any = None) -> bool:
         return False
     if fmt != FORMAT:
         return False
+    try:
+        freq = ShardedFreq(path, index, _HEADER.size + size)
+    except OSError:
+        return False
     dt = tokenizer or jieba.dt
     with dt.lock:
-        dt.FREQ = ShardedFreq(path, index, _HEADER.size + size)
+        dt.FREQ = freq
         dt.total = total
         dt.user_word_tag_tab.update(tags)
         dt.initialized = True

@@ -104,6 +104,10 @@ def test_sharded_table_segments_as_the_full_one(tmp_path: Path) -> None:
     for text in [*QUESTIONS, "提案審議工作坊之後呢", "逕予執行是什麼"]:
         assert lazy.lcut(text) == full.lcut(text)
     assert 0 < lazy.FREQ.loaded() < 1000   # only the parts these texts start words with
+    path.unlink()   # another process stored a newer table and removed this one
+    before = lazy.FREQ.loaded()
+    assert lazy.lcut("龜兔賽跑鬱金香") == full.lcut("龜兔賽跑鬱金香")
+    assert lazy.FREQ.loaded() > before   # parts read after the file's name was gone
 
 
 def test_a_broken_table_is_not_installed(tmp_path: Path) -> None:
