@@ -30,7 +30,7 @@ from bot.ivoting.calendar import load_calendar
 from bot.ivoting.reminders import KIND as IVOTING_REMIND
 from bot.ivoting.reminders import Reminders
 from bot.jobs_runner import JobRunner, PermanentError
-from bot.nlp.understander import Understander
+from bot.nlp.diskcache import load_understander
 from bot.proposals.spec import ProposalSpec
 from bot.settings import Settings
 from bot.staff_notice import KIND as STAFF_NOTICE
@@ -58,7 +58,7 @@ TELEGRAM_COMMANDS = ("start", "menu", "help", "cancel", "mydata", "myevents", "w
 def build_deps(settings: Settings) -> Deps:
     """Content and the understander, loaded once per process."""
     content = Content.load(settings.content_dir)
-    nlp = Understander.from_content(settings.content_dir)
+    nlp = load_understander(settings.content_dir, settings.nlp_cache_dir)
     spec = ProposalSpec.load(settings.content_dir)
     calendar = load_calendar(settings.content_dir / "ivoting.yaml",
                              tuple(d.id for d in spec.districts))
