@@ -32,6 +32,7 @@ from bot.adapters.common import (
     waiting_seconds,
 )
 from bot.adapters.errors import telegram_errors
+from bot.common import metrics
 from bot.core.errors import DeliveryError
 from bot.core.progress import Progress
 from bot.core.types import Card, Choice, Incoming, Reply
@@ -181,6 +182,7 @@ class TelegramAdapter:
             else:
                 await self.send(chat_id, reply, thread_id=thread, pace="tg_answer")
             await progress.confirmed(n + 1, len(messages))
+        metrics.answered("telegram", "push")  # Telegram has no reply tokens: a sent message
 
     async def edit(self, chat_id: int | str, message_id: str, reply: Reply) -> None:
         """editMessageText: a card changed in place, its buttons replaced (none: removed).

@@ -54,7 +54,8 @@ class Understanding:
                           # | None; news: subscribe | unsubscribe
     matches: tuple[Match, ...]   # best first, at most 3
     confidence: str       # "high" (answer), "medium" (offer top 3), "low" (say we don't know)
-    lang: str             # "zh" or "en" (what the user wrote)
+    lang: str             # "zh" or "en" (what the user wrote); "?" Latin letters that are
+                          # no English (asdfghjkl): keep the conversation's language
     passage: Passage | None = None   # below high: a seed sentence good enough to quote instead
     service: str | None = None       # low: a city service outside this bot (services.yaml)
     beyond: str | None = None        # low: the best entry's topic, but a fact it lacks
@@ -76,6 +77,7 @@ class Signals:
     oos: Hit | None = None            # best out-of-scope group (content/nlp/out-of-scope.yaml)
     foreign: float = 0.0              # share of the terms only the out-of-scope set knows
     passages: tuple[Hit, ...] | None = None   # None: not searched (only needed below high)
+    symbols: bool = False             # emoji or marks only: something sent, nothing to match
 
 
 class Understander:
@@ -96,6 +98,7 @@ class Understander:
         self.outside = GroupIndex(analyser, outside or {}, known=False)
         self.unsourced = Unsourced([], self.normalizer)
         self.steps = Steps([], {}, self.normalizer)
+        self._cache_size = cache_size
         self._cached = lru_cache(maxsize=cache_size)(self.understand_fresh)
 
     @classmethod
@@ -126,6 +129,16 @@ class Understander:
         made.unsourced = Unsourced.from_yaml(nlp_dir / "unsourced.yaml", normalizer)
         made.steps = Steps.from_yaml(content_dir / "process.yaml", normalizer)
         return made
+
+    def __getstate__(self) -> dict[str, object]:
+        """Everything but the per-process understanding cache (bot/nlp/diskcache.py)."""
+        state = dict(self.__dict__)
+        del state["_cached"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._cached = lru_cache(maxsize=self._cache_size)(self.understand_fresh)
 
     @property
     def entries(self) -> tuple[FaqEntry, ...]:
@@ -160,15 +173,18 @@ class Understander:
 
     def measure(self, text: str, *, intents: bool = True, complete: bool = False) -> Signals:
         """The signals of a message; complete: everything, even what the decision can skip."""
-        text = text[: self.config.max_chars]
+        text = self.analyser.drop_asides(text[: self.config.max_chars])
         lang = detect_lang(text)
         normalised = self.normalizer(text)
         rule = self.intents.detect(compact(normalised)) if intents and normalised else None
         if not normalised or (rule is not None and not rule.all_known and not complete):
-            return Signals(normalised, lang, rule, None, None)
+            return Signals(normalised, lang, rule, None, None,
+                           symbols=not normalised and bool(text.strip()))
         if lang == "en" and self.retriever.only_names(text):
             lang = "zh"  # 「i-Voting」 alone has no English word in it: the default language
         query = self.analyser.analyse(text, normalised)
+        if lang == "en" and not self._some_english(normalised):
+            lang = "?"  # a keyboard mash is not English: the conversation keeps its language
         faq = self.retriever.search(query)
         request = self.examples.markers.request_score(normalised) if self.examples else 0
         example = None
@@ -179,6 +195,12 @@ class Understander:
         signals = Signals(normalised, lang, rule, query, faq, request, example,
                           outside[1] if outside else None, foreign)
         return self.with_passages(signals) if complete else signals
+
+    def _some_english(self, normalised: str) -> bool:
+        """Whether a Latin word of the message is one the bot knows or a common English word."""
+        known = self.analyser.vocabulary
+        common = self.analyser.segmenter.stopwords
+        return any(w in known or w in common for w in normalised.split())
 
     def _foreign(self, query: Query) -> float:
         """IDF-weighted share of the query's terms that the bot does not know but the
@@ -204,8 +226,8 @@ class Understander:
 def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
     """The Understanding the signals call for, with cfg's weights and thresholds."""
     if s.query is None or s.faq is None:
-        if not s.text:  # emoji or marks only: nothing to match, a friendly prompt
-            return Understanding("emoji", None, (), "high", s.lang)
+        if s.symbols:  # emoji or marks only: nothing to match, a friendly prompt
+            return Understanding("emoji", None, (), "low", s.lang)
         if s.rule is not None:
             return Understanding(s.rule.intent, s.rule.action, (), "high", s.lang)
         return Understanding("unknown", None, (), "low", s.lang)
@@ -214,6 +236,10 @@ def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
     matches = tuple(Match(nlp.entries[h.item].id, h.score) for h in s.faq.ranked)
     step = nlp.steps.read(s.text) if s.rule is None else None
     if step is not None:  # a step named and its order asked: the process data answers
+        beyond = nlp.unsourced.asks_beyond(s.text, nlp.entry(matches[0].faq_id)) \
+            if matches else None
+        if beyond is not None:  # 「…上完有證照嗎」: a step named, but a fact no step holds
+            return Understanding("unknown", None, matches, "low", s.lang, beyond=beyond)
         return Understanding("faq", None, matches, "high", s.lang, step=step)
     best = s.faq.ranked[0].score if s.faq.ranked else 0.0
     ex = s.example
@@ -221,7 +247,7 @@ def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
             and ex.score >= best + cfg.intent_margin):
         return Understanding(ex.intent, ex.action, (), "high", s.lang)
     p = cfg.answer_model.probability(answer_row(s))
-    if p >= cfg.answer_threshold:
+    if p >= cfg.answer_threshold or clear_winner(s, p, cfg, nlp):
         beyond = nlp.unsourced.asks_beyond(s.text, nlp.entry(matches[0].faq_id))
         if beyond is not None:  # our topic, but a fact the entry does not hold: never as if
             return Understanding("unknown", None, matches, "low", s.lang, beyond=beyond)
@@ -230,11 +256,29 @@ def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
     s = nlp.with_passages(s)
     if s.passages and cfg.passage_model.probability(passage_row(s)) >= cfg.passage_threshold:
         passage = nlp.passages.passages[s.passages[0].item]
-        return Understanding("faq", None, matches, level, s.lang, passage=passage)
+        beyond = nlp.unsourced.passage_lacks(s.text, passage.key, passage.text)
+        if beyond is None:  # a sentence that does not hold the fact asked is never quoted
+            return Understanding("faq", None, matches, level, s.lang, passage=passage)
     if level == "low":
         return Understanding("unknown", None, matches, "low", s.lang,
                              service=nlp.services.find(s.text))
     return Understanding("faq", None, matches, "medium", s.lang)
+
+
+def clear_winner(s: Signals, p: float, cfg: NlpConfig, nlp: Understander) -> bool:
+    """Below the answer threshold, whether the best entry still plainly answers: most of the
+    question (IDF-weighted, its answer included) is in it, the question's rare terms point at
+    it, and the out-of-scope examples fit far worse (a long formal question about one detail
+    of an entry; content/nlp/nlp.yaml: winner_*)."""
+    if p < cfg.winner_min_p or s.query is None or s.faq is None or not s.faq.ranked:
+        return False
+    top = s.faq.ranked[0]
+    if top.features.cover < cfg.winner_cover:
+        return False
+    if s.oos is not None and s.oos.score > cfg.winner_oos_ratio * top.score:
+        return False
+    index = nlp.retriever.index
+    return index.key_share(s.query, top.item, cfg.winner_key_items) >= cfg.winner_key_share
 
 
 def answer_row(s: Signals) -> dict[str, float]:

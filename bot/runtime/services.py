@@ -27,9 +27,8 @@ from bot.delivery.quiet import QuietHours
 from bot.events.filters import FilterWords
 from bot.handlers import features
 from bot.handlers.deps import Deps
-from bot.handlers.handoff.sweep import TicketSweep
 from bot.ivoting.calendar import load_calendar
-from bot.nlp.understander import Understander
+from bot.nlp.diskcache import load_understander
 from bot.proposals.spec import ProposalSpec
 from bot.runtime import menus
 from bot.runtime.dispatcher import Dispatcher
@@ -56,7 +55,7 @@ TELEGRAM_COMMANDS = ("start", "menu", "help", "cancel", "mydata", "myevents", "w
 def build_deps(settings: Settings) -> Deps:
     """Content and the understander, loaded once per process."""
     content = Content.load(settings.content_dir)
-    nlp = Understander.from_content(settings.content_dir)
+    nlp = load_understander(settings.content_dir, settings.nlp_cache_dir)
     spec = ProposalSpec.load(settings.content_dir)
     calendar = load_calendar(settings.content_dir / "ivoting.yaml",
                              tuple(d.id for d in spec.districts))
@@ -82,12 +81,12 @@ class Services:
     telegram: TelegramAdapter | None = None
     worker: InboxWorker = field(init=False)
     jobs: JobRunner = field(init=False)
-    sweep: TicketSweep = field(init=False)
     limits: RateLimits = field(init=False)
     engine: DeliveryEngine = field(init=False)
     starter: Starter = field(init=False)
     local: LocalOutbox = field(default_factory=LocalOutbox)
     recorder: GroupRecorder = field(default_factory=GroupRecorder)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)  # background(): drain.py
 
     def __post_init__(self) -> None:
         adapters: dict[str, Adapter] = {}
@@ -103,7 +102,6 @@ class Services:
         self.jobs = JobRunner({"send": self.send_job, menus.KIND: menu_job.run,
                                **features.jobs(self)},
                               clock=self.deps.clock)
-        self.sweep = TicketSweep(self.deps)
 
     def _delivery(self) -> None:
         """The delivery engine: shared limits on every send, batches for broadcasts."""
@@ -160,10 +158,12 @@ class Services:
 
     def background(self) -> list[asyncio.Task[None]]:
         """Start the loops every process runs (call after start(), with the database open):
-        the inbox worker, the job runner, the ticket sweep and the delivery engine."""
+        the inbox worker, the job runner, the delivery engine and the features' loops (the
+        ticket sweep)."""
         loops = {"inbox-worker": self.worker.run, "job-runner": self.jobs.run,
-                 "ticket-sweep": self.sweep.run, "delivery": self.engine.run}
-        return [asyncio.create_task(run(), name=name) for name, run in loops.items()]
+                 "delivery": self.engine.run, **features.loops(self)}
+        self.tasks = [asyncio.create_task(run(), name=name) for name, run in loops.items()]
+        return self.tasks
 
     async def start(self) -> None:
         """Open the platform clients and the shared limits (inside the running loop)."""

@@ -14,10 +14,12 @@ from aiohttp.typedefs import Handler
 from bot.adapters import local_web
 from bot.adapters.body import BadBody, parse_object
 from bot.common.availability import ANSWER_WITHIN, DATABASE
+from bot.common.loop import is_outage
 from bot.common.settings import Settings
 from bot.handlers import features
 from bot.handlers.deps import DEPS
 from bot.runtime.demo import load_samples
+from bot.runtime.ops_web import add_ops
 from bot.runtime.services import SERVICES, Services, build_services
 from bot.storage import inbox
 from bot.storage.db import close_db, open_db
@@ -44,6 +46,7 @@ def build_app(settings: Settings, services: Services | None = None) -> web.Appli
         app.router.add_post("/webhook/telegram", telegram_webhook)
     if settings.local_chat_enabled:
         local_web.add_routes(app, services.local_chat)
+    add_ops(app, settings)  # /readyz, /metrics, graceful stop (after the cleanup_ctx above)
     return app
 
 
@@ -144,6 +147,10 @@ async def _record(services: Services, platform: str, events: list[NewEvent]) -> 
     try:
         await asyncio.wait_for(services.recorder.record(platform, events), ANSWER_WITHIN)
     except Exception as exc:
+        if not (isinstance(exc, TimeoutError) or is_outage(exc)):  # not the database's state
+            log.warning("%s webhook not recorded (%s): answered 503, the platform retries",
+                        platform, type(exc).__name__)
+            return web.json_response({"error": "unavailable"}, status=503)
         return _unavailable(f"{platform} webhook", exc, {"error": "unavailable"})
     DATABASE.answered()
     services.worker.notify()

@@ -36,6 +36,11 @@ class GroupRecorder:
         hand_off (the worker's; see bot.storage.handoff) once committed."""
         self._hand_off, self._lease = hand_off, lease
 
+    def stop_hand_off(self, keep: Callable[[list[InboundEvent]], None]) -> None:
+        """From now on record rows unleased, for any process to claim (a stopping one); the
+        rows of a flush already under way (leased to this process) go to keep instead."""
+        self._hand_off, self._lease = keep, None
+
     async def record(self, platform: str, events: list[inbox.NewEvent]) -> None:
         """Wait until these events are durably recorded (raises what the commit raised)."""
         if not events:
@@ -60,7 +65,7 @@ class GroupRecorder:
                                                self._lease)
             except Exception as exc:
                 self.flushes += 1
-                if len(batch) == 1 or is_outage(exc):  # 503s: the platforms send them again
+                if len(batch) == 1 or (is_outage(exc) and not await _takes_writes()):
                     if not is_outage(exc):  # an outage is logged once (storage.availability)
                         log.warning("recording a request failed: %s", type(exc).__name__)
                     _settle(batch, exc)
@@ -101,6 +106,16 @@ class GroupRecorder:
             taken.append(item)
             count += len(item[1])
         return taken
+
+
+async def _takes_writes() -> bool:
+    """After a failed flush: does the database take a write at all? (No: it is down or busy,
+    and recording the requests one by one would only fail again, slowly.)"""
+    try:
+        await inbox.write_probe()
+    except Exception:
+        return False
+    return True
 
 
 def _settle(batch: list[Pending], exc: BaseException | None) -> None:

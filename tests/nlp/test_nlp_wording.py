@@ -42,6 +42,9 @@ def test_stray_words_do_not_change_the_answer(real_nlp: Understander, extra: str
     ("社子大橋的偵測系統是哪一家廠商做的", "contractor"),
     ("能源之丘什麼時候要拆除", "demolition"),
     ("2035年的i-Voting有多少人投票", "year"),
+    ("南港區第三期重劃區什麼時候完工", "completion"),
+    ("進階課程上完有結業證書嗎", "certificate"),     # a step named: no step holds it either
+    ("審議員培訓上完之後可以學習歷程加分嗎", "certificate"),
 ])
 def test_a_fact_the_sources_lack_is_never_answered_as_if_they_held_it(
         real_nlp: Understander, question: str, kind: str) -> None:
@@ -85,3 +88,36 @@ def test_ways_of_asking_for_an_action(real_nlp: Understander, text: str, intent:
 ])
 def test_i_voting_history_is_not_the_calendar(real_nlp: Understander, text: str) -> None:
     assert real_nlp.understand(text).intent != "ivoting"
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    ("我是新住民，參與式預算是什麼", "pb-what"),
+    ("我住內湖 住民大會是做什麼的", "process-assembly"),
+    ("聽朋友說可以去區公所提案 真的嗎", "counter-accept"),
+])
+def test_a_short_aside_about_the_resident_is_not_the_question(real_nlp: Understander,
+                                                               text: str, entry: str) -> None:
+    u = real_nlp.understand(text)
+    assert u.confidence == "high" and u.matches[0].faq_id == entry
+
+
+def test_an_aside_alone_is_kept(real_nlp: Understander) -> None:
+    assert real_nlp.analyser.drop_asides("我是學生") == "我是學生"
+
+
+@pytest.mark.parametrize("question", [
+    "文山區第一期重劃區的房子一坪多少", "南港重劃區買得起嗎 房價多少"])
+def test_housing_prices_are_never_answered_from_a_plans_budget(real_nlp: Understander,
+                                                               question: str) -> None:
+    assert real_nlp.understand(question).confidence != "high"
+
+
+def test_a_seed_sentence_without_the_fact_asked_is_not_quoted_for_it(
+        real_nlp: Understander) -> None:
+    sentence = "舊區再生翻轉計畫：地政局與資訊局合作，在本市5個行政區盤點公共設施。"
+    norm = real_nlp.normalizer
+    lacks = real_nlp.unsourced.passage_lacks
+    assert lacks(norm("舊區再生盤點設施是哪一家公司做的"), "seed:t:1", sentence) == "contractor"
+    assert lacks(norm("舊區再生盤點了幾個行政區"), "seed:t:1", sentence) is None
+    dated = sentence + "（2018年）"
+    assert lacks(norm("2035年舊區再生盤點了幾個行政區"), "seed:t:2", dated) == "year"
