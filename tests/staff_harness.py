@@ -117,6 +117,15 @@ def buttons(params: dict[str, Any]) -> dict[str, str]:
     return {b["text"]: b["callback_data"] for row in rows for b in row}
 
 
+def group_edits(bot: Bot) -> list[dict[str, Any]]:
+    """The params of every editMessageText in the staff group (cards changed in place)."""
+    return [c.params for c in bot.telegram.calls
+            if c.method == "editMessageText" and str(c.params["chat_id"]) == str(GROUP)]
+
+
 def last_card(bot: Bot) -> dict[str, Any]:
-    """The last message to the group that has buttons."""
-    return [p for p in group_sends(bot) if buttons(p)][-1]
+    """The last card in the group with buttons, as sent or as last edited in place."""
+    cards = [c.params for c in bot.telegram.calls
+             if c.method in ("sendMessage", "editMessageText")
+             and str(c.params["chat_id"]) == str(GROUP) and buttons(c.params)]
+    return cards[-1]

@@ -68,7 +68,7 @@ def test_a_bad_file_imports_nothing_and_says_why(tmp_path: Path) -> None:
     assert "nothing was imported" in proc.stderr.strip().splitlines()[-1]
     for args, word in ((("events", "import", str(tmp_path / "missing.yaml")), "no such file"),
                        (("events", "attendees", "nope"), "no event"),
-                       (("events", "attendees", "x", "--format", "xlsx"), "format")):
+                       (("events", "attendees", "x", "--format", "pdf"), "format")):
         proc = _run(url, *args)
         assert proc.returncode == 2 and word in proc.stderr, (args, proc.stderr)
 
@@ -98,4 +98,4 @@ def test_csv_guard_and_quoting_of_waiting_places() -> None:
                                place=2, created_at=datetime(2027, 3, 1, 2, 0, tzinfo=UTC))]
     [row] = list(csv.DictReader(io.StringIO(to_csv(view(), people, CONTENT))))
     assert row["姓名"] == '王,"小明"' and row["候補順位"] == "2" and row["狀態"] == "候補"
-    assert row["報名時間"] == "2027-03-01 10:00" and row["電話"] == ""
+    assert row["報名時間"] == "2027-03-01（一）10:00" and row["電話"] == ""

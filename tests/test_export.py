@@ -86,7 +86,8 @@ async def test_cli_export_writes_excel_ready_csv_and_json(sqlite_db: str, tmp_pa
 def test_cli_errors_are_one_clear_line_with_exit_2(tmp_path: Path) -> None:
     url = f"sqlite://{tmp_path / 'x.sqlite3'}"
     for args, word in ((("proposals", "export", "--district", "台中區"), "district"),
-                       (("proposals", "export", "--format", "xlsx"), "format"),
+                       (("proposals", "export", "--format", "pdf"), "format"),
+                       (("proposals", "export", "--format", "xlsx"), "--output"),
                        (("proposals", "export", "--status", "maybe"), "status"),
                        (("staff", "add", "--platform", "telegram", "--user-id", "abc",
                          "--district", "士林區"), "Telegram id"),

@@ -13,6 +13,7 @@ from typing import Any
 from telegram import Bot as TgBot
 from telegram import (
     BotCommand,
+    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -34,12 +35,14 @@ from bot.adapters.errors import telegram_errors
 from bot.common import metrics
 from bot.core.errors import DeliveryError
 from bot.core.progress import Progress
-from bot.core.types import Choice, Incoming, Reply
+from bot.core.types import Card, Choice, Incoming, Reply
 from bot.delivery.ports import Throttle, no_throttle
 from bot.storage.inbox import NewEvent
 
 MAX_TEXT = 4096
 MAX_TOPIC_NAME = 128
+# Edits Telegram refuses that change nothing worth retrying: the same text, a deleted message.
+UNEDITABLE = ("not modified", "message to edit not found", "can't be edited")
 ALLOWED_UPDATES = ["message", "callback_query"]
 ATTACHMENTS = ("photo", "sticker", "animation", "video", "video_note", "voice", "audio",
                "document", "location", "venue", "contact", "poll", "dice")
@@ -64,6 +67,14 @@ class TelegramAdapter:
         if self._webhook_url:
             await self.bot.set_webhook(self._webhook_url, secret_token=self._secret,
                                        allowed_updates=ALLOWED_UPDATES)
+
+    async def set_commands(self, commands: list[tuple[str, str]], chat_id: str = "", /,
+                           ) -> None:
+        """setMyCommands for one chat (BotCommandScopeChat: a staff chat, the volunteers'
+        group) or, without chat_id, the default scope (residents)."""
+        scope = BotCommandScopeChat(int(chat_id)) if chat_id else None
+        async with telegram_errors():
+            await self.bot.set_my_commands([BotCommand(c, d) for c, d in commands], scope=scope)
 
     async def close(self) -> None:
         """Close the Bot's HTTP client."""
@@ -99,10 +110,12 @@ class TelegramAdapter:
             query = update.callback_query
             chat = query.message.chat if query.message else None
             chat_id = str(chat.id if chat else query.from_user.id)
+            pressed = str(query.message.message_id) if query.message else ""
             return Incoming(platform="telegram", chat_id=chat_id,
                             user_id=str(query.from_user.id), kind="postback",
-                            payload=query.data or "",
-                            is_group=bool(chat and chat.type != "private"), event_key=event_key)
+                            payload=query.data or "", message_id=pressed,
+                            is_group=bool(chat and chat.type != "private"), event_key=event_key,
+                            name=query.from_user.full_name)
         if update.message is None or update.message.from_user is None:
             return None
         return self._message_incoming(update.message, event_key)
@@ -159,18 +172,44 @@ class TelegramAdapter:
                         chat_id, ChatAction.TYPING,
                         message_thread_id=int(thread) if thread else None)
         messages = messages_only(replies)
+        pressed = str(message.get("message_id") or "") if query else ""
         for n, reply in enumerate(messages):  # in a forum topic, answer in that topic
             if n < progress.sent:
                 continue
-            await self.send(chat_id, reply, thread_id=thread, pace="tg_answer")
+            target = _edit_target(reply, pressed)
+            if target:
+                await self.edit(chat_id, target, reply)
+            else:
+                await self.send(chat_id, reply, thread_id=thread, pace="tg_answer")
             await progress.confirmed(n + 1, len(messages))
         metrics.answered("telegram", "push")  # Telegram has no reply tokens: a sent message
 
+    async def edit(self, chat_id: int | str, message_id: str, reply: Reply) -> None:
+        """editMessageText: a card changed in place, its buttons replaced (none: removed).
+        An identical edit ("message is not modified") or a message gone is no failure."""
+        choices = flat_choices(reply)
+        text = split_text(reply_text(reply), MAX_TEXT, size=len)[0]
+        await self.throttle("tg_answer", str(chat_id))
+        try:
+            async with telegram_errors():
+                await self.bot.edit_message_text(
+                    text, chat_id=chat_id, message_id=int(message_id),
+                    # No markup removes the keyboard (an empty one is not valid JSON for it).
+                    reply_markup=_keyboard(choices) if choices else None)
+        except DeliveryError as exc:
+            if exc.status != 400 or not any(w in str(exc) for w in UNEDITABLE):
+                raise
+
     async def push_replies(self, chat_id: str, replies: list[Reply], seed: str, /, *,
                            thread_id: str = "", reply_to: str = "") -> list[str]:
-        """Send replies to a chat (not in answer to an update); return the message ids."""
+        """Send replies to a chat (not in answer to an update); return the message ids. A
+        card naming a message to edit changes that message instead."""
         ids: list[str] = []
         for reply in messages_only(replies):  # only the first is the reply; the rest follow
+            target = _edit_target(reply, "")
+            if target:
+                await self.edit(chat_id, target, reply)
+                continue
             ids += await self.send(chat_id, reply, thread_id=thread_id,
                                    reply_to="" if ids else reply_to)
         return ids
@@ -258,6 +297,14 @@ def _ids(message: Message) -> tuple[str, str, str]:
 def _attachment(message: Message) -> str:
     """The kind of non-text content a message carries ("" for plain text)."""
     return next((name for name in ATTACHMENTS if getattr(message, name, None)), "")
+
+
+def _edit_target(reply: Reply, pressed: str) -> str:
+    """The message a card edits: the pressed one, or the id it names ("" to send anew)."""
+    edit = reply.edit if isinstance(reply, Card) else ""
+    if edit == "pressed":
+        return pressed
+    return edit if edit.isdigit() else ""
 
 
 def _keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup:

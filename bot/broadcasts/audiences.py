@@ -70,15 +70,19 @@ async def resolve(audience: str) -> list[Recipient]:
 
 
 async def _all(arg: str) -> list[tuple[str, str, str]]:
-    """Everyone following the bot who has a one-to-one chat with it (groups are not people)."""
+    """Every resident following the bot who has a one-to-one chat with it (groups are not
+    people). Clerks and volunteers are not residents: a private /whoami to set up their role
+    does not put them on the residents' list."""
     from tortoise.expressions import F
 
-    from bot.storage.models import Conversation
+    from bot.storage.models import Conversation, StaffRole, VolunteerRole
     if arg:
         raise UnknownAudience("`all` takes no argument")
     rows = await Conversation.filter(chat_id=F("user_id"), platform__in=PUSH_PLATFORMS) \
         .order_by("id").values_list("platform", "user_id", "locale")
-    return [(str(p), str(u), str(loc)) for p, u, loc in rows]
+    staff = {(str(p), str(u)) for model in (StaffRole, VolunteerRole)
+             for p, u in await model.all().values_list("platform", "user_id")}
+    return [(str(p), str(u), str(loc)) for p, u, loc in rows if (str(p), str(u)) not in staff]
 
 
 async def _district(arg: str) -> list[tuple[str, str, str]]:

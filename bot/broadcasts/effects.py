@@ -8,6 +8,8 @@ from typing import Any
 from bot.broadcasts.compose import schedule
 from bot.core.serialize import reply_from_dict
 from bot.core.types import Incoming
+from bot.storage import broadcasts as store
+from bot.storage.conversations import Conflict
 
 
 async def create(msg: Incoming, data: dict[str, Any]) -> None:
@@ -16,3 +18,11 @@ async def create(msg: Incoming, data: dict[str, Any]) -> None:
     await schedule(audience=data["audience"], replies=replies,
                    run_at=datetime.fromisoformat(data["run_at"]), district=data["district"],
                    sender=tuple(data["sender"]), urgent=bool(data["urgent"]))
+
+
+async def cancel(msg: Incoming, data: dict[str, Any]) -> None:
+    """Staff confirmed 取消 #id: cancelled unless it finished meanwhile (then the turn runs
+    again on fresh data and says so)."""
+    if not await store.set_status(int(data["id"]), "cancelled", "cancelled",
+                                  only_from=tuple(data["from"])):
+        raise Conflict(f"broadcast {data['id']} is no longer stoppable")

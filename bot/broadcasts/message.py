@@ -6,8 +6,9 @@ import re
 from datetime import datetime, timedelta
 
 from bot.broadcasts.audiences import parse
-from bot.broadcasts.readers import Preview
+from bot.broadcasts.readers import EventInfo, Preview
 from bot.common.content import Content
+from bot.common.times import shown
 from bot.core.types import Choice, Reply, Text
 from bot.delivery.quiet import QuietHours
 from bot.proposals.dates import TAIPEI
@@ -20,9 +21,18 @@ PLATFORM_NAMES = {"line": "LINE", "telegram": "Telegram", "local": "Web"}
 NEWS_STOP, IVOTING_STOP = "news.stop", "ivoting.stop"
 
 
-def audience_label(content: Content, audience: str, lang: str = "zh-TW") -> str:
-    """An audience in words (「士林區活動通知訂閱者」), or its code when content has no words."""
+def audience_label(content: Content, audience: str, lang: str = "zh-TW",
+                   event: EventInfo | None = None) -> str:
+    """An audience in words (「士林區活動通知訂閱者」; an event's people by its title and date,
+    「士林走讀（2026-12-06（六）09:00）的候補名單」), or its code when content has no words."""
     prefix, _, arg = audience.partition(":")
+    if prefix == "event":
+        event_id, _, which = arg.partition(":")
+        kind = "event_waiting" if which == "waiting" else "event"
+        if event is not None:
+            return content.t(f"broadcast.audience.{kind}_named", lang, title=event.title,
+                             when=shown(event.starts, lang))
+        return content.t(f"broadcast.audience.{kind}", lang, arg=event_id)
     key = f"broadcast.audience.{prefix}" + ("" if arg or prefix == "all" else "_all")
     if key not in content.strings:
         return audience
@@ -71,24 +81,44 @@ def parse_time(text: str, now: datetime) -> datetime | None:
 
 
 def time_label(when: datetime | None, content: Content, lang: str = "zh-TW") -> str:
-    """「2030-12-01 09:00」 in Taipei, or 「確認後立即發送」."""
+    """「2030-12-01（日）09:00」 in Taipei, or 「確認後立即發送」."""
     if when is None:
         return content.t("broadcast.preview.now", lang)
-    return when.astimezone(TAIPEI).strftime("%Y-%m-%d %H:%M")
+    return shown(when, lang)
+
+
+def goes_at(run_at: datetime, quiet: QuietHours, urgent: bool) -> datetime:
+    """When a broadcast asked for run_at really goes: the end of quiet hours, unless urgent."""
+    return run_at if urgent else quiet.ends_after(run_at)
+
+
+def scheduled_text(content: Content, asked: datetime | None, now: datetime,
+                   quiet: QuietHours, urgent: bool, lang: str = "zh-TW") -> str:
+    """The confirmation: when it was asked for and, when quiet hours hold it, when it goes."""
+    start = asked or now
+    goes = goes_at(start, quiet, urgent)
+    if goes == start:
+        return content.t("broadcast.scheduled", lang, when=time_label(asked, content, lang))
+    return content.t("broadcast.scheduled.deferred", lang, asked=time_label(asked, content, lang),
+                     goes=shown(goes, lang), quiet=quiet.label())
 
 
 def preview_text(content: Content, p: Preview, text: str, when: datetime | None,
-                 now: datetime, quiet: QuietHours, urgent: bool, lang: str = "zh-TW") -> str:
-    """The preview staff confirm: audience, sizes per platform, time, LINE cost, the text."""
+                 now: datetime, quiet: QuietHours, urgent: bool, lang: str = "zh-TW",
+                 cli: bool = False) -> str:
+    """The preview staff confirm: audience, sizes per platform, time, LINE cost, the text.
+    cli: the command line's hint (--urgent), not the chat's 緊急發送 button."""
     t = content.t
     sizes = "、".join(f"{PLATFORM_NAMES.get(k, k)} {v:,}" for k, v in sorted(p.sizes.items()))
     when_text = time_label(when, content, lang)
     start = when or now
     if quiet.active(start):
+        key = "broadcast.preview.quiet_cli" if cli else "broadcast.preview.quiet"
         when_text += " " + (t("broadcast.preview.urgent", lang) if urgent else t(
-            "broadcast.preview.quiet", lang, quiet=quiet.label(),
+            key, lang, quiet=quiet.label(),
             morning=time_label(quiet.ends_after(start), content, lang)))
-    return t("broadcast.preview", lang, audience=audience_label(content, p.audience, lang),
+    return t("broadcast.preview", lang,
+             audience=audience_label(content, p.audience, lang, p.event),
              sizes=sizes or "0", total=f"{p.total:,}", when=when_text,
              cost=cost_text(content, p, lang), text=text.strip())
 

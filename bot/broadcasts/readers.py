@@ -4,6 +4,7 @@ preview (audience sizes, LINE cost, the quota left)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from bot.core.types import Reply
@@ -20,6 +21,15 @@ class Preview:
     line_cost: int = 0
     quota: Quota | None = None  # None: LINE is off here, or it did not answer
     quota_error: str = ""
+    booked: int = 0  # LINE messages broadcasts already scheduled will use this month
+    event: EventInfo | None = None  # the event an event audience names
+
+    @property
+    def remaining(self) -> int | None:
+        """LINE messages left this month once the scheduled broadcasts have gone (None: no
+        limit, or unknown)."""
+        left = self.quota.remaining if self.quota is not None else None
+        return None if left is None else max(left - self.booked, 0)
 
     @property
     def total(self) -> int:
@@ -27,15 +37,36 @@ class Preview:
         return sum(self.sizes.values())
 
     @property
-    def remaining(self) -> int | None:
-        """LINE messages left this month (None: no limit, or unknown)."""
-        return self.quota.remaining if self.quota is not None else None
-
-    @property
     def over_quota(self) -> bool:
         """True when the broadcast needs more LINE messages than are left this month."""
         left = self.remaining
         return left is not None and self.line_cost > left
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """An event an audience names: its title and start, shown instead of its id."""
+
+    id: str
+    title: str
+    starts: datetime
+
+
+@dataclass(frozen=True)
+class CastView:
+    """A broadcast as /broadcasts lists it."""
+
+    id: int
+    status: str
+    audience: str
+    district: str
+    run_at: datetime
+    urgent: bool
+    total: int = 0
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    event: EventInfo | None = None
 
 
 class BroadcastReader(Protocol):
@@ -46,6 +77,10 @@ class BroadcastReader(Protocol):
     async def district_of_chat(self, platform: str, chat_id: str) -> str | None: ...
 
     async def preview(self, audience: str, replies: list[Reply]) -> Preview: ...
+
+    async def recent(self, districts: frozenset[str] | None, limit: int) -> list[CastView]: ...
+
+    async def cast(self, cast_id: int) -> CastView | None: ...
 
 
 class NoBroadcasts:
@@ -60,3 +95,11 @@ class NoBroadcasts:
     async def preview(self, audience: str, replies: list[Reply]) -> Preview:
         """An empty audience."""
         return Preview(audience)
+
+    async def recent(self, districts: frozenset[str] | None, limit: int) -> list[CastView]:
+        """None."""
+        return []
+
+    async def cast(self, cast_id: int) -> CastView | None:
+        """None."""
+        return None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from bot.broadcasts.message import audience_label
+from bot.broadcasts.compose import event_info
+from bot.broadcasts.message import audience_label, goes_at
+from bot.broadcasts.readers import EventInfo
 from bot.common.content import Content
+from bot.common.times import shown
 from bot.core.serialize import reply_to_dict
 from bot.core.types import Text
-from bot.proposals.dates import TAIPEI
+from bot.delivery.quiet import QuietHours
 from bot.storage import broadcasts as store
 from bot.storage import jobs
 from bot.storage.models import Broadcast
@@ -22,14 +25,25 @@ def reasons_text(content: Content, reasons: dict[str, int], lang: str = "zh-TW")
     return "、".join(parts) if lang != "en" else ", ".join(parts)
 
 
+def when_text(content: Content, cast: Broadcast, quiet: QuietHours,
+              lang: str = "zh-TW") -> str:
+    """When a broadcast goes (and, when quiet hours hold it, when it was asked for)."""
+    goes = goes_at(cast.run_at, quiet, cast.urgent)
+    if goes == cast.run_at:
+        return shown(goes, lang)
+    return content.t("broadcast.report.deferred", lang, goes=shown(goes, lang),
+                     asked=shown(cast.run_at, lang))
+
+
 def status_text(content: Content, cast: Broadcast, reasons: dict[str, int],
-                lang: str = "zh-TW") -> str:
+                lang: str = "zh-TW", quiet: QuietHours | None = None,
+                event: EventInfo | None = None) -> str:
     """A broadcast's state and counts, as a sentence or two."""
     t = content.t
     unsent = max(cast.total - cast.sent - cast.failed - cast.skipped, 0)
     lines = [t(f"broadcast.report.{cast.status}", lang, id=cast.id,
-               audience=audience_label(content, cast.audience, lang),
-               when=cast.run_at.astimezone(TAIPEI).strftime("%Y-%m-%d %H:%M")),
+               audience=audience_label(content, cast.audience, lang, event),
+               when=when_text(content, cast, quiet or QuietHours(), lang)),
              t("broadcast.report.counts", lang, total=f"{cast.total:,}", sent=f"{cast.sent:,}",
                failed=f"{cast.failed:,}", skipped=f"{cast.skipped:,}", unsent=f"{unsent:,}")]
     if reasons:
@@ -61,7 +75,8 @@ class SenderReports:
         cast = await store.get(broadcast_id)
         if cast is None or not cast.sender_chat:
             return
-        text = status_text(self.content, cast, await store.reasons(broadcast_id))
+        text = status_text(self.content, cast, await store.reasons(broadcast_id),
+                           event=await event_info(cast.audience))
         await self._send(cast, text, f"final:{cast.status}")
 
     async def _send(self, cast: Broadcast, text: str, what: str) -> None:

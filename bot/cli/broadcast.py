@@ -13,18 +13,31 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.broadcasts import audiences
-from bot.broadcasts.compose import preview, schedule
-from bot.broadcasts.message import check_text, parse_time, preview_text, replies_for
+from bot.broadcasts.compose import event_info, preview, schedule
+from bot.broadcasts.message import (
+    audience_label,
+    check_text,
+    goes_at,
+    parse_time,
+    preview_text,
+    replies_for,
+)
 from bot.broadcasts.report import status_text
 from bot.cli.output import CliError
 from bot.common.content import Content
 from bot.common.settings import Settings
+from bot.common.times import shown
+from bot.core.serialize import reply_to_dict
+from bot.core.types import Text
 from bot.delivery.quiet import QuietHours
 from bot.proposals.fields import parse_option
 from bot.proposals.spec import ProposalSpec
 from bot.storage import broadcasts as store
+from bot.storage import jobs
 from bot.storage.db import close_db, open_db
+from bot.storage.models import Broadcast
 from bot.storage.proposals.staff import ALL
+from bot.storage.proposals.staff import chat_of as staff_chat_of
 
 
 def add_parsers(sub: Any) -> None:
@@ -53,7 +66,7 @@ async def run_broadcast_cli(settings: Settings, args: argparse.Namespace) -> int
         await open_db(settings.database_url,
                       migrate_first=settings.database_url.startswith("sqlite"))
         try:
-            return await _manage(content, args)
+            return await _manage(content, args, QuietHours.parse(settings.quiet_hours))
         finally:
             await close_db()
     except CliError as exc:
@@ -100,7 +113,7 @@ async def _send(settings: Settings, content: Content, args: argparse.Namespace) 
             await line.start()
         p = await preview(audience, replies, line)
         quiet = QuietHours.parse(settings.quiet_hours)
-        print(preview_text(content, p, args.text, at, now, quiet, args.urgent))
+        print(preview_text(content, p, args.text, at, now, quiet, args.urgent, cli=True))
         if p.over_quota or p.total == 0:
             key = "broadcast.over_quota" if p.over_quota else "broadcast.empty_audience"
             print(content.t(key, cost=f"{p.line_cost:,}", remaining=f"{p.remaining or 0:,}"))
@@ -119,18 +132,35 @@ async def _send(settings: Settings, content: Content, args: argparse.Namespace) 
     return 0
 
 
+async def _tell_chat(content: Content, cast: Broadcast) -> None:
+    """A cancel from the command line is told where the broadcast was composed (else the
+    district's staff chat), so the clerks do not wait for it."""
+    platform, chat = cast.sender_platform, cast.sender_chat
+    if not chat and cast.district and cast.district != ALL:
+        row = await staff_chat_of(cast.district)
+        platform, chat = (row.platform, row.chat_id) if row is not None else ("", "")
+    if not chat:
+        return
+    audience = audience_label(content, cast.audience, "zh-TW", await event_info(cast.audience))
+    text = content.t("broadcasts.cancelled_cli", id=cast.id, audience=audience)
+    await jobs.enqueue_send(platform, chat, [reply_to_dict(Text(text))],
+                            dedupe_key=f"broadcast:{cast.id}:cancelled")
+
+
 def _confirmed() -> bool:
     if not sys.stdin.isatty():
         return False
     return input("Send it? [y/N] ").strip().lower() in ("y", "yes")
 
 
-async def _manage(content: Content, args: argparse.Namespace) -> int:
+async def _manage(content: Content, args: argparse.Namespace, quiet: QuietHours) -> int:
     command = args.broadcast_command
     if command == "list":
+        print("id\tstatus\taudience\tgoes (Taipei)\tasked for\tsent/total")
         for row in await store.recent(50):
-            print(f"#{row.id}\t{row.status}\t{row.audience}\t"
-                  f"{row.run_at:%Y-%m-%d %H:%M}Z\t{row.sent:,}/{row.total:,}")
+            goes = goes_at(row.run_at, quiet, row.urgent)
+            print(f"#{row.id}\t{row.status}\t{row.audience}\t{shown(goes, 'en')}\t"
+                  f"{shown(row.run_at, 'en')}\t{row.sent:,}/{row.total:,}")
         return 0
     found = await store.get(args.id)
     if found is None:
@@ -139,10 +169,12 @@ async def _manage(content: Content, args: argparse.Namespace) -> int:
         if not await store.set_status(found.id, "cancelled", "cancelled"):
             print(f"#{found.id} is {found.status}: nothing to cancel")
             return 1
+        await _tell_chat(content, found)
         found = await store.get(found.id)
     cast = found
     assert cast is not None
-    print(status_text(content, cast, await store.reasons(cast.id), "en"))
+    print(status_text(content, cast, await store.reasons(cast.id), "en", quiet,
+                      await event_info(cast.audience)))
     sizes = ", ".join(f"{k} {v:,}" for k, v in sorted((cast.per_platform or {}).items()))
     print(f"recipients per platform: {sizes or '-'}; LINE messages: {cast.line_cost:,}")
     return 0

@@ -28,7 +28,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     cmds.add_parser("list", help="events not yet ended, with registered / capacity / waiting")
     att = cmds.add_parser("attendees", help="an event's attendee list for office records")
     att.add_argument("event_id")
-    att.add_argument("--format", default="csv", help="csv (default) or json")
+    att.add_argument("--format", default="csv", help="csv (default), xlsx or json")
     att.add_argument("--output", help="write to this file (CSV gets a BOM for Excel)")
 
 
@@ -88,7 +88,9 @@ def _print_report(report: ImportReport) -> None:
 
 async def _attendees(settings: Settings, content: Content, args: argparse.Namespace) -> int:
     if args.format not in export.FORMATS:
-        raise CliError(f"unknown format {args.format!r}: use csv or json")
+        raise CliError(f"unknown format {args.format!r}: use csv, json or xlsx")
+    if args.format == "xlsx" and not args.output:
+        raise CliError("--format xlsx writes a file: add --output NAME.xlsx")
     async with _db(settings):
         ev = await events.get(args.event_id)
         people = await events.attendees(args.event_id) if ev else []

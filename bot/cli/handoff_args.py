@@ -12,7 +12,9 @@ def volunteer_parsers(sub: Any) -> None:
     vs = v.add_subparsers(dest="volunteers_command", required=True)
     chat = vs.add_parser("chat", help="set the volunteers' group; post open tickets there")
     chat.add_argument("--platform", required=True, help="telegram")
-    chat.add_argument("--chat-id", required=True, help="from /whoami in the group")
+    chat.add_argument("--chat-id", required=True, help="from /whoami in the group (negative)")
+    chat.add_argument("--lang", default="zh-TW",
+                      help="the group's language: zh-TW (default) or en")
     for name, text in (("add", "let a person claim and answer tickets"),
                        ("remove", "take the volunteer role away")):
         p = vs.add_parser(name, help=text)
@@ -32,7 +34,9 @@ def suggestion_parsers(sub: Any) -> None:
     ok.add_argument("id", type=int)
     ok.add_argument("--entry-id", help="the entry's id (default vol-<ticket number>)")
     ok.add_argument("--question", action="append", default=[],
-                    help="another phrasing (repeat for more)")
+                    help="another phrasing (repeat for more); the question itself for an "
+                         "older suggestion")
     ok.add_argument("--answer", help="the answer as it should read (default: as suggested)")
+    ok.add_argument("--yes", action="store_true", help="write without asking")
     no = fs.add_parser("reject", help="drop it")
     no.add_argument("id", type=int)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.common.settings import Settings
+from bot.common.times import shown
 from bot.ivoting.calendar import load_calendar
 from bot.ivoting.reminders import schedule
 from bot.proposals.spec import ProposalSpec
@@ -45,7 +46,7 @@ async def run_ivoting_cli(settings: Settings, args: argparse.Namespace) -> int:
     try:
         if args.ivoting_command == "list":
             for p in await ivoting.periods():
-                print(f"{p.id}\t{p.scope}\t{p.opens.isoformat()}\t{p.closes.isoformat()}\t"
+                print(f"{p.id}\t{p.scope}\t{shown(p.opens, 'en')}\t{shown(p.closes, 'en')}\t"
                       f"{p.title}")
             return 0
         for p in calendar.periods:

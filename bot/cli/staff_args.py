@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 PLATFORMS = ("telegram", "line")
+# Where a staff chat can live: a group with buttons, replies and chat-scoped command menus.
+CHAT_PLATFORMS = ("telegram",)
+LANGS = ("zh-TW", "en")
 
 
 def add_parsers(sub: Any) -> None:
@@ -21,12 +24,13 @@ def add_parsers(sub: Any) -> None:
     chat = ss.add_parser("chat", help="set a district's staff chat; re-send waiting proposals")
     chat.add_argument("--district", required=True)
     chat.add_argument("--platform", required=True, help="telegram or line")
-    chat.add_argument("--chat-id", required=True, help="from /whoami in the group")
-    ss.add_parser("chats", help="every district's staff chat")
+    chat.add_argument("--chat-id", required=True, help="from /whoami in the group (negative)")
+    chat.add_argument("--lang", default="zh-TW", help="the chat's language: zh-TW (default) or en")
+    ss.add_parser("chats", help="every district's staff chat, and districts waiting for one")
     pr = sub.add_parser("proposals", help="submitted proposals for office records")
     ps = pr.add_subparsers(dest="proposals_command", required=True)
-    ex = ps.add_parser("export", help="CSV (Excel-ready) or JSON")
+    ex = ps.add_parser("export", help="CSV, Excel (xlsx) or JSON")
     ex.add_argument("--district")
     ex.add_argument("--status", help="a status code, e.g. submitted, accepted")
-    ex.add_argument("--format", default="csv", help="csv (default) or json")
+    ex.add_argument("--format", default="csv", help="csv (default), xlsx or json")
     ex.add_argument("--output", help="a file (CSV gets a BOM for Excel); default: stdout")

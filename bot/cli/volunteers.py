@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime
 
 from bot.common.settings import Settings
+from bot.runtime.menus import queue_menus
 from bot.storage.db import close_db, open_db
 from bot.storage.models import Ticket
 from bot.storage.tickets import relay as tickets_relay
@@ -15,7 +16,8 @@ from bot.storage.tickets import volunteers
 from bot.tickets.effects import queue_sync
 from bot.tickets.view import OPEN
 
-PLATFORMS = ("telegram",)  # forum topics, replies and buttons: the group is on Telegram
+PLATFORMS = ("telegram",)
+LANGS = ("zh-TW", "en")  # forum topics, replies and buttons: the group is on Telegram
 
 
 async def run_volunteers(settings: Settings, args: argparse.Namespace) -> int:
@@ -31,7 +33,7 @@ async def run_volunteers(settings: Settings, args: argparse.Namespace) -> int:
         if target is None:
             await _list()
         elif command == "chat":
-            await _set_chat(*target)
+            await _set_chat(*target, args.lang)
         elif command == "add":
             added = await volunteers.add(*target, name=args.name.strip())
             print(f"{'added' if added else 'already a volunteer'}: {target[0]} {target[1]}")
@@ -47,14 +49,21 @@ def _target(args: argparse.Namespace) -> tuple[str, str]:
     if args.platform not in PLATFORMS:
         raise ValueError(f"unknown platform {args.platform!r}: the volunteers' group is on "
                          "telegram")
-    value = str(args.chat_id if args.volunteers_command == "chat" else args.user_id).strip()
+    chat = args.volunteers_command == "chat"
+    value = str(args.chat_id if chat else args.user_id).strip()
     if not re.fullmatch(r"-?\d{1,20}", value):
         raise ValueError(f"a Telegram id is a number (send /whoami to the bot), not {value!r}")
+    if chat and not value.startswith("-"):
+        raise ValueError(f"a Telegram group chat id is negative (e.g. -1001234567890), not "
+                         f"{value}: send /whoami in the group and copy the chat id with its -")
+    if chat and args.lang not in LANGS:
+        raise ValueError(f"unknown language {args.lang!r}: use {' or '.join(LANGS)}")
     return args.platform, value
 
 
-async def _set_chat(platform: str, chat_id: str) -> None:
-    await volunteers.set_group(platform, chat_id)
+async def _set_chat(platform: str, chat_id: str, lang: str = "zh-TW") -> None:
+    await volunteers.set_group(platform, chat_id, lang)
+    await queue_menus()  # the group's own command menu, set by the running bot
     # Open tickets never posted (no group before) or posted to another group go there now.
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
     waiting = [t for t in await Ticket.filter(status=OPEN).order_by("id")

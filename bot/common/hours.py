@@ -78,6 +78,17 @@ class HandoffPolicy:
         minute = local.hour * 60 + local.minute
         return any(local.weekday() in w.days and w.start <= minute < w.end for w in self.hours)
 
+    def period_start(self, now: datetime) -> datetime | None:
+        """When the duty period holding now began (None: always open, or off duty now)."""
+        if not self.hours or not self.is_open(now):
+            return None
+        local = _taipei(now)
+        minute = local.hour * 60 + local.minute
+        start = max(w.start for w in self.hours
+                    if local.weekday() in w.days and w.start <= minute < w.end)
+        return local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(
+            minutes=start)
+
     def next_open(self, now: datetime) -> datetime | None:
         """The next start of a window after now, in Taipei time (None: always open)."""
         if not self.hours:

@@ -57,3 +57,11 @@ class LocalChat(Protocol):
     def waiting(self, user_id: str) -> list[Reply]:
         """Messages pushed to a local user since the last call (reminders, staff replies)."""
         ...
+
+
+class CommandMenus(Protocol):
+    """A platform's command menu per chat (Telegram's setMyCommands with a chat scope)."""
+
+    async def set_commands(self, commands: list[tuple[str, str]], chat_id: str = "", /
+                           ) -> None:
+        """Set the commands shown in chat_id (the default scope when empty)."""

@@ -18,7 +18,7 @@ def reply_to_dict(reply: Reply) -> dict[str, Any]:
     if isinstance(reply, Card):
         return {"type": "card", "title": reply.title, "body": reply.body, "url": reply.url,
                 "choices": choices, "fields": [list(f) for f in reply.fields],
-                "footer": reply.footer, "url_label": reply.url_label}
+                "footer": reply.footer, "url_label": reply.url_label, "edit": reply.edit}
     return {"type": "text", "text": reply.text, "choices": choices}
 
 
@@ -39,7 +39,7 @@ def _card(data: dict[str, Any]) -> Card:
     return Card(data["title"], data["body"],
                 tuple(Choice(label, payload) for label, payload in data.get("choices", [])),
                 data.get("url", ""), tuple((str(a), str(b)) for a, b in data.get("fields", [])),
-                data.get("footer", ""), data.get("url_label", ""))
+                data.get("footer", ""), data.get("url_label", ""), data.get("edit", ""))
 
 
 def _choices_out(choices: tuple[Choice, ...]) -> list[list[str]]:

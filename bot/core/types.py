@@ -70,6 +70,9 @@ class Card:
     fields: tuple[tuple[str, str], ...] = ()  # (label, value) rows, e.g. ("日期", "12/6（六）")
     footer: str = ""  # a small line under the body, e.g. the source of an answer
     url_label: str = ""  # the link button's label (LINE); the bare link elsewhere
+    # Edit a card already in the chat instead of sending a new one (Telegram; elsewhere it is
+    # sent): "pressed" for the message whose button was pressed, else that message's id.
+    edit: str = ""
 
 
 @dataclass(frozen=True)

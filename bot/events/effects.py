@@ -36,6 +36,10 @@ async def _checkin(msg: Incoming, data: dict[str, Any]) -> None:
     await events_seats.check_in(int(data["reg"]), f"{msg.platform}:{msg.user_id}", _now(data))
 
 
+async def _checkin_undo(msg: Incoming, data: dict[str, Any]) -> None:
+    await events_seats.undo_check_in(int(data["reg"]), datetime.fromisoformat(data["since"]))
+
+
 # Declared by the feature (bot/handlers): effect name -> applier.
 APPLIERS: dict[str, Callable[[Incoming, dict[str, Any]], Awaitable[None]]] = {
     "event_register": _register,
@@ -43,4 +47,5 @@ APPLIERS: dict[str, Callable[[Incoming, dict[str, Any]], Awaitable[None]]] = {
     "event_accept": _accept,
     "event_refuse": _refuse,
     "event_checkin": _checkin,
+    "event_checkin_undo": _checkin_undo,
 }

@@ -8,19 +8,20 @@ import io
 import json
 from typing import Any
 
+from bot.common import sheets
 from bot.common.content import Content
+from bot.common.times import iso, shown
 from bot.events.dates import iso_day
-from bot.events.policy import local
 from bot.events.view import EventView, RegistrationView
 from bot.proposals.export import guard
 
-FORMATS = ("csv", "json")
+FORMATS = ("csv", "json", "xlsx")
 COLUMNS = ("event", "title", "code", "name", "phone", "status", "place", "registered_at",
-           "checked_in_at")
+           "checked_in_at", "checked_in_by")
 
 
 def _when(value: Any) -> str:
-    return local(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    return shown(value) if value else ""
 
 
 def row(ev: EventView, r: RegistrationView, content: Content) -> dict[str, Any]:
@@ -28,7 +29,7 @@ def row(ev: EventView, r: RegistrationView, content: Content) -> dict[str, Any]:
     return {"event": ev.id, "title": ev.title, "code": r.code, "name": r.name,
             "phone": r.phone or "", "status": content.t(f"events.export.status.{r.status}"),
             "place": r.place or "", "registered_at": _when(r.created_at),
-            "checked_in_at": _when(r.checked_in_at)}
+            "checked_in_at": _when(r.checked_in_at), "checked_in_by": r.checked_in_by or ""}
 
 
 def to_csv(ev: EventView, people: list[RegistrationView], content: Content) -> str:
@@ -45,15 +46,25 @@ def to_csv(ev: EventView, people: list[RegistrationView], content: Content) -> s
 def to_json(ev: EventView, people: list[RegistrationView], content: Content) -> str:
     """The event and its attendees with stable English keys."""
     data = {"id": ev.id, "title": ev.title, "district": ev.district, "date": iso_day(ev.starts),
-            "starts": ev.starts.isoformat(), "capacity": ev.capacity, "status": ev.status,
+            "starts": iso(ev.starts), "capacity": ev.capacity, "status": ev.status,
             "attendees": [{"code": r.code, "name": r.name, "phone": r.phone, "status": r.status,
                            "place": r.place or None,
-                           "registered_at": r.created_at.isoformat() if r.created_at else None,
-                           "checked_in_at": r.checked_in_at.isoformat()
-                           if r.checked_in_at else None} for r in people]}
+                           "registered_at": iso(r.created_at),
+                           "checked_in_at": iso(r.checked_in_at),
+                           "checked_in_by": r.checked_in_by} for r in people]}
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def render(fmt: str, ev: EventView, people: list[RegistrationView], content: Content) -> str:
-    """The export in fmt ('csv' or 'json')."""
+def to_xlsx(ev: EventView, people: list[RegistrationView], content: Content) -> bytes:
+    """The CSV's columns as an Excel sheet: codes, phones and times are text cells."""
+    headers = [content.t(f"events.export.col.{c}") for c in COLUMNS]
+    rows = [[row(ev, r, content)[c] for c in COLUMNS] for r in people]
+    return sheets.to_xlsx(ev.id, headers, rows)
+
+
+def render(fmt: str, ev: EventView, people: list[RegistrationView],
+           content: Content) -> str | bytes:
+    """The export in fmt ('csv', 'json' or 'xlsx')."""
+    if fmt == "xlsx":
+        return to_xlsx(ev, people, content)
     return to_csv(ev, people, content) if fmt == "csv" else to_json(ev, people, content)

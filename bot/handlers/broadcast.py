@@ -23,12 +23,15 @@ from bot.broadcasts.message import (
     parse_time,
     preview_text,
     replies_for,
-    time_label,
+    scheduled_text,
 )
+from bot.broadcasts.readers import EventInfo
 from bot.core.buttons import Press, choice
 from bot.core.serialize import reply_to_dict
 from bot.core.types import Choice, Context, Effect, Incoming, Text, Turn
-from bot.handlers import menu
+from bot.events.spec import ID_MAX
+from bot.handlers import broadcast_list, menu
+from bot.handlers.broadcast_list import _allowed, _refusal
 from bot.handlers.deps import Deps
 from bot.handlers.feature import Action, Command, Feature, Wiring
 from bot.handlers.ivoting import now_of
@@ -40,28 +43,14 @@ STATES = (TEXT, AUDIENCE, WHEN)
 AUDIENCE_PICK, NOW, AT, CONFIRM, URGENT, DROP = (
     "broadcast.audience", "broadcast.now", "broadcast.schedule", "broadcast.confirm",
     "broadcast.urgent", "broadcast.drop")
+TO = "broadcast.for"  # an event's people (r:ID) or waiting list (w:ID): short, ids are long
+MAX_EVENTS = 6
 
 
 def _say(ctx: Context, deps: Deps, key: str, choices: tuple[Choice, ...] = (),
          **params: object) -> Turn:
     return Turn(ctx, (Text(deps.content.t(key, ctx.locale, **params), choices),),
                 meta={"intent": "broadcast"})
-
-
-async def _allowed(msg: Incoming, deps: Deps) -> tuple[str | None, frozenset[str]]:
-    """(the group's district, the sender's roles); district None when this is no staff chat."""
-    district = await deps.broadcasts.district_of_chat(msg.platform, msg.chat_id)
-    roles = await deps.proposals.staff_districts(msg.platform, msg.user_id)
-    return district, roles
-
-
-async def _refusal(msg: Incoming, ctx: Context, deps: Deps) -> Turn | None:
-    district, roles = await _allowed(msg, deps)
-    if district is None:
-        return _say(menu.idle(ctx, ctx.locale), deps, "broadcast.not_staff_chat")
-    if district not in roles and ALL_DISTRICTS not in roles:
-        return _say(menu.idle(ctx, ctx.locale), deps, "broadcast.refused", district=district)
-    return None
 
 
 async def start(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
@@ -99,10 +88,38 @@ async def _ask_audience(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
     _, roles = await _allowed(msg, deps)
     codes = [f"district:{district}", f"ivoting:{district}"]
     if ALL_DISTRICTS in roles:
-        codes += ["ivoting", "all"]
-    buttons = tuple(choice(audience_label(deps.content, c, ctx.locale), AUDIENCE_PICK, c)
-                    for c in codes)
-    return _say(replace(ctx, state=AUDIENCE), deps, "broadcast.ask_audience", buttons)
+        codes = ["all", *codes, "ivoting"]
+    buttons = [choice(audience_label(deps.content, c, ctx.locale), AUDIENCE_PICK, c)
+               for c in codes]
+    buttons += await _event_buttons(deps, district, roles, ctx.locale)
+    return _say(replace(ctx, state=AUDIENCE), deps, "broadcast.ask_audience", tuple(buttons))
+
+
+async def _event_buttons(deps: Deps, district: str, roles: frozenset[str],
+                         lang: str) -> list[Choice]:
+    """The district's upcoming events (全市 ones too for every-district staff): their people
+    and their waiting list, by title and date (a payload carries the id, never the label)."""
+    wanted = frozenset({district} | ({ALL_DISTRICTS} if ALL_DISTRICTS in roles else set()))
+    found = [e for e in await deps.events.for_staff(wanted, now_of(deps))
+             if e.status != "cancelled"][:MAX_EVENTS]
+    buttons = []
+    for e in found:
+        info = EventInfo(e.id, e.title, e.starts)
+        buttons += [choice(audience_label(deps.content, f"event:{e.id}", lang, info), TO,
+                           f"r:{e.id}"),
+                    choice(audience_label(deps.content, f"event:{e.id}:waiting", lang, info),
+                           TO, f"w:{e.id}")]
+    return buttons
+
+
+async def press_event(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
+    """An event's people (r:ID) or its waiting list (w:ID)."""
+    if ctx.state != AUDIENCE:
+        return menu.stale(ctx, deps)
+    refusal = await _refusal(msg, ctx, deps)
+    which, _, event_id = press.arg.partition(":")
+    code = f"event:{event_id}" + (":waiting" if which == "w" else "")
+    return refusal or await _choose(msg, ctx, deps, code)
 
 
 async def press_audience(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
@@ -188,8 +205,11 @@ async def press_confirm(msg: Incoming, press: Press, ctx: Context, deps: Deps) -
         "run_at": (at or now_of(deps)).isoformat(), "district": data["district"],
         "urgent": bool(data.get("urgent")), "sender": [msg.platform, msg.chat_id, msg.user_id]}
     done = menu.idle(ctx, ctx.locale)
-    turn = _say(done, deps, "broadcast.scheduled", when=time_label(at, deps.content, ctx.locale))
-    return replace(turn, effects=(Effect("broadcast_create", effect),))
+    text = scheduled_text(deps.content, at, now_of(deps), deps.broadcasts.quiet,
+                          bool(data.get("urgent")), ctx.locale)
+    turn = Turn(done, (Text(text),), (Effect("broadcast_create", effect),),
+                {"intent": "broadcast"})
+    return turn
 
 
 async def press_drop(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
@@ -211,14 +231,20 @@ def _jobs(wiring: Wiring) -> dict[str, JobHandler]:
 FEATURE = Feature(
     "broadcast",
     actions={AUDIENCE_PICK: Action(press_audience, old=("bc_aud",), longest=_longest_audience),
+             TO: Action(press_event, longest=lambda d: "w:" + "e" * ID_MAX),
              NOW: Action(press_when, old=("bc_now",)),
              AT: Action(press_when, old=("bc_at",)),
              CONFIRM: Action(press_confirm, old=("bc_ok",)),
              URGENT: Action(press_urgent, old=("bc_urgent",)),
-             DROP: Action(press_drop, old=("bc_no",))},
+             DROP: Action(press_drop, old=("bc_no",)),
+             broadcast_list.CANCEL: Action(broadcast_list.press_cancel, stateless=True,
+                                           longest=lambda d: "9" * 12),
+             broadcast_list.CANCEL_OK: Action(broadcast_list.press_cancel_ok, stateless=True,
+                                              longest=lambda d: "9" * 12)},
     states=dict.fromkeys(STATES, on_text),
-    commands={"broadcast": Command(start)},
-    effects={"broadcast_create": effects.create},
+    commands={"broadcast": Command(start),
+              "broadcasts": Command(broadcast_list.list_broadcasts)},
+    effects={"broadcast_create": effects.create, "broadcast_cancel": effects.cancel},
     jobs=_jobs,
     cli=("broadcast",),
 )

@@ -13,6 +13,7 @@ from bot.broadcasts.readers import BroadcastReader, NoBroadcasts
 from bot.common.content import Content
 from bot.common.hours import HandoffPolicy
 from bot.common.settings import ROOT
+from bot.core.roles import ChatReader, NoChats
 from bot.events.filters import FilterWords
 from bot.events.reader import EventReader, NoEvents
 from bot.ivoting.readers import IVotingReader, NoIVoting
@@ -91,6 +92,7 @@ class Deps:
     event_words: FilterWords = field(default_factory=lambda: FilterWords.load(ROOT / "content"))
     ivoting: IVotingReader = field(default_factory=NoIVoting)
     broadcasts: BroadcastReader = field(default_factory=NoBroadcasts)
+    chats: ChatReader = field(default_factory=NoChats)
 
 
 # Where a feature's web routes find the process's Deps (bot.runtime.web sets it).

@@ -31,6 +31,7 @@ from typing import TypeVar
 from aiohttp import web
 
 from bot.core.buttons import Press, parse, stamp
+from bot.core.roles import ChatRole
 from bot.core.types import Context, Incoming, Text, Turn
 from bot.handlers import (
     about,
@@ -43,6 +44,7 @@ from bot.handlers import (
     menu,
     privacy,
     propose,
+    roles,
 )
 from bot.handlers.deps import Deps
 from bot.handlers.feature import (
@@ -60,6 +62,8 @@ from bot.nlp.understander import Understanding
 from bot.storage.jobs import JobHandler
 
 T = TypeVar("T")
+# In a staff chat or the volunteers' group these show the role's help, not the residents' menu.
+ROLE_HELP = frozenset({"help", "menu"})
 
 
 async def press_flow(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
@@ -162,18 +166,24 @@ def is_stale(press: Press, ctx: Context) -> bool:
 
 
 async def route(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
-    """Run one turn: the steps in order, then a fresh nonce on any buttons."""
+    """Run one turn: the steps in order, then a fresh nonce on any buttons. In a staff chat
+    or the volunteers' group the chat's set language holds for the whole turn."""
+    role = await deps.chats.role_of(msg.platform, msg.chat_id) if msg.is_group else None
+    if role is not None:
+        ctx = replace(ctx, locale=role.lang)
     for feature in FEATURES:
         if feature.before is not None:
             ctx = await feature.before(msg, ctx, deps)
-    turn = await _pick(msg, ctx, deps)
+    turn = await _pick(msg, ctx, deps, role)
     for feature in FEATURES:
         if feature.after is not None:
             turn = feature.after(ctx, turn)
+    if role is not None and turn.context.locale != role.lang:
+        turn = replace(turn, context=replace(turn.context, locale=role.lang))
     return stamp(turn)
 
 
-async def _pick(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
+async def _pick(msg: Incoming, ctx: Context, deps: Deps, role: ChatRole | None) -> Turn:
     if msg.kind in ("follow", "unfollow"):
         return _follow(msg, ctx, deps)
     if msg.kind == "postback":
@@ -192,10 +202,18 @@ async def _pick(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
         if feature.typed is not None and (turn := await feature.typed(msg, ctx, deps)):
             return turn
     command = deps.content.command_for(msg.text)
+    if role is not None and command in ROLE_HELP:
+        return roles.show_help(msg, ctx, deps, role)
     if command is not None and command in COMMANDS:
-        return await _command(command, msg, ctx, deps)
+        turn = await _command(command, msg, ctx, deps, fixed=role is not None)
+        if role is not None and command in ("cancel", "endchat"):  # no residents' menu there
+            turn = replace(turn, replies=tuple(
+                replace(r, choices=()) if isinstance(r, Text) else r for r in turn.replies))
+        return turn
     if state_handler is not None:
         return await state_handler(msg, ctx, deps)
+    if role is not None:  # a clerk's or a volunteer's words are no resident's question
+        return await _held(msg, ctx, deps) or roles.not_for_here(msg, ctx, deps, role)
     return await _held(msg, ctx, deps) or await FALLBACK(msg, ctx, deps, INTENTS)
 
 
@@ -222,9 +240,12 @@ async def _press(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
     return await turn if inspect.isawaitable(turn) else turn
 
 
-async def _command(name: str, msg: Incoming, ctx: Context, deps: Deps) -> Turn:
+async def _command(name: str, msg: Incoming, ctx: Context, deps: Deps, *,
+                   fixed: bool = False) -> Turn:
     word = msg.text.strip()
-    lang = "en" if word.isascii() and word.replace(" ", "").isalpha() else ctx.locale
+    # A resident who types "help" gets English; a staff chat keeps the language it was set to.
+    guess = not fixed and word.isascii() and word.replace(" ", "").isalpha()
+    lang = "en" if guess else ctx.locale
     command = COMMANDS[name]
     turn = command.handler(msg, ctx, deps, lang)
     done = await turn if inspect.isawaitable(turn) else turn

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+from bot.common.personal import personal_shapes
 from bot.nlp.intents import ACTIONS
 from bot.nlp.kb import FaqEntry
 from bot.nlp.normalize import normalize
@@ -61,7 +62,18 @@ def entry_problems(entry: FaqEntry, topics: set[str]) -> list[str]:
         if intent not in FLOW_INTENTS or (action and action not in ACTIONS.get(intent, ())):
             problems.append(f"start {entry.start!r} is not a flow (INTENT or INTENT/ACTION, "
                             f"INTENT one of {', '.join(sorted(FLOW_INTENTS))})")
-    return problems + length_problems(entry) + placeholder_problems(entry)
+    return problems + length_problems(entry) + placeholder_problems(entry) + \
+        personal_problems(entry)
+
+
+def personal_problems(entry: FaqEntry) -> list[str]:
+    """A resident's words never become content: a mask (〔已遮蔽〕), a phone, an e-mail, an ID
+    number or a personal name with an address in any user-visible text is refused."""
+    fields: list[tuple[str, str]] = [("answer", entry.answer), ("more", entry.more or ""),
+                                     ("answer_en", entry.answer_en or "")]
+    fields += [("questions", q) for q in entry.questions + entry.questions_en]
+    return [f"{name} holds {shape} (write it in general words)"
+            for name, text in fields for shape in personal_shapes(text)]
 
 
 def length_problems(entry: FaqEntry) -> list[str]:

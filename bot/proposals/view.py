@@ -29,6 +29,10 @@ class ProposalView:
     locale: str = "zh-TW"
     updated_at: datetime | None = None
     submitted_at: datetime | None = None
+    # For records: who made the last change and when, and how often it came back after 需補件.
+    last_actor: str = ""
+    last_at: datetime | None = None
+    resubmissions: int = 0
 
     def everything(self) -> dict[str, Any]:
         """The answers with the contact details (as the wizard keeps them)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -29,10 +30,13 @@ from bot.handlers.deps import Deps
 from bot.ivoting.calendar import load_calendar
 from bot.nlp.diskcache import load_understander
 from bot.proposals.spec import ProposalSpec
+from bot.runtime import menus
 from bot.runtime.dispatcher import Dispatcher
 from bot.runtime.jobs import JobRunner, PermanentError
+from bot.runtime.menus import MenuJob
 from bot.runtime.worker import Adapter, InboxWorker
 from bot.storage import people
+from bot.storage.chats import StoredChats
 from bot.storage.events import StoredEvents
 from bot.storage.ivoting import StoredIVoting
 from bot.storage.models import Job, Member
@@ -44,6 +48,7 @@ if TYPE_CHECKING:  # the platform SDKs load only when a platform is on (a faster
     from bot.adapters.line import LineAdapter
     from bot.adapters.telegram import TelegramAdapter
 
+log = logging.getLogger("bot.services")
 TELEGRAM_COMMANDS = ("start", "menu", "help", "cancel", "mydata", "myevents", "whoami")
 
 
@@ -58,7 +63,7 @@ def build_deps(settings: Settings) -> Deps:
                 proposals=StoredProposals(), public_url=settings.base_url,
                 ivoting=StoredIVoting(calendar.replaces_faq), tickets=StoredTickets(),
                 handoff=settings.handoff, events=StoredEvents(),
-                event_words=FilterWords.load(settings.content_dir))
+                event_words=FilterWords.load(settings.content_dir), chats=StoredChats())
 
 
 def _utcnow() -> datetime:
@@ -93,7 +98,9 @@ class Services:
         self.recorder.hand_off_to(self.worker.hand_off, self.worker.lease)
         self._delivery()
         # "send" (a queued message to a chat) is the runtime's own; the rest the features'.
-        self.jobs = JobRunner({"send": self.send_job, **features.jobs(self)},
+        menu_job = MenuJob(self.telegram, self.deps.content)
+        self.jobs = JobRunner({"send": self.send_job, menus.KIND: menu_job.run,
+                               **features.jobs(self)},
                               clock=self.deps.clock)
 
     def _delivery(self) -> None:
@@ -165,6 +172,10 @@ class Services:
             await self.line.start()
         if self.telegram is not None:
             await self.telegram.start(telegram_commands(self.deps.content))
+            try:  # menus are a convenience: a busy database must not stop the start
+                await menus.set_role_menus(self.telegram, self.deps.content)
+            except Exception as exc:
+                log.warning("role command menus not set: %s", type(exc).__name__)
 
     async def close(self) -> None:
         """Close the platform clients."""

@@ -56,6 +56,11 @@ async def get(broadcast_id: int) -> Broadcast | None:
     return await Broadcast.get_or_none(id=broadcast_id)
 
 
+async def scheduled() -> list[Broadcast]:
+    """Broadcasts waiting for their time (not yet started, not cancelled), soonest first."""
+    return await Broadcast.filter(status="scheduled").order_by("run_at", "id")
+
+
 async def recent(limit: int = 30) -> list[Broadcast]:
     """The newest broadcasts first."""
     return await Broadcast.all().order_by("-id").limit(limit)

@@ -140,6 +140,15 @@ async def check_in(reg_id: int, by: str, now: datetime) -> None:
         raise EventConflict(reg_id)
 
 
+async def undo_check_in(reg_id: int, since: datetime) -> None:
+    """Undo a check-in made after since (a slip at the door); EventConflict otherwise."""
+    updated = await EventRegistration.filter(
+        id=reg_id, checked_in_at__gte=aware(since)).update(checked_in_at=None,
+                                                           checked_in_by=None)
+    if not updated:
+        raise EventConflict(reg_id)
+
+
 async def schedule_reminders(reg_id: int, ev: Event, now: datetime) -> None:
     """Queue the reminders still ahead for a registration (keys carry the start time, so a
     moved event gets new ones and an old key is never reused)."""

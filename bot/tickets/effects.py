@@ -89,9 +89,10 @@ async def _rate(msg: Incoming, data: dict[str, Any]) -> None:
 
 
 async def _suggest(msg: Incoming, data: dict[str, Any]) -> None:
-    """{ref, question, answer}: a suggested FAQ entry (already scrubbed) for staff review."""
+    """{ref, question, answer, written}: a suggested FAQ entry for staff review (written: the
+    volunteer wrote both in their own words)."""
     await volunteers.suggest(data["ref"], data["question"], data["answer"],
-                             f"{msg.platform}:{msg.user_id}")
+                             f"{msg.platform}:{msg.user_id}", written=bool(data.get("written")))
 
 
 # Declared by the feature (bot/handlers): effect name -> applier.

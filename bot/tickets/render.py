@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.common.content import Content
 from bot.common.hours import DAYS, HandoffPolicy, utc
+from bot.common.times import shown
 from bot.core.buttons import choice
 from bot.core.types import Card, Choice, Text
 from bot.nlp.understander import Understander
@@ -20,8 +21,11 @@ MAX_DATA = 64  # Telegram's callback_data limit, in bytes
 MAX_TOPIC_QUESTION = 60
 
 
-def ticket_card(content: Content, nlp: Understander, ticket: TicketView, forum: bool) -> Card:
-    """The ticket message: question, district, the bot's guesses, claim/close/to-FAQ/send."""
+def ticket_card(content: Content, nlp: Understander, ticket: TicketView, forum: bool, *,
+                stage: str = "", name: str = "", at: datetime | None = None) -> Card:
+    """The ticket message: question, district, the bot's guesses, claim/close/to-FAQ/send.
+    stage (claimed | answered | closed) with who and when: the card as it is changed in
+    place; a claimed card has no 認領, a closed one no buttons at all."""
     t = content.t
     district = ticket.district or t("volunteer.card.no_district")
     lines = [t("volunteer.card.question", question=ticket.question)]
@@ -31,8 +35,13 @@ def ticket_card(content: Content, nlp: Understander, ticket: TicketView, forum: 
         lines += [t("volunteer.card.guess_line", n=n, question=q) for n, (_, q) in
                   enumerate(guesses, 1)]
     lines.append(t("volunteer.card.howto.forum" if forum else "volunteer.card.howto.plain"))
-    buttons = [choice(t("volunteer.button.claim"), CLAIM, ticket.ref),
-               choice(t("volunteer.button.close"), CLOSE, ticket.ref),
+    if stage:
+        lines.append(t(f"volunteer.card.{stage}", name=name, when=shown(at)))
+    if stage == "closed":
+        return Card(t("volunteer.card.title", ref=ticket.ref), "\n".join(lines),
+                    fields=((t("volunteer.card.district"), district),))
+    claim = [] if stage else [choice(t("volunteer.button.claim"), CLAIM, ticket.ref)]
+    buttons = [*claim, choice(t("volunteer.button.close"), CLOSE, ticket.ref),
                choice(t("volunteer.button.to_faq"), TO_FAQ, ticket.ref)]
     buttons += [choice(t("volunteer.button.send", n=n, question=q), SEND, f"{ticket.ref}:{fid}")
                 for n, (fid, q) in enumerate(guesses, 1)]

@@ -44,6 +44,7 @@ class GroupView:
 
     platform: str
     chat_id: str
+    lang: str = "zh-TW"
 
 
 @dataclass(frozen=True)

@@ -265,7 +265,44 @@ def validate_telegram_call(method: str, params: dict[str, Any]) -> list[str]:
     if len(str(params.get("text", ""))) > 4096:
         errors.append(f"{method}: text over 4096 characters")
     errors += _keyboard_errors(method, params.get("reply_markup"))
+    if method == "setMyCommands":
+        errors += _command_errors(params.get("commands"), params.get("scope"))
     return errors
+
+
+def _object_errors(where: str, type_name: str, value: Any) -> list[str]:
+    """Required and unknown fields of one object against its type in api.json."""
+    fields = {f["name"]: f for f in _telegram()["types"][type_name].get("fields", [])}
+    if not isinstance(value, dict):
+        return [f"{where}: not an object"]
+    errors = [f"{where}: missing {n}" for n, f in fields.items()
+              if f["required"] and n not in value]
+    errors += [f"{where}: unknown field {n}" for n in value if n not in fields]
+    for name, v in value.items():
+        if name in fields:
+            errors += _telegram_type(where, name, fields[name]["types"], v)
+    return errors
+
+
+def _command_errors(commands: Any, scope: Any) -> list[str]:
+    """setMyCommands: each BotCommand (1-32 lowercase letters, digits, _; a 1-256 character
+    description) and the scope, a BotCommandScope subtype named by its type field."""
+    errors: list[str] = []
+    for c in commands if isinstance(commands, list) else []:
+        errors += _object_errors("setMyCommands.commands", "BotCommand", c)
+        name, text = str(c.get("command", "")), str(c.get("description", ""))
+        if not re.fullmatch(r"[a-z0-9_]{1,32}", name) or not 1 <= len(text) <= 256:
+            errors.append(f"setMyCommands: bad command {c}")
+    if scope is None:
+        return errors
+    kinds = {"".join(w.title() for w in k.split("_")): k for k in (
+        "default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat",
+        "chat_administrators", "chat_member")}
+    name = next((f"BotCommandScope{t}" for t, k in kinds.items()
+                 if isinstance(scope, dict) and scope.get("type") == k), None)
+    if name is None or name not in _telegram()["types"]["BotCommandScope"]["subtypes"]:
+        return [*errors, f"setMyCommands: unknown scope {scope}"]
+    return errors + _object_errors("setMyCommands.scope", name, scope)
 
 
 def _telegram_type(method: str, name: str, types: list[str], value: Any) -> list[str]:
@@ -283,6 +320,9 @@ def _telegram_type(method: str, name: str, types: list[str], value: Any) -> list
 
 
 def _keyboard_errors(method: str, markup: Any) -> list[str]:
+    if isinstance(markup, dict) and not {"inline_keyboard", "keyboard", "remove_keyboard",
+                                         "force_reply"} & set(markup):
+        return [f"{method}: reply_markup is no markup type {markup}"]
     if not isinstance(markup, dict) or "inline_keyboard" not in markup:
         return []
     button_fields = {f["name"] for f in _telegram()["types"]["InlineKeyboardButton"]["fields"]}

@@ -173,10 +173,12 @@ class FakeTelegramApi:
         if method == "getUpdates":
             updates, self._updates = self._updates, []
             return updates
-        if method in ("sendMessage", "editMessageText"):
-            self._message_id += 1
+        if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
+            if method == "sendMessage":
+                self._message_id += 1
             to = params.get("chat_id")
-            sent = {"message_id": self._message_id, "date": int(time.time()),
+            mid = self._message_id if method == "sendMessage" else params.get("message_id")
+            sent = {"message_id": mid, "date": int(time.time()),
                     "chat": {"id": to, "type": "supergroup" if str(to).startswith("-")
                              else "private"},
                     "from": BOT_USER, "text": params.get("text", "")}
@@ -184,6 +186,17 @@ class FakeTelegramApi:
                 sent.update(message_thread_id=params["message_thread_id"], is_topic_message=True)
             return sent
         return True
+
+    def commands(self, chat_id: int | str | None = None) -> list[str]:
+        """The command names of the last setMyCommands for a chat scope (default scope when
+        chat_id is None)."""
+        for c in reversed(self.calls):
+            scope = c.params.get("scope") or {"type": "default"}
+            if c.method == "setMyCommands" and (
+                    (chat_id is None and scope["type"] == "default")
+                    or (scope["type"] == "chat" and str(scope["chat_id"]) == str(chat_id))):
+                return [str(x["command"]) for x in c.params["commands"]]
+        return []
 
     def sent_texts(self, chat_id: int | str | None = None) -> list[str]:
         """Texts of sendMessage calls, optionally to one chat."""

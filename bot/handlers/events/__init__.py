@@ -13,7 +13,7 @@ from bot.events import effects as saved
 from bot.events.filters import KIND_LETTERS, Filter
 from bot.events.spec import ID_MAX
 from bot.handlers.deps import Deps
-from bot.handlers.events import browse, jobs, mine, show, signup, staff, web
+from bot.handlers.events import browse, checkin, jobs, mine, show, signup, staff, web
 from bot.handlers.feature import Action, Command, Feature, Wiring
 from bot.storage.jobs import JobHandler
 
@@ -53,7 +53,9 @@ FEATURE = Feature(
         show.REFUSE: Action(mine.press_refuse, stateless=True, old=("evor",), longest=_reg),
         staff.LIST: Action(staff.press_list, stateless=True, old=("eva",),
                            longest=lambda d: EVENT_ID),
-        staff.PICK: Action(staff.press_pick, stateless=True, old=("evi",), longest=_reg),
+        checkin.PICK: Action(checkin.press_pick, stateless=True, old=("evi",), longest=_reg),
+        checkin.ANYWAY: Action(checkin.press_anyway, stateless=True, longest=_reg),
+        checkin.UNDO: Action(checkin.press_undo, stateless=True, longest=_reg),
     },
     states={signup.STATE: signup.on_text, staff.CHECKIN_STATE: staff.on_text},
     commands={"events": Command(browse.browse), "myevents": Command(mine.my_events),

@@ -12,18 +12,25 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core.buttons import Press, choice
-from bot.core.types import Context, Effect, Incoming, Text, Turn
-from bot.events import codes, dates, policy
-from bot.events.spec import CITYWIDE
+from bot.core.types import Context, Incoming, Text, Turn
+from bot.events import codes, dates
 from bot.events.view import EventView, RegistrationView
-from bot.handlers import menu
+from bot.handlers import menu, roles
 from bot.handlers.deps import Deps
-from bot.handlers.events.show import district_name, when
+from bot.handlers.events.checkin import (
+    _districts,
+    _refusal,
+    _say,
+    by_name,
+    check_code,
+    near,
+)
+from bot.handlers.events.show import when
 from bot.handlers.faq import answer as qa
 from bot.proposals.view import ALL_DISTRICTS
 
-CHECKIN_STATE = "event_checkin"  # after /events: a bare code checks someone in
-LIST, PICK = "events.roster", "events.pick"  # staff: an event's list, pick for check-in
+CHECKIN_STATE = "event_checkin"  # after /events: a bare code (or a name) checks someone in
+LIST = "events.roster"  # staff: an event's list
 COMMAND = "/checkin"
 
 
@@ -33,8 +40,10 @@ async def intercept(msg: Incoming, ctx: Context, deps: Deps) -> Turn | None:
     head, _, rest = text.partition(" ")
     if head.lower() == COMMAND:
         code = codes.read_code(rest)
-        if code is None:
-            return _say(ctx, deps, "events.staff.usage")
+        if code is None:  # a slip of the code, or a name
+            found = await near(msg, ctx, deps, rest) if rest.strip() else None
+            found = found or (await by_name(msg, ctx, deps, rest) if _named(rest) else None)
+            return found or _say(ctx, deps, "events.staff.usage")
         return await check_code(msg, ctx, deps, code)
     code = codes.read_code(text)
     if code is not None and (ctx.state == CHECKIN_STATE or (msg.is_group and msg.reply_to)):
@@ -43,22 +52,22 @@ async def intercept(msg: Incoming, ctx: Context, deps: Deps) -> Turn | None:
 
 
 async def on_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
-    """Text after /events that is not a code: leave check-in mode and answer as usual."""
+    """Text after /events that is not a code: a slip of one, or a name to look up; else leave
+    check-in mode (in a staff chat the role's help answers, elsewhere the FAQ)."""
+    found = await near(msg, ctx, deps, msg.text) or (
+        await by_name(msg, ctx, deps, msg.text) if _named(msg.text) else None)
+    if found is not None:
+        return found
+    role = await deps.chats.role_of(msg.platform, msg.chat_id) if msg.is_group else None
+    if role is not None:  # a staff chat: no resident's answer to a clerk's words
+        return roles.not_for_here(msg, menu.idle(ctx, role.lang), deps, role)
     return await qa.answer_text(msg, menu.idle(ctx, ctx.locale), deps)
 
 
-async def _districts(msg: Incoming, deps: Deps) -> frozenset[str]:
-    """What this person may see here: their roles, narrowed to the staff chat's district."""
-    mine = await deps.proposals.staff_districts(msg.platform, msg.user_id)
-    here = await deps.events.chat_district(msg.platform, msg.chat_id)
-    if here is None:
-        return mine
-    return frozenset({here}) if here in mine or ALL_DISTRICTS in mine else frozenset()
-
-
-def allowed(districts: frozenset[str], ev: EventView) -> bool:
-    """True when a role covers the event's district (city-wide events: every-district staff)."""
-    return ALL_DISTRICTS in districts or (ev.district != CITYWIDE and ev.district in districts)
+def _named(text: str) -> bool:
+    """Looks like a name (has a letter that no code has: CJK, or mixed case words)."""
+    text = text.strip()
+    return 1 <= len(text) <= 20 and any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 async def list_events(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
@@ -119,66 +128,5 @@ def _attendee(deps: Deps, n: int, r: RegistrationView, lang: str) -> str:
         mark += t("events.staff.offered_mark", lang)
     return t("events.staff.attendee", lang, n=n, name=r.name, code=r.code, phone=phone,
              checked=mark)
-
-
-async def check_code(msg: Incoming, ctx: Context, deps: Deps, code: str) -> Turn:
-    """Check in the registration with this code among the events this person handles."""
-    districts = await _districts(msg, deps)
-    if not districts:
-        return _say(ctx, deps, "events.staff.no_role")
-    found = [(ev, r) for ev, r in await deps.events.by_code(code, deps.clock())
-             if allowed(districts, ev)]
-    if not found:
-        return _say(ctx, deps, "events.staff.code_unknown", code=code)
-    if len(found) > 1:
-        t, lang = deps.content.t, ctx.locale
-        buttons = tuple(choice(f"{dates.day(deps.content, ev.starts, lang)} {ev.title}", PICK,
-                               str(r.id)) for ev, r in found[:10])
-        return Turn(ctx, (Text(t("events.staff.which", lang, code=code), buttons),),
-                    meta={"intent": "staff"})
-    return check_in(msg, ctx, deps, *found[0])
-
-
-async def press_pick(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
-    """One of several events sharing a code."""
-    reg = await deps.events.registration(int(press.arg)) if press.arg.isdigit() else None
-    ev = await deps.events.event(reg.event_id) if reg else None
-    refusal = await _refusal(msg, ctx, deps, ev)
-    if refusal is not None or ev is None or reg is None:
-        return refusal or _say(ctx, deps, "events.gone")
-    return check_in(msg, ctx, deps, ev, reg)
-
-
-def check_in(msg: Incoming, ctx: Context, deps: Deps, ev: EventView,
-             reg: RegistrationView) -> Turn:
-    """Mark them checked in (an effect; a second check-in says when the first was)."""
-    params = {"name": reg.name, "code": reg.code, "title": ev.title}
-    if ev.status == "cancelled":
-        return _say(ctx, deps, "events.staff.code_cancelled", **params)
-    if reg.status != "registered":
-        return _say(ctx, deps, "events.staff.code_waiting", **params)
-    if reg.checked_in_at is not None:
-        first = dates.moment(deps.content, reg.checked_in_at, ctx.locale)
-        return _say(ctx, deps, "events.staff.checked_before", when=first, **params)
-    now = policy.aware(deps.clock())
-    effect = Effect("event_checkin", {"reg": reg.id, "now": now.isoformat()})
-    text = deps.content.t("events.staff.checked_in", ctx.locale, checked=ev.checked_in + 1,
-                          registered=ev.registered, **params)
-    return Turn(ctx, (Text(text),), (effect,), {"intent": "staff"})
-
-
-async def _refusal(msg: Incoming, ctx: Context, deps: Deps, ev: EventView | None
-                   ) -> Turn | None:
-    if ev is None:
-        return _say(ctx, deps, "events.gone")
-    if allowed(await _districts(msg, deps), ev):
-        return None
-    return _say(ctx, deps, "events.staff.refused",
-                district=district_name(deps, ev.district, ctx.locale))
-
-
-def _say(ctx: Context, deps: Deps, key: str, **params: object) -> Turn:
-    return Turn(ctx, (Text(deps.content.t(key, ctx.locale, **params)),),
-                meta={"intent": "staff"})
 
 

@@ -11,7 +11,15 @@ from __future__ import annotations
 from bot.core.types import Context, Incoming, Turn
 from bot.handlers.deps import Deps
 from bot.handlers.feature import Action, Command, Feature, Wiring
-from bot.handlers.handoff import relay, resident, sweep, ticket, volunteer, volunteer_list
+from bot.handlers.handoff import (
+    relay,
+    resident,
+    suggest,
+    sweep,
+    ticket,
+    volunteer,
+    volunteer_list,
+)
 from bot.storage.jobs import JobHandler
 from bot.tickets import effects as ticket_effects
 from bot.tickets import render
@@ -53,13 +61,16 @@ FEATURE = Feature(
                              longest=lambda d: REF),
         render.CLOSE: Action(volunteer.press_close, stateless=True, old=("tx",),
                              longest=lambda d: REF),
-        render.TO_FAQ: Action(volunteer.press_to_faq, stateless=True, old=("tf",),
+        volunteer.CLOSE_ANYWAY: Action(volunteer.press_close, stateless=True,
+                                       longest=lambda d: REF),
+        render.TO_FAQ: Action(suggest.press_to_faq, stateless=True, old=("tf",),
                               longest=lambda d: REF),
         render.SEND: Action(volunteer.press_send, stateless=True, old=("ts",),
                             longest=_longest_send),
     },
     states={resident.QUESTION: resident.on_question, resident.DISTRICT: resident.on_district,
-            resident.CONSENT: resident.on_consent},
+            resident.CONSENT: resident.on_consent,
+            **dict.fromkeys(suggest.STATES, suggest.on_text)},
     # 「取消」 is declared here: with only an open ticket left it says how to end it, otherwise
     # it cancels like the menu's cancel.
     commands={"handoff": Command(resident.begin), "endchat": Command(ticket.end_command),

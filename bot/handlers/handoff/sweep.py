@@ -63,9 +63,16 @@ class TicketSweep:
 
     async def _nudge(self, now: datetime, group: GroupView) -> None:
         policy, t = self.deps.handoff, self.deps.content.t
-        unclaimed = await tickets_relay.due_unclaimed(now - policy.nudge_unclaimed, MAX_NUDGES)
+        if not policy.is_open(now):  # nobody on duty: what is due waits for the morning
+            return
+        # Once per duty period: a ticket nudged yesterday and still waiting is named again
+        # when the next duty period starts.
+        start = policy.period_start(now)
+        period = None if start is None else utc(start)  # compared with stored UTC times
+        unclaimed = await tickets_relay.due_unclaimed(now - policy.nudge_unclaimed, MAX_NUDGES,
+                                                      period)
         unanswered = await tickets_relay.due_unanswered(now - policy.nudge_unanswered,
-                                                        MAX_NUDGES - len(unclaimed))
+                                                        MAX_NUDGES - len(unclaimed), period)
         if not unclaimed and not unanswered:
             return
         content = self.deps.content

@@ -10,21 +10,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.buttons import Press
-from bot.core.types import Context, Effect, Incoming, Text, Turn
+from bot.core.buttons import Press, choice
+from bot.core.types import Card, Context, Effect, Incoming, Text, Turn
 from bot.handlers.deps import Deps
+from bot.handlers.handoff import suggest
 from bot.nlp.kb import FaqEntry
 from bot.proposals.fields import clean
-from bot.tickets.scrub import scrub_personal
+from bot.tickets.render import ticket_card
 from bot.tickets.view import TicketView, Volunteer
 
 MAX_ANSWER = 4000
+CLOSE_ANYWAY = "handoff.close_anyway"  # 結案 of someone else's claimed ticket, confirmed
 
 
 async def on_group_message(msg: Incoming, ctx: Context, deps: Deps) -> Turn | None:
     """A volunteer's message in a ticket's topic or replying to a ticket's message: relayed to
     the resident. None when the message belongs to no ticket."""
-    if not (msg.thread_id or msg.reply_to) or msg.text.startswith("/"):
+    if not (msg.thread_id or msg.reply_to) or msg.text.startswith("/") or suggest.takes(msg, ctx):
         return None
     group = await deps.tickets.group()
     if group is None or (group.platform, group.chat_id) != (msg.platform, msg.chat_id):
@@ -45,7 +47,8 @@ async def on_group_message(msg: Incoming, ctx: Context, deps: Deps) -> Turn | No
         return _say(ctx, deps, "volunteer.media")
     name = _name(deps, volunteer, msg)
     effect = Effect("ticket_answer", {"ref": ticket.ref, "text": text, "name": name})
-    return Turn(ctx, _answer_notes(deps, ticket, msg, name), (effect,),
+    card = _card(deps, ticket, "answered", name) if ticket.answers == 0 else ()
+    return Turn(ctx, (*card, *_answer_notes(deps, ticket, msg, name)), (effect,),
                 {"intent": "volunteer"})
 
 
@@ -74,42 +77,41 @@ async def press_claim(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> 
         return _say(ctx, deps, "volunteer.claimed_already", ref=ticket.ref,
                     name=ticket.claimed_name or "-")
     name = _name(deps, volunteer, msg)
-    return Turn(ctx, (Text(deps.content.t("volunteer.claimed", ref=ticket.ref, name=name)),),
+    said = Text(deps.content.t("volunteer.claimed", ref=ticket.ref, name=name))
+    return Turn(ctx, (*_card(deps, ticket, "claimed", name), said),
                 (Effect("ticket_claim", {"ref": ticket.ref, "name": name}),),
                 {"intent": "volunteer"})
 
 
+def _card(deps: Deps, ticket: TicketView, stage: str, name: str) -> tuple[Card, ...]:
+    """The ticket's card in the group, changed in place (none when it was never posted)."""
+    if not ticket.card_id:
+        return ()
+    card = ticket_card(deps.content, deps.nlp, ticket, bool(ticket.thread_id), stage=stage,
+                       name=name, at=deps.clock())
+    return (replace(card, edit=ticket.card_id),)
+
+
 async def press_close(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
-    """結案: close and tell the resident."""
+    """結案: close and tell the resident; someone else's claimed ticket asks first."""
     found = await _ticket_for_press(msg, press.arg, ctx, deps)
     if isinstance(found, Turn):
         return found
     ticket, volunteer = found
-    t, name = deps.content.t, _name(deps, volunteer, msg)
+    t = deps.content.t
+    if press.action != CLOSE_ANYWAY and ticket.claimed_by and ticket.claimed_by != msg.user_id:
+        sure = choice(t("volunteer.button.close_anyway", ref=ticket.ref), CLOSE_ANYWAY,
+                      ticket.ref)
+        return Turn(ctx, (Text(t("volunteer.close_other", ref=ticket.ref,
+                                 name=ticket.claimed_name or "-"), (sure,)),),
+                    meta={"intent": "volunteer"})
+    name = _name(deps, volunteer, msg)
     notice = {"type": "text", "text": t("handoff.closed_by_volunteer", ticket.locale,
                                         ref=ticket.ref), "choices": []}
     effect = Effect("ticket_close", {"ref": ticket.ref, "reason": "volunteer",
                                      "notice": notice})
-    return Turn(ctx, (Text(t("volunteer.closed", ref=ticket.ref, name=name)),), (effect,),
-                {"intent": "volunteer"})
-
-
-async def press_to_faq(msg: Incoming, press: Press, ctx: Context, deps: Deps) -> Turn:
-    """轉成常見問題: the question and the answers, names, phones and addresses removed, kept
-    as a suggestion for staff review (open or closed tickets alike)."""
-    found = await _ticket_for_press(msg, press.arg, ctx, deps, open_only=False)
-    if isinstance(found, Turn):
-        return found
-    ticket, _ = found
-    answers = await deps.tickets.answers(ticket.ref)
-    if not answers:
-        return _say(ctx, deps, "volunteer.no_answer_yet", ref=ticket.ref)
-    mask = deps.content.t("handoff.masked")
-    names = {a.author_name for a in answers} | {ticket.claimed_name}
-    question = scrub_personal(ticket.question, mask, names)
-    answer = scrub_personal("\n".join(a.text for a in answers), mask, names)
-    effect = Effect("faq_suggest", {"ref": ticket.ref, "question": question, "answer": answer})
-    return Turn(ctx, (Text(deps.content.t("volunteer.suggested", ref=ticket.ref)),), (effect,),
+    said = Text(t("volunteer.closed", ref=ticket.ref, name=name))
+    return Turn(ctx, (*_card(deps, ticket, "closed", name), said), (effect,),
                 {"intent": "volunteer"})
 
 

@@ -8,12 +8,14 @@ the resident hears when the card has actually gone out.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.core.errors import PermanentError
+from bot.core.errors import DeliveryError, PermanentError
 from bot.core.ports import Pusher
 from bot.core.serialize import reply_to_dict
 from bot.core.types import Text
@@ -54,6 +56,7 @@ class StaffNotifier:
             # The district is not personal data; the ref and the resident stay out of logs.
             log.warning("staff_notice job %s: no staff chat for %s (run.py staff chat)",
                         job.id, p.district)
+            await self._tell_admins(p)
             raise PermanentError(f"no staff chat configured for {p.district}: "
                                  f"run.py staff chat --district {p.district} ...")
         pusher = self.pusher_for(chat.platform)
@@ -61,9 +64,28 @@ class StaffNotifier:
             log.warning("staff_notice job %s: platform %s is not configured",
                         job.id, chat.platform)
             raise PermanentError(f"staff chat platform {chat.platform} is not configured")
-        await pusher.push_replies(chat.chat_id, [staff_card(self.deps, p)], job.dedupe_key)
+        again = await proposals.resubmissions(p.id)
+        card = staff_card(self.deps, p, chat.lang, resubmitted=again)
+        older = await proposals.card_of(p.id)
+        if older is not None and older[0] == chat.chat_id:  # its buttons would still work
+            gone = replace(card, choices=(), edit=older[1], title=self.deps.content.t(
+                "staff.card.superseded", chat.lang, title=card.title))
+            with contextlib.suppress(DeliveryError):  # a lost edit must not stop the notice
+                await pusher.push_replies(chat.chat_id, [gone], f"{job.dedupe_key}:old")
+        ids = await pusher.push_replies(chat.chat_id, [card], job.dedupe_key)
+        if ids:
+            await proposals.set_card(p.id, chat.chat_id, ids[-1])
         if payload.get("tell_resident") and p.user_id is not None:
             await self._tell_resident(p, job)
+
+    async def _tell_admins(self, p: ProposalView) -> None:
+        """City-wide staff (`--district all`) hear that a district has proposals waiting and
+        no staff chat: once per proposal, in their private chat with the bot."""
+        text = self.deps.content.t("staff.no_chat_admin", district=p.district, ref=p.ref)
+        for role in await staff.roles():
+            if role.district == staff.ALL and role.platform == "telegram":
+                await jobs.enqueue_send(role.platform, role.user_id, [reply_to_dict(Text(text))],
+                                        dedupe_key=f"nochat:{p.ref}:{role.user_id}")
 
     async def _tell_resident(self, p: ProposalView, job: Job) -> None:
         """The resident was told the proposal is queued: now it really reached the office.

@@ -16,6 +16,7 @@ from bot.handlers import menu
 from bot.handlers.deps import Deps
 from bot.handlers.propose.show import status_name
 from bot.handlers.propose.staff_card import resident_notice, staff_card
+from bot.handlers.roles import whoami_hint
 from bot.proposals.fields import clean
 from bot.proposals.view import ALL_DISTRICTS, ProposalView
 
@@ -35,8 +36,8 @@ async def press_status(msg: Incoming, press: Press, ctx: Context, deps: Deps) ->
     if not deps.spec.can_move(p.status, new):
         return _already(ctx, deps, p)
     if new in deps.spec.notes_required:
-        return _ask_note(ctx, deps, p, new)
-    return change(msg, ctx, deps, p, new, "")
+        return _ask_note(ctx, deps, p, new, msg.message_id)
+    return change(msg, ctx, deps, p, new, "", "pressed")
 
 
 async def on_note(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
@@ -48,7 +49,7 @@ async def on_note(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
     if len(note) > NOTE_MAX:
         text = t("staff.note_too_long", lang, max=NOTE_MAX, length=len(note))
         return Turn(ctx, (Text(text),))
-    ref, old, new = (str(ctx.data.get(k, "")) for k in ("ref", "old", "new"))
+    ref, old, new, card = (str(ctx.data.get(k, "")) for k in ("ref", "old", "new", "card"))
     ctx = menu.idle(ctx, lang)
     p = await deps.proposals.by_ref(ref) if ref else None
     refusal = await _refusal(msg, ctx, deps, p, ref)
@@ -56,12 +57,14 @@ async def on_note(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
         return refusal or _say(ctx, deps, "staff.bad_button")
     if p.status != old or not deps.spec.can_move(old, new):
         return _already(ctx, deps, p)  # someone else moved it while the note was written
-    return change(msg, ctx, deps, p, new, note)
+    return change(msg, ctx, deps, p, new, note, card)
 
 
 def change(msg: Incoming, ctx: Context, deps: Deps, p: ProposalView, new: str,
-           note: str) -> Turn:
-    """Move the proposal (an effect), tell its resident, and show the office the new card."""
+           note: str, card: str = "") -> Turn:
+    """Move the proposal (an effect), tell its resident, and change the office's card in
+    place (card: "pressed" or the card's message id): new status, who and when, the next
+    steps' buttons (none once final), so no old card keeps live buttons."""
     lang, t = ctx.locale, deps.content.t
     actor = f"staff:{msg.platform}:{msg.user_id}"
     effects = [Effect("proposal_status", {"ref": p.ref, "old": p.status, "new": new,
@@ -76,14 +79,18 @@ def change(msg: Incoming, ctx: Context, deps: Deps, p: ProposalView, new: str,
             "key": f"status:{p.ref}:{new}:{msg.platform}:{when}"}))
     key = "staff.changed" if p.user_id is not None else "staff.changed_unnotified"
     done = Text(t(key, lang, ref=p.ref, status=status_name(deps, new, lang)))
-    return Turn(ctx, (done, staff_card(deps, after, lang)), tuple(effects),
+    shown = replace(staff_card(deps, after, lang, actor=msg.name or msg.user_id,
+                               at=deps.clock()), edit=card)
+    return Turn(ctx, (shown, done) if card else (done, shown), tuple(effects),
                 {"intent": "staff", "status": new})
 
 
-def whoami(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
-    """/whoami: this chat's id and the user's id, for setting up staff chats and roles."""
+async def whoami(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
+    """/whoami: this chat's id and the user's id, for setting up staff chats and roles; in a
+    staff chat or the volunteers' group the hint names that chat's commands."""
+    role = await deps.chats.role_of(msg.platform, msg.chat_id) if msg.is_group else None
     text = deps.content.t("whoami", lang, chat_id=msg.chat_id, user_id=msg.user_id,
-                          platform=msg.platform)
+                          platform=msg.platform, hint=whoami_hint(deps.content, role, lang))
     return Turn(replace(ctx, locale=lang), (Text(text),), meta={"intent": "whoami"})
 
 
@@ -98,10 +105,10 @@ async def _refusal(msg: Incoming, ctx: Context, deps: Deps, p: ProposalView | No
     return _say(ctx, deps, "staff.refused", district=p.district)
 
 
-def _ask_note(ctx: Context, deps: Deps, p: ProposalView, new: str) -> Turn:
+def _ask_note(ctx: Context, deps: Deps, p: ProposalView, new: str, card: str) -> Turn:
     text = deps.content.t(f"staff.ask_note.{new}", ctx.locale, ref=p.ref, min=NOTE_MIN,
                           max=NOTE_MAX)
-    data = {"ref": p.ref, "old": p.status, "new": new}
+    data = {"ref": p.ref, "old": p.status, "new": new, "card": card}
     return Turn(replace(ctx, state=NOTE_STATE, data=data), (Text(text),),
                 meta={"intent": "staff"})
 

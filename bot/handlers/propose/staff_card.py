@@ -5,6 +5,9 @@ Pure functions: the staff_notice job pushes the card, the staff handlers reply w
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from bot.common.times import shown
 from bot.core.buttons import choice
 from bot.core.types import Card, Choice, Text
 from bot.handlers.deps import Deps
@@ -29,8 +32,10 @@ def staff_buttons(deps: Deps, p: ProposalView, lang: str) -> tuple[Choice, ...]:
                  for s in deps.spec.statuses.get(p.status, ()))
 
 
-def staff_card(deps: Deps, p: ProposalView, lang: str = "zh-TW") -> Card:
-    """The proposal as the office sees it: fields, contact (only if given), status, buttons."""
+def staff_card(deps: Deps, p: ProposalView, lang: str = "zh-TW", *, actor: str = "",
+               at: datetime | None = None, resubmitted: int = 0) -> Card:
+    """The proposal as the office sees it: fields, contact (only if given), status (with who
+    changed it and when), buttons; a resubmission after 需補件 is marked."""
     t = deps.content.t
     # Contact details only when the resident gave them (and has not deleted them since).
     answers = {**p.answers, "contact": bool(p.contact), **(p.contact or {})}
@@ -38,6 +43,8 @@ def staff_card(deps: Deps, p: ProposalView, lang: str = "zh-TW") -> Card:
     if p.submitted_at is not None:
         lines.append(t("staff.card.submitted", lang, date=local_date(p.submitted_at)))
     lines.append(t("staff.card.status", lang, status=status_name(deps, p.status, lang)))
+    if actor:
+        lines.append(t("staff.card.by", lang, actor=actor, when=shown(at, lang)))
     if p.note:
         lines.append(t("staff.card.note", lang, note=p.note))
     if p.user_id is None:
@@ -47,6 +54,8 @@ def staff_card(deps: Deps, p: ProposalView, lang: str = "zh-TW") -> Card:
         lines.append(t("staff.card.final", lang))
     lines.append(t("staff.card.link", lang))
     title = t("staff.card.title", lang, district=p.district, ref=p.ref or "-")
+    if resubmitted:
+        title = t("staff.card.resubmitted", lang, title=title, n=resubmitted)
     return Card(title, "\n".join(lines), buttons, print_url(deps, p.token))
 
 

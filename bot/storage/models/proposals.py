@@ -30,6 +30,9 @@ class Proposal(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     submitted_at = fields.DatetimeField(null=True)
+    # The office's latest card of it (chat, message id): a newer card takes its buttons away.
+    card_chat = fields.CharField(max_length=64, null=True)
+    card_id = fields.CharField(max_length=32, null=True)
 
     class Meta:
         table = "proposal"
@@ -71,6 +74,7 @@ class DistrictChat(Model):
     district = fields.CharField(max_length=8, unique=True)
     platform = fields.CharField(max_length=16)
     chat_id = fields.CharField(max_length=64)
+    lang = fields.CharField(max_length=8, default="zh-TW")  # set with --lang, never guessed
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

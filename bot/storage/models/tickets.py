@@ -16,6 +16,7 @@ class VolunteerGroup(Model):
     platform = fields.CharField(max_length=16)
     chat_id = fields.CharField(max_length=64)
     sweep_until = fields.DatetimeField(null=True)  # lease: one nudge sweep at a time
+    lang = fields.CharField(max_length=8, default="zh-TW")  # set with --lang, never guessed
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
@@ -127,6 +128,9 @@ class FaqSuggestion(Model):
     status = fields.CharField(max_length=12, default="pending", db_index=True)
     suggested_by = fields.CharField(max_length=80)
     faq_id = fields.CharField(max_length=64, null=True)  # the entry written on acceptance
+    # True: the volunteer wrote question and answer; False (older rows): a resident's words,
+    # which `faq-suggestions accept` never copies (the accepter writes both).
+    written = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     decided_at = fields.DatetimeField(null=True)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tortoise.exceptions import IntegrityError
 
 from bot.proposals.view import ALL_DISTRICTS
-from bot.storage.models import DistrictChat, StaffRole
+from bot.storage.models import DistrictChat, Proposal, StaffRole
 
 ALL = ALL_DISTRICTS
 
@@ -39,12 +39,13 @@ async def districts_of(platform: str, user_id: str) -> frozenset[str]:
     return frozenset(str(d) for d in rows)
 
 
-async def set_chat(district: str, platform: str, chat_id: str) -> None:
-    """Make chat the district's staff chat (replacing any earlier one)."""
+async def set_chat(district: str, platform: str, chat_id: str, lang: str = "zh-TW") -> None:
+    """Make chat the district's staff chat (replacing any earlier one), in this language."""
     updated = await DistrictChat.filter(district=district).update(platform=platform,
-                                                                  chat_id=chat_id)
+                                                                  chat_id=chat_id, lang=lang)
     if not updated:
-        await DistrictChat.create(district=district, platform=platform, chat_id=chat_id)
+        await DistrictChat.create(district=district, platform=platform, chat_id=chat_id,
+                                  lang=lang)
 
 
 async def chat_of(district: str) -> DistrictChat | None:
@@ -55,3 +56,14 @@ async def chat_of(district: str) -> DistrictChat | None:
 async def chats() -> list[DistrictChat]:
     """Every configured staff chat."""
     return await DistrictChat.all().order_by("district")
+
+
+async def waiting_without_chat() -> list[tuple[str, int]]:
+    """(district, proposals waiting) for districts with submitted proposals and no chat."""
+    have = set(await DistrictChat.all().values_list("district", flat=True))
+    rows = await Proposal.filter(status="submitted").values_list("district", flat=True)
+    counts: dict[str, int] = {}
+    for district in rows:
+        if district not in have:
+            counts[str(district)] = counts.get(str(district), 0) + 1
+    return sorted(counts.items())

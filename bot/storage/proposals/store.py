@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -106,7 +107,45 @@ async def for_export(district: str | None, status: str | None) -> list[ProposalV
         query = query.filter(district=district)
     if status:
         query = query.filter(status=status)
-    return [view(r) for r in await query.order_by("submitted_at", "id")]
+    rows = [view(r) for r in await query.order_by("submitted_at", "id")]
+    return await _with_history(rows)
+
+
+async def _with_history(views: list[ProposalView]) -> list[ProposalView]:
+    """Each proposal with its last change's actor and time and its resubmissions (one query)."""
+    events = await ProposalEvent.filter(proposal_id__in=[v.id for v in views]).order_by("id")
+    last: dict[int, ProposalEvent] = {}
+    again: dict[int, int] = {}
+    before: dict[int, str] = {}
+    for e in events:
+        pid = e.proposal_id  # type: ignore[attr-defined]
+        if e.status == "submitted" and before.get(pid) == "needs_more":
+            again[pid] = again.get(pid, 0) + 1
+        before[pid] = e.status
+        last[pid] = e
+    return [replace(v, last_actor=last[v.id].actor, last_at=last[v.id].created_at,
+                    resubmissions=again.get(v.id, 0)) if v.id in last else v for v in views]
+
+
+async def card_of(proposal_id: int) -> tuple[str, str] | None:
+    """(chat, message id) of the office's latest card of the proposal, if one was sent."""
+    row = await Proposal.get_or_none(id=proposal_id)
+    if row is None or not row.card_chat or not row.card_id:
+        return None
+    return row.card_chat, row.card_id
+
+
+async def set_card(proposal_id: int, chat: str, message_id: str) -> None:
+    """Remember the office's latest card of the proposal."""
+    await Proposal.filter(id=proposal_id).update(card_chat=chat[:64], card_id=message_id[:32])
+
+
+async def resubmissions(proposal_id: int) -> int:
+    """How often the proposal was submitted again after 需補件."""
+    [found] = await _with_history([ProposalView(id=proposal_id, token="", ref=None,
+                                                platform="", user_id=None, status="",
+                                                district="", title="")])
+    return found.resubmissions
 
 
 async def history(proposal_id: int) -> list[ProposalEvent]:

@@ -114,17 +114,27 @@ async def stranded(before: datetime, limit: int = 100) -> list[tuple[int, str]]:
     return sorted({(int(t), OUT if d == OUT else IN) for t, d in rows})
 
 
-async def due_unclaimed(before: datetime, limit: int) -> list[Ticket]:
-    """Open tickets nobody claimed since before, not nudged yet."""
-    return await Ticket.filter(status=OPEN, claimed_by__isnull=True, created_at__lt=before,
-                               nudged_unclaimed_at__isnull=True, card_id__isnull=False
-                               ).order_by("id").limit(limit)
+def _not_nudged(column: str, period: datetime | None) -> Q:
+    """Not nudged yet, or (period: the duty period's start) nudged in an earlier period."""
+    isnull: dict[str, Any] = {f"{column}__isnull": True}
+    earlier: dict[str, Any] = {f"{column}__lt": period}
+    return Q(**isnull) if period is None else Q(**isnull) | Q(**earlier)
 
 
-async def due_unanswered(before: datetime, limit: int) -> list[Ticket]:
-    """Open tickets claimed before `before` with no answer since, not nudged for it yet."""
-    rows = await Ticket.filter(status=OPEN, claimed_at__lt=before,
-                               nudged_unanswered_at__isnull=True).order_by("id").limit(limit)
+async def due_unclaimed(before: datetime, limit: int,
+                        period: datetime | None = None) -> list[Ticket]:
+    """Open tickets nobody claimed since before, not nudged in this duty period."""
+    return await Ticket.filter(_not_nudged("nudged_unclaimed_at", period), status=OPEN,
+                               claimed_by__isnull=True, created_at__lt=before,
+                               card_id__isnull=False).order_by("id").limit(limit)
+
+
+async def due_unanswered(before: datetime, limit: int,
+                         period: datetime | None = None) -> list[Ticket]:
+    """Open tickets claimed before `before` with no answer since, not nudged for it in this
+    duty period."""
+    rows = await Ticket.filter(_not_nudged("nudged_unanswered_at", period), status=OPEN,
+                               claimed_at__lt=before).order_by("id").limit(limit)
     return [r for r in rows if r.claimed_at is not None
             and (r.answered_at is None or r.answered_at < r.claimed_at)]
 

@@ -12,18 +12,19 @@ from bot.tickets.view import GroupView, Volunteer
 GROUP_KEY = "volunteers"
 
 
-async def set_group(platform: str, chat_id: str) -> None:
-    """Make chat the volunteers' group (replacing any earlier one)."""
+async def set_group(platform: str, chat_id: str, lang: str = "zh-TW") -> None:
+    """Make chat the volunteers' group (replacing any earlier one), in this language."""
     updated = await VolunteerGroup.filter(key=GROUP_KEY).update(platform=platform,
-                                                                chat_id=chat_id)
+                                                                chat_id=chat_id, lang=lang)
     if not updated:
-        await VolunteerGroup.create(key=GROUP_KEY, platform=platform, chat_id=chat_id)
+        await VolunteerGroup.create(key=GROUP_KEY, platform=platform, chat_id=chat_id,
+                                    lang=lang)
 
 
 async def group() -> GroupView | None:
     """The volunteers' group, if one is configured."""
     row = await VolunteerGroup.get_or_none(key=GROUP_KEY)
-    return GroupView(row.platform, row.chat_id) if row else None
+    return GroupView(row.platform, row.chat_id, row.lang) if row else None
 
 
 async def add(platform: str, user_id: str, name: str = "") -> bool:
@@ -54,11 +55,13 @@ async def one(platform: str, user_id: str) -> Volunteer | None:
     return Volunteer(row.platform, row.user_id, row.name) if row else None
 
 
-async def suggest(ticket_ref: str, question: str, answer: str, by: str) -> bool:
-    """Store a suggested FAQ entry from a ticket; False when that ticket has one already."""
+async def suggest(ticket_ref: str, question: str, answer: str, by: str, *,
+                  written: bool = False) -> bool:
+    """Store a suggested FAQ entry from a ticket; False when that ticket has one already.
+    written: the volunteer wrote question and answer (older rows hold a resident's words)."""
     try:
         await FaqSuggestion.create(ticket_ref=ticket_ref, question=question[:500],
-                                   answer=answer, suggested_by=by[:80])
+                                   answer=answer, suggested_by=by[:80], written=written)
     except IntegrityError:
         return False
     return True
