@@ -1,0 +1,55 @@
+"""Helpers for the staff console tests: the running bot with an office, sign-in by link."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from aiohttp import ClientResponse
+
+from bot.storage import console
+from tests.bot_harness import Bot
+from tests.staff_harness import CLERK, set_up_office, submit
+
+LINE_RESIDENT = "U" + "1" * 32
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+async def office_with_proposals() -> dict[str, str]:
+    """士林區 and 北投區 clerks, a LINE resident's 士林 proposal and a 北投 one."""
+    await set_up_office()
+    await submit("line", LINE_RESIDENT, "261201-SLAB", title="士林公園增設遮陽棚")
+    await submit("line", "U" + "2" * 32, "261201-BTCD", district="北投區",
+                 title="北投溫泉路人行道拓寬")
+    return {"shilin": "261201-SLAB", "beitou": "261201-BTCD"}
+
+
+async def link_for(user_id: int = CLERK) -> str:
+    """A fresh one-time sign-in path for a Telegram user."""
+    return f"/staff/login/{await console.new_link('telegram', str(user_id))}"
+
+
+async def sign_in(bot: Bot, user_id: int = CLERK) -> ClientResponse:
+    """Open a link and press 登入 with the test client (its cookie jar keeps the session)."""
+    path = await link_for(user_id)
+    page = await bot.client.get(path)
+    assert page.status == 200, await page.text()
+    return await bot.client.post(path, allow_redirects=False)
+
+
+async def csrf_of(bot: Bot, path: str = "/staff") -> str:
+    """The CSRF token in a page's forms."""
+    found = CSRF.search(await (await bot.client.get(path)).text())
+    assert found is not None
+    return found.group(1)
+
+
+async def post(bot: Bot, path: str, data: dict[str, Any], csrf: str | None = "auto"
+               ) -> ClientResponse:
+    """POST a console form (with the session's CSRF token unless told otherwise)."""
+    if csrf == "auto":
+        csrf = await csrf_of(bot)
+    if csrf is not None:
+        data = {**data, "csrf": csrf}
+    return await bot.client.post(path, data=data, allow_redirects=False)
+

@@ -1,0 +1,186 @@
+"""The staff console without a browser: sign-in links, sessions, roles, districts, CSRF, the
+chat's status change with the resident's notice, the audit trail, exports, the CLI."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from bot.storage import console
+from bot.storage.models import ConsoleLink, ConsoleSession
+from bot.storage.proposals import staff
+from bot.storage.tickets import volunteers
+from tests.bot_harness import running_bot
+from tests.console_harness import (
+    LINE_RESIDENT,
+    csrf_of,
+    link_for,
+    office_with_proposals,
+    post,
+    sign_in,
+)
+from tests.staff_harness import BEITOU_CLERK, CLERK, STRANGER, run_jobs, status_of
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def test_a_link_signs_in_once_and_sets_a_safe_cookie(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, public_url="https://staff.example.org") as bot:
+        await office_with_proposals()
+        path = await link_for()
+        assert (await ConsoleLink.all())[0].token_hash == console.digest(path.rsplit("/")[-1])
+        assert (await bot.client.get(path)).status == 200  # a link preview does not use it
+        resp = await bot.client.post(path, allow_redirects=False)
+        assert resp.status == 303 and resp.headers["Location"] == "/staff"
+        cookie = resp.headers["Set-Cookie"]
+        for part in ("HttpOnly", "SameSite=Lax", "Secure", "Max-Age=43200", "Path=/staff"):
+            assert part in cookie, cookie
+        again = await bot.client.post(path, allow_redirects=False)
+        assert again.status == 410 and "已經用過" in await again.text()
+        shown = await bot.client.get(path)
+        assert shown.status == 410 and "已經用過" in await shown.text()
+        assert shown.headers["Cache-Control"] == "no-store"
+        assert "frame-ancestors 'none'" in shown.headers["Content-Security-Policy"]
+
+
+async def test_expired_unknown_and_roleless_links_get_a_clear_page(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        await office_with_proposals()
+        old = await console.new_link("telegram", str(CLERK),
+                                     console.utcnow() - timedelta(minutes=11))
+        resp = await bot.client.post(f"/staff/login/{old}")
+        assert resp.status == 410 and "已過期" in await resp.text()
+        resp = await bot.client.get("/staff/login/not-a-real-token")
+        assert resp.status == 410 and "找不到" in await resp.text()
+        resp = await bot.client.post(await link_for(STRANGER))
+        assert resp.status == 403 and "沒有" in await resp.text()
+        assert (await bot.client.get("/staff")).status == 401
+
+
+async def test_forged_and_expired_cookies_are_refused(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        await office_with_proposals()
+        bot.client.session.cookie_jar.update_cookies({"staff_session": "forged-value"})
+        resp = await bot.client.get("/staff/proposals")
+        assert resp.status == 401 and "/console" in await resp.text()
+        await sign_in(bot)
+        assert (await bot.client.get("/staff/proposals")).status == 200
+        await ConsoleSession.all().update(expires_at=console.utcnow() - timedelta(seconds=1))
+        assert (await bot.client.get("/staff/proposals")).status == 401
+
+
+async def test_only_own_districts_and_forms_need_their_csrf_token(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        refs = await office_with_proposals()
+        await sign_in(bot)
+        home = await bot.client.get("/staff")
+        assert home.status == 200 and "士林區" in await home.text()
+        listing = await (await bot.client.get("/staff/proposals")).text()
+        assert refs["shilin"] in listing and refs["beitou"] not in listing
+        other = await bot.client.get(f"/staff/proposal?ref={refs['beitou']}")
+        assert other.status == 403 and "沒有這個頁面的權限" in await other.text()
+        assert (await bot.client.get("/staff/proposals?district=北投區")).status == 200
+        assert refs["beitou"] not in await (await bot.client.get(
+            "/staff/proposals?district=北投區")).text()
+        data = {"ref": refs["shilin"], "new": "accepted"}
+        assert (await post(bot, "/staff/proposal/status", data, csrf=None)).status == 403
+        assert (await post(bot, "/staff/proposal/status", data, csrf="wrong")).status == 403
+        refused = await post(bot, "/staff/proposal/status", {"ref": refs["beitou"],
+                                                              "new": "accepted"})
+        assert refused.status == 403
+        assert await status_of(refs["shilin"]) == "submitted"
+        assert await status_of(refs["beitou"]) == "submitted"
+
+
+async def test_status_change_is_the_chats_and_the_resident_gets_the_notice(
+        tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        refs = await office_with_proposals()
+        await sign_in(bot)
+        bad = await post(bot, "/staff/proposal/status", {"ref": refs["shilin"], "new": "rejected",
+                                                         "note": "x"})
+        assert bad.status == 400 and "需要給提案人的說明" in await bad.text()
+        resp = await post(bot, "/staff/proposal/status", {"ref": refs["shilin"],
+                                                          "new": "needs_more",
+                                                          "note": "請補上預估經費的明細"})
+        assert resp.status == 303
+        page = await (await bot.client.get(resp.headers["Location"])).text()
+        assert "已通知提案人" in page and "請補上預估經費的明細" in page
+        assert f"telegram {CLERK}" in page  # history and audit trail name the actor
+        assert await status_of(refs["shilin"]) == "needs_more"
+        await run_jobs(bot)
+        notice = " ".join(bot.line.delivered_texts(LINE_RESIDENT))
+        assert refs["shilin"] in notice and "請補上預估經費的明細" in notice
+        stale = await post(bot, "/staff/proposal/status", {"ref": refs["shilin"],
+                                                           "new": "done"})
+        assert stale.status == 400  # needs_more cannot go to done: nothing changes
+        assert await status_of(refs["shilin"]) == "needs_more"
+        trail = await console.trail("proposal", refs["shilin"])
+        assert [(a.action, a.actor) for a in trail] == [("status:needs_more",
+                                                         f"staff:telegram:{CLERK}")]
+
+
+async def test_search_and_exports_follow_the_filters(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        refs = await office_with_proposals()
+        await staff.add_role("telegram", str(BEITOU_CLERK), "士林區")
+        await sign_in(bot, BEITOU_CLERK)
+        found = await (await bot.client.get("/staff/proposals?q=溫泉")).text()
+        assert refs["beitou"] in found and refs["shilin"] not in found
+        found = await (await bot.client.get(f"/staff/proposals?q={refs['shilin'][-4:]}")).text()
+        assert refs["shilin"] in found and refs["beitou"] not in found
+        csv = await (await bot.client.get("/staff/proposals/export?district=北投區")).text()
+        assert refs["beitou"] in csv and refs["shilin"] not in csv
+        xlsx = await (await bot.client.get("/staff/proposals/export?format=xlsx")).read()
+        sheet = load_workbook(io.BytesIO(xlsx)).active
+        assert sheet is not None
+        cells = {str(c.value) for row in sheet.iter_rows() for c in row}
+        assert refs["beitou"] in cells and refs["shilin"] in cells
+
+
+async def test_removing_a_role_ends_the_sessions(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        await office_with_proposals()
+        await volunteers.add("telegram", str(CLERK), "小林")
+        await sign_in(bot)
+        await staff.remove_role("telegram", str(CLERK))
+        assert await ConsoleSession.filter(user_id=str(CLERK)).exists()  # still a volunteer
+        assert (await bot.client.get("/staff/proposals")).status == 403  # no district now
+        assert (await bot.client.get("/staff")).status == 200
+        await volunteers.remove("telegram", str(CLERK))
+        assert not await ConsoleSession.filter(user_id=str(CLERK)).exists()
+        assert (await bot.client.get("/staff")).status == 401
+
+
+def _run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "run.py", *args], cwd=ROOT, text=True,
+                          capture_output=True, timeout=60,
+                          env={**os.environ, "DATABASE_URL": url, "PUBLIC_URL": "",
+                               "HOST": "127.0.0.1", "PORT": "8080"})
+
+
+async def test_cli_link_and_logout(tmp_path: Path) -> None:
+    url = f"sqlite://{tmp_path / 'bot.sqlite3'}"
+    assert _run(url, "staff", "add", "--platform", "telegram", "--user-id", "7001",
+                "--district", "士林區").returncode == 0
+    refused = _run(url, "staff", "link", "--platform", "telegram", "--user-id", "7999")
+    assert refused.returncode == 2 and "no staff or volunteer role" in refused.stderr
+    made = _run(url, "staff", "link", "--platform", "telegram", "--user-id", "7001")
+    assert made.returncode == 0, made.stderr
+    link = made.stdout.strip()
+    assert link.startswith("http://127.0.0.1:8080/staff/login/") and len(link.splitlines()) == 1
+    async with running_bot(tmp_path) as bot:
+        path = link.removeprefix("http://127.0.0.1:8080")
+        assert (await bot.client.post(path, allow_redirects=False)).status == 303
+        assert (await bot.client.get("/staff")).status == 200
+        assert await csrf_of(bot)
+    out = _run(url, "staff", "logout", "--platform", "telegram", "--user-id", "7001")
+    assert out.returncode == 0 and "ended 1 console session" in out.stdout
+    async with running_bot(tmp_path) as bot:
+        assert not await ConsoleSession.all().exists()
