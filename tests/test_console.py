@@ -25,7 +25,15 @@ from tests.console_harness import (
     post,
     sign_in,
 )
-from tests.staff_harness import BEITOU_CLERK, CLERK, STRANGER, run_jobs, status_of
+from tests.staff_harness import (
+    BEITOU_CLERK,
+    CLERK,
+    STRANGER,
+    group_message,
+    group_sends,
+    run_jobs,
+    status_of,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -184,3 +192,22 @@ async def test_cli_link_and_logout(tmp_path: Path) -> None:
     assert out.returncode == 0 and "ended 1 console session" in out.stdout
     async with running_bot(tmp_path) as bot:
         assert not await ConsoleSession.all().exists()
+
+
+async def test_console_command_sends_the_link_privately_and_it_signs_in(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        await office_with_proposals()
+        assert (await bot.post_telegram(group_message(CLERK, "/console"))).status == 200
+        assert (await bot.post_telegram(group_message(STRANGER, "/console"))).status == 200
+        await bot.settle()
+        await run_jobs(bot)
+        group = " ".join(p["text"] for p in group_sends(bot))
+        assert "已私訊給您" in group and "/staff/login/" not in group
+        assert "只開放給區公所人員與志工" in group
+        private = [c.params["text"] for c in bot.telegram.calls if c.method == "sendMessage"
+                   and str(c.params["chat_id"]) == str(CLERK)]
+        assert len(private) == 1 and "/staff/login/" in private[0]
+        path = "/staff/login/" + private[0].split("/staff/login/")[1].split()[0]
+        assert (await bot.client.post(path, allow_redirects=False)).status == 303
+        assert (await bot.client.get("/staff/proposals")).status == 200
+        assert not await ConsoleLink.filter(user_id=str(STRANGER)).exists()

@@ -36,6 +36,7 @@ from bot.handlers import (
     about,
     broadcast,
     broadcast_news,
+    console,
     events,
     faq,
     handoff,
@@ -83,7 +84,7 @@ ROUTER = Feature("router", actions={"flow": Action(press_flow, stateless=True,
 FEATURES: tuple[Feature, ...] = (
     menu.FEATURE, privacy.FEATURE, faq.FEATURE, propose.FEATURE, handoff.FEATURE,
     events.FEATURE, ivoting.FEATURE, broadcast_news.FEATURE, broadcast.FEATURE,
-    about.FEATURE, ROUTER,
+    about.FEATURE, console.FEATURE, ROUTER,
 )
 
 

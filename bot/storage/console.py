@@ -10,7 +10,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from bot.core.types import Incoming
 from bot.storage.models import (
     AuditEntry,
     ConsoleLink,
@@ -139,3 +141,8 @@ async def audit(kind: str, item: str, action: str, actor: str, note: str = "") -
 async def trail(kind: str, item: str) -> list[AuditEntry]:
     """An item's changes, oldest first."""
     return await AuditEntry.filter(kind=kind, item=item).order_by("created_at", "id")
+
+
+async def link_effect(msg: Incoming, data: dict[str, Any]) -> None:
+    """The /console command's effect: store the new link's digest {hash} for the sender."""
+    await save_link(msg.platform, msg.user_id, str(data["hash"]))
