@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+import secrets
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import ClientResponse
 
 from bot.storage import console
+from bot.storage.models import Event, EventRegistration
 from tests.bot_harness import Bot
+from tests.events_harness import far, load
 from tests.staff_harness import CLERK, set_up_office, submit
 
 LINE_RESIDENT = "U" + "1" * 32
@@ -53,3 +57,19 @@ async def post(bot: Bot, path: str, data: dict[str, Any], csrf: str | None = "au
         data = {**data, "csrf": csrf}
     return await bot.client.post(path, data=data, allow_redirects=False)
 
+
+
+async def office_with_events() -> None:
+    """A 士林 walk with two seats taken and one waiting, a 北投 walk, a past 士林 course."""
+    await load(far("shilin-walk"), far("beitou-walk", district="北投區", title="北投溫泉走讀"))
+    await Event.create(id="shilin-past", kind="course-basic", title="士林提案培力課（已結束）",
+                       district="士林區", starts=datetime(2025, 5, 3, 1, 30, tzinfo=UTC),
+                       ends=datetime(2025, 5, 3, 3, 30, tzinfo=UTC), place="士林區公所",
+                       capacity=20, host="士林區公所", summary="課程", for_whom="市民")
+    for n, (status, code, name) in enumerate((("registered", "K7Q2X9", "王小明"),
+                                              ("registered", "M3P8R4", "林美華"),
+                                              ("waiting", "T5W2Z7", "陳大同"))):
+        await EventRegistration.create(
+            event_id="shilin-walk", platform="line", user_id=f"U{n:032d}",
+            chat_id=f"U{n:032d}", status=status, code=code, token=secrets.token_urlsafe(16),
+            name=name)

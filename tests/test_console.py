@@ -13,7 +13,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from bot.storage import console
-from bot.storage.models import ConsoleLink, ConsoleSession
+from bot.storage.models import ConsoleLink, ConsoleSession, EventRegistration
 from bot.storage.proposals import staff
 from bot.storage.tickets import volunteers
 from tests.bot_harness import running_bot
@@ -21,6 +21,7 @@ from tests.console_harness import (
     LINE_RESIDENT,
     csrf_of,
     link_for,
+    office_with_events,
     office_with_proposals,
     post,
     sign_in,
@@ -211,3 +212,45 @@ async def test_console_command_sends_the_link_privately_and_it_signs_in(tmp_path
         assert (await bot.client.post(path, allow_redirects=False)).status == 303
         assert (await bot.client.get("/staff/proposals")).status == 200
         assert not await ConsoleLink.filter(user_id=str(STRANGER)).exists()
+
+
+async def test_events_list_check_in_undo_search_and_export(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        await office_with_proposals()
+        await office_with_events()
+        await sign_in(bot)
+        upcoming = await (await bot.client.get("/staff/events")).text()
+        assert "士林走讀測試場" in upcoming and "北投溫泉走讀" not in upcoming
+        assert "2／2" in upcoming
+        past = await (await bot.client.get("/staff/events?when=past")).text()
+        assert "士林提案培力課" in past and "士林走讀測試場" not in past
+        assert (await bot.client.get("/staff/event?id=beitou-walk")).status == 403
+        page = await (await bot.client.get("/staff/event?id=shilin-walk&q=k7q2x9")).text()
+        assert "王小明" in page and "林美華" not in page
+        reg = await EventRegistration.get(code="K7Q2X9")
+        form = {"id": "shilin-walk", "reg": str(reg.id)}
+        assert (await post(bot, "/staff/event/checkin", form, csrf=None)).status == 403
+        done = await post(bot, "/staff/event/checkin", form)
+        assert done.status == 303
+        page = await (await bot.client.get(done.headers["Location"])).text()
+        assert "已報到。" in page and "check-in K7Q2X9" in page
+        row = await EventRegistration.get(id=reg.id)
+        assert row.checked_in_at is not None and row.checked_in_by == f"telegram:{CLERK}"
+        again = await post(bot, "/staff/event/checkin", form)
+        assert "already" in again.headers["Location"]
+        undo = await post(bot, "/staff/event/checkin", {**form, "undo": "1"})
+        assert "done=undo" in undo.headers["Location"]
+        assert (await EventRegistration.get(id=reg.id)).checked_in_at is None
+        waiting = await EventRegistration.get(code="T5W2Z7")
+        late = await post(bot, "/staff/event/checkin", {**form, "reg": str(waiting.id)})
+        assert "notseat" in late.headers["Location"]
+        other = await post(bot, "/staff/event/checkin", {"id": "beitou-walk", "reg": str(reg.id)})
+        assert other.status == 403
+        csv = await (await bot.client.get("/staff/event/export?id=shilin-walk")).text()
+        assert "王小明" in csv and "陳大同" in csv
+        xlsx = await bot.client.get("/staff/event/export?id=shilin-walk&format=xlsx&q=林美華")
+        cells = {str(c.value) for row in load_workbook(io.BytesIO(await xlsx.read())).active
+                 .iter_rows() for c in row}  # type: ignore[union-attr]
+        assert "林美華" in cells and "王小明" not in cells
+        trail = [a.action for a in await console.trail("event", "shilin-walk")]
+        assert trail == ["check-in K7Q2X9", "undo check-in K7Q2X9"]
