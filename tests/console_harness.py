@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import ClientResponse
 
 from bot.storage import console
-from bot.storage.models import Event, EventRegistration
+from bot.storage.models import Event, EventRegistration, Ticket, TicketMessage
 from tests.bot_harness import Bot
 from tests.events_harness import far, load
 from tests.staff_harness import CLERK, set_up_office, submit
@@ -73,3 +73,27 @@ async def office_with_events() -> None:
             event_id="shilin-walk", platform="line", user_id=f"U{n:032d}",
             chat_id=f"U{n:032d}", status=status, code=code, token=secrets.token_urlsafe(16),
             name=name)
+
+
+async def some_tickets() -> None:
+    """An open 士林 ticket, a claimed 北投 one, and a closed 士林 one about 遮陽棚."""
+    now = datetime.now(UTC)
+    made = []
+    for n, (district, question) in enumerate((
+            ("士林區", "請問提案要準備哪些文件？我的電話 0912345678"),
+            ("北投區", "北投的住民大會在哪裡舉行？"),
+            ("士林區", "我想問公園的案子進度"))):
+        made.append(await Ticket.create(ref=f"T{n + 101}", platform="line",
+                                        chat_id=f"U{n:032d}", user_id=f"U{n:032d}",
+                                        district=district, question=question))
+    await Ticket.filter(id=made[0].id).update(created_at=now - timedelta(hours=3))
+    await Ticket.filter(id=made[1].id).update(claimed_by="8001", claimed_name="志工小林",
+                                              claimed_at=now)
+    closed = made[2]
+    await Ticket.filter(id=closed.id).update(
+        status="closed", close_reason="volunteer", claimed_by="8001", claimed_name="志工小林",
+        created_at=now - timedelta(days=2), closed_at=now - timedelta(days=1))
+    await TicketMessage.create(ticket=closed, direction="out", author_name="志工小林",
+                               text="遮陽棚的提案已進入住民大會，請留意區公所公告。")
+    await TicketMessage.filter(ticket_id=closed.id).update(
+        created_at=now - timedelta(days=2) + timedelta(minutes=25))

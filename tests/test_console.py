@@ -25,6 +25,7 @@ from tests.console_harness import (
     office_with_proposals,
     post,
     sign_in,
+    some_tickets,
 )
 from tests.staff_harness import (
     BEITOU_CLERK,
@@ -254,3 +255,25 @@ async def test_events_list_check_in_undo_search_and_export(tmp_path: Path) -> No
         assert "林美華" in cells and "王小明" not in cells
         trail = [a.action for a in await console.trail("event", "shilin-walk")]
         assert trail == ["check-in K7Q2X9", "undo check-in K7Q2X9"]
+
+
+async def test_tickets_by_tab_search_by_word_and_masked_page(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        await office_with_proposals()
+        await some_tickets()
+        await sign_in(bot)  # a 士林區 clerk: 士林's tickets only
+        opened = await (await bot.client.get("/staff/tickets")).text()
+        assert "T101" in opened and "T102" not in opened and "T103" not in opened
+        assert "3 小時" in opened
+        found = await (await bot.client.get("/staff/tickets?q=遮陽棚")).text()
+        assert "T103" in found and "T101" not in found and "志工小林" in found
+        assert "25 分" in found and "1 天 0 小時" in found  # first answer, time to close
+        page = await (await bot.client.get("/staff/ticket?ref=T101")).text()
+        assert "0912345678" not in page and "〔已遮蔽〕" in page
+        assert (await bot.client.get("/staff/ticket?ref=T102")).status == 403
+        await volunteers.add("telegram", "8001", "志工小林")
+        await sign_in(bot, 8001)  # a volunteer sees every ticket, as in the group
+        claimed = await (await bot.client.get("/staff/tickets?tab=claimed")).text()
+        assert "T102" in claimed and "T101" not in claimed
+        assert (await bot.client.get("/staff/ticket?ref=T102")).status == 200
+        assert (await bot.client.get("/staff/proposals")).status == 403  # no district role
