@@ -9,7 +9,8 @@ from typing import Any
 
 from aiohttp import ClientResponse
 
-from bot.storage import console
+from bot.proposals.dates import TAIPEI
+from bot.storage import console, subscriptions
 from bot.storage.models import Event, EventRegistration, Ticket, TicketMessage
 from tests.bot_harness import Bot
 from tests.events_harness import far, load
@@ -97,3 +98,14 @@ async def some_tickets() -> None:
                                text="遮陽棚的提案已進入住民大會，請留意區公所公告。")
     await TicketMessage.filter(ticket_id=closed.id).update(
         created_at=now - timedelta(days=2) + timedelta(minutes=25))
+
+
+async def news_subscribers() -> None:
+    """Two LINE residents who follow 士林區's news."""
+    for user in (LINE_RESIDENT, "U" + "3" * 32):
+        await subscriptions.add("line", user, "news", "士林區", "zh-TW")
+
+
+def in_two_days() -> str:
+    """A send time as the form's datetime-local field gives it (Taipei time)."""
+    return (datetime.now(TAIPEI) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")

@@ -13,14 +13,16 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from bot.storage import console
-from bot.storage.models import ConsoleLink, ConsoleSession, EventRegistration
+from bot.storage.models import Broadcast, ConsoleLink, ConsoleSession, EventRegistration
 from bot.storage.proposals import staff
 from bot.storage.tickets import volunteers
 from tests.bot_harness import running_bot
 from tests.console_harness import (
     LINE_RESIDENT,
     csrf_of,
+    in_two_days,
     link_for,
+    news_subscribers,
     office_with_events,
     office_with_proposals,
     post,
@@ -277,3 +279,39 @@ async def test_tickets_by_tab_search_by_word_and_masked_page(tmp_path: Path) -> 
         assert "T102" in claimed and "T101" not in claimed
         assert (await bot.client.get("/staff/ticket?ref=T102")).status == 200
         assert (await bot.client.get("/staff/proposals")).status == 403  # no district role
+
+
+async def test_broadcast_preview_confirm_report_and_cancel(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        await office_with_proposals()
+        await news_subscribers()
+        await sign_in(bot)
+        form = {"text": "士林區住民大會 12/20 下午兩點在區公所舉行，歡迎參加。",
+                "audience": "district:士林區", "at": in_two_days()}
+        assert (await post(bot, "/staff/broadcasts/preview", form, csrf=None)).status == 403
+        bad = await post(bot, "/staff/broadcasts/preview", {**form, "audience": "district:北投區"})
+        assert bad.status == 400 and "您可以發送的對象" in await bad.text()
+        shown = await post(bot, "/staff/broadcasts/preview", form)
+        text = await shown.text()
+        assert shown.status == 200 and "LINE 2" in text and "確認發送" in text
+        assert "LINE 訊息用量：2 則" in text
+        assert not await Broadcast.exists()  # nothing before 確認發送
+        done = await post(bot, "/staff/broadcasts/confirm", form)
+        assert done.status == 303
+        cast = await Broadcast.get()
+        assert (cast.status, cast.district, cast.total) == ("scheduled", "士林區", 0)
+        page = await (await bot.client.get(done.headers["Location"])).text()
+        assert "已排程發送" in page and "取消尚未發出的部分" in page
+        listing = await (await bot.client.get("/staff/broadcasts")).text()
+        assert f"#{cast.id}" in listing and "已排程" in listing
+        cancelled = await post(bot, "/staff/broadcast/cancel", {"id": str(cast.id)})
+        assert "done=cancelled" in cancelled.headers["Location"]
+        assert (await Broadcast.get()).status == "cancelled"
+        again = await post(bot, "/staff/broadcast/cancel", {"id": str(cast.id)})
+        assert "done=gone" in again.headers["Location"]
+        trail = [(a.action, a.actor) for a in await console.trail("broadcast", str(cast.id))]
+        assert trail == [("create", f"staff:telegram:{CLERK}"),
+                         ("cancel", f"staff:telegram:{CLERK}")]
+        await sign_in(bot, BEITOU_CLERK)
+        assert (await bot.client.get(f"/staff/broadcast?id={cast.id}")).status == 403
+        assert (await post(bot, "/staff/broadcast/cancel", {"id": str(cast.id)})).status == 403
