@@ -7,13 +7,24 @@ import io
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from openpyxl import load_workbook
 
 from bot.storage import console
-from bot.storage.models import Broadcast, ConsoleLink, ConsoleSession, EventRegistration
+from bot.storage.models import (
+    Broadcast,
+    ConsoleLink,
+    ConsoleSession,
+    Event,
+    EventRegistration,
+    Feedback,
+    Proposal,
+    Ticket,
+    TicketMessage,
+    Unanswered,
+)
 from bot.storage.proposals import staff
 from bot.storage.tickets import volunteers
 from tests.bot_harness import running_bot
@@ -315,3 +326,38 @@ async def test_broadcast_preview_confirm_report_and_cancel(tmp_path: Path) -> No
         await sign_in(bot, BEITOU_CLERK)
         assert (await bot.client.get(f"/staff/broadcast?id={cast.id}")).status == 403
         assert (await post(bot, "/staff/broadcast/cancel", {"id": str(cast.id)})).status == 403
+
+
+async def test_figures_for_a_district_and_month_with_svg_charts(tmp_path: Path) -> None:
+    nov = datetime(2026, 11, 15, 4, 0, tzinfo=UTC)
+    async with running_bot(tmp_path) as bot:
+        refs = await office_with_proposals()
+        await some_tickets()
+        await Proposal.all().update(submitted_at=nov)
+        await Proposal.filter(ref=refs["shilin"]).update(status="accepted")
+        await Ticket.all().update(created_at=nov)
+        await TicketMessage.all().update(created_at=nov + timedelta(minutes=40))
+        await Event.create(id="nov-walk", kind="walk", title="十一月士林走讀", district="士林區",
+                           starts=nov, ends=nov + timedelta(hours=2), place="士林", capacity=10,
+                           host="士林區公所", summary="走讀", for_whom="市民")
+        for n, came in enumerate((True, True, False, False)):
+            await EventRegistration.create(
+                event_id="nov-walk", platform="line", user_id=f"U{n:032d}",
+                chat_id=f"U{n:032d}", status="registered", code=f"C{n}AAAA", token=f"t{n}",
+                name=f"測試{n}", checked_in_at=nov if came else None)
+        for text in ("垃圾車幾點來", "垃圾車幾點會來", "垃圾車幾點來"):
+            await Unanswered.create(text=text, reason="no_match")
+        await Unanswered.all().update(created_at=nov)
+        await Feedback.create(platform="line", user_id="U1", faq_id="pb-what", helpful=True)
+        await Feedback.all().update(created_at=nov)
+        await sign_in(bot)
+        page = await (await bot.client.get("/staff/figures?month=2026-11")).text()
+        assert "統計：我負責的行政區・2026-11" in page
+        assert "1 件" in page  # 士林's one proposal (北投's is not counted)
+        assert "出席率 50%" in page and "4 人" in page
+        assert "40 分" in page  # the median time to a first answer
+        assert "垃圾車幾點來（3 次" in page
+        assert page.count("<svg") == 3 and "<title" in page and "受理" in page
+        empty = await (await bot.client.get("/staff/figures?month=2026-10")).text()
+        assert "出席率 —" in empty and "0 件" in empty
+        assert (await bot.client.get("/staff/figures?district=北投區")).status == 403

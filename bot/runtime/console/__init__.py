@@ -16,7 +16,7 @@ import jinja2
 from aiohttp import web
 
 from bot.proposals.dates import TAIPEI
-from bot.runtime.console import auth, broadcasts, events, proposals, tickets
+from bot.runtime.console import auth, broadcasts, events, figures, proposals, tickets
 
 HERE = Path(__file__).parent
 
@@ -44,7 +44,7 @@ def add_routes(app: web.Application) -> None:
                                autoescape=True)
     env.filters.update(taipei=taipei, span=span)
     app.router.add_get("/staff/console.css", _stylesheet)
-    for module in (auth, proposals, events, tickets, broadcasts):
+    for module in (auth, proposals, events, tickets, broadcasts, figures):
         module.add_routes(app)
 
 
