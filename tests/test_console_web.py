@@ -28,6 +28,11 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is n
 Page = Any
 
 
+def nav(page: Page, name: str) -> Any:
+    """A link of the main menu."""
+    return page.get_by_role("navigation").get_by_role("link", name=name, exact=True)
+
+
 async def checked(page: Page, seen: list[str]) -> None:
     """axe-core on the page as it is (no violation), and no sideways scroll."""
     await page.add_script_tag(path=str(AXE))
@@ -53,13 +58,13 @@ async def _sign_in(bot: Bot, page: Page, seen: list[str]) -> None:
 
 
 async def _proposal(bot: Bot, page: Page, refs: dict[str, str], seen: list[str]) -> None:
-    await page.get_by_role("link", name="提案", exact=True).click()
+    await nav(page, "提案").click()
     await page.get_by_role("heading", name="提案").wait_for()
     listing = await page.content()
     assert refs["shilin"] in listing and refs["beitou"] not in listing
     await checked(page, seen)
     await page.get_by_role("link", name=refs["shilin"]).click()
-    await page.get_by_label("受理", exact=True).check()
+    await page.get_by_label("已受理", exact=True).check()
     await checked(page, seen)
     await page.get_by_role("button", name="變更狀態並通知提案人").click()
     await page.get_by_role("status").wait_for()
@@ -73,22 +78,22 @@ async def _proposal(bot: Bot, page: Page, refs: dict[str, str], seen: list[str])
 
 
 async def _check_in(bot: Bot, page: Page, seen: list[str]) -> None:
-    await page.get_by_role("link", name="走讀與課程").click()
+    await nav(page, "走讀與課程").click()
     await checked(page, seen)
     await page.get_by_role("link", name="士林走讀測試場").click()
     await page.get_by_label("姓名或報到碼").fill("王小明")
     await page.get_by_label("姓名或報到碼").press("Enter")  # search by keyboard
-    await page.get_by_role("button", name="王小明 報到").click()
+    await page.get_by_role("button", name="報到：王小明").click()
     await page.get_by_role("status").wait_for()
     assert (await EventRegistration.get(code="K7Q2X9")).checked_in_at is not None
     await checked(page, seen)
-    await page.get_by_role("button", name="取消 王小明 的報到").click()
+    await page.get_by_role("button", name="取消報到：王小明").click()
     await page.get_by_text("已取消報到。").wait_for()
     assert (await EventRegistration.get(code="K7Q2X9")).checked_in_at is None
 
 
 async def _ticket(page: Page, seen: list[str]) -> None:
-    await page.get_by_role("link", name="志工提問單").click()
+    await nav(page, "志工提問單").click()
     await checked(page, seen)
     await page.get_by_label("搜尋所有提問單（問題或對話中的字詞）").fill("遮陽棚")
     await page.get_by_role("button", name="搜尋").click()
@@ -98,7 +103,7 @@ async def _ticket(page: Page, seen: list[str]) -> None:
 
 
 async def _broadcast(page: Page, seen: list[str]) -> None:
-    await page.get_by_role("link", name="群發訊息").click()
+    await nav(page, "群發訊息").click()
     await page.get_by_role("link", name="新增群發").click()
     await page.get_by_label("內容（最多 1000 字）").fill("士林區住民大會 12/20 下午兩點舉行。")
     await page.get_by_label("對象").select_option("district:士林區")
@@ -137,7 +142,7 @@ async def test_console_in_headless_chromium(tmp_path: Path) -> None:
             await _check_in(bot, page, seen)
             await _ticket(page, seen)
             await _broadcast(page, seen)
-            await page.get_by_role("link", name="統計").click()
+            await nav(page, "統計").click()
             await checked(page, seen)
             await shot(page, "console-figures-phone")
             desk = await (await browser.new_context(viewport=DESKTOP, bypass_csp=True)).new_page()
@@ -146,7 +151,7 @@ async def test_console_in_headless_chromium(tmp_path: Path) -> None:
             for path in ("/staff/proposals", "/staff/events?when=past", "/staff/figures"):
                 await desk.goto(str(bot.client.make_url(path)))
                 await checked(desk, seen)
-            await shot(desk, "console-proposals-desktop")
+            await shot(desk, "console-figures-desktop")
             await page.goto(str(bot.client.make_url(await link_for())))
             await page.goto(str(bot.client.make_url("/staff/bye")))
             await checked(page, seen)

@@ -20,7 +20,7 @@ def bars(title: str, items: list[tuple[str, float]], unit: str = "") -> Markup:
     width = LABEL_W + BAR_W + 70
     desc = "、".join(f"{label} {_num(v)}{unit}" for label, v in items) or "沒有資料"
     parts = [f'<svg role="img" aria-labelledby="chart{n}t chart{n}d" viewBox="0 0 {width} '
-             f'{height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+             f'{height}" width="{width}" height="{height}" '
              f'xmlns="http://www.w3.org/2000/svg">',
              f'<title id="chart{n}t">{escape(title)}</title>',
              f'<desc id="chart{n}d">{escape(desc)}</desc>']
