@@ -3,6 +3,7 @@ chat's status change with the resident's notice, the audit trail, exports, the C
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from bot.common.logs import redact
 from bot.storage import console
 from bot.storage.models import (
     Broadcast,
@@ -361,3 +363,24 @@ async def test_figures_for_a_district_and_month_with_svg_charts(tmp_path: Path) 
         empty = await (await bot.client.get("/staff/figures?month=2026-10")).text()
         assert "出席率 —" in empty and "0 件" in empty
         assert (await bot.client.get("/staff/figures?district=北投區")).status == 403
+
+
+async def test_links_sessions_and_audit_on_each_backend(db: str) -> None:
+    await staff.add_role("telegram", "7001", "士林區")
+    token = await console.new_link("telegram", "7001")
+    assert await console.link_problem(token) is None
+    first, second = await asyncio.gather(console.use_link(token), console.use_link(token))
+    assert sorted([isinstance(first, str), isinstance(second, str)]) == [False, True]
+    assert await console.use_link(token) == "used" and await console.link_problem("x") == "unknown"
+    cookie, row = await console.start_session("telegram", "7001")
+    assert (await console.session(cookie)) is not None and row.token_hash != cookie
+    assert await console.session(cookie + "x") is None
+    await console.audit("event", "walk-1", "check-in K7Q2X9", "staff:telegram:7001")
+    assert [a.action for a in await console.trail("event", "walk-1")] == ["check-in K7Q2X9"]
+    assert await staff.remove_role("telegram", "7001") == 1
+    assert await console.session(cookie) is None  # the last role went: signed out
+
+
+def test_the_access_log_hides_the_sign_in_token() -> None:
+    line = 'GET "/staff/login/AbC_12-xyz" 200 referer "https://x/staff/login/AbC_12-xyz?a=1"'
+    assert "AbC_12-xyz" not in redact(line) and "/staff/login/[token]" in redact(line)
