@@ -228,6 +228,16 @@ async def test_console_command_sends_the_link_privately_and_it_signs_in(tmp_path
         assert (await bot.client.post(path, allow_redirects=False)).status == 303
         assert (await bot.client.get("/staff/proposals")).status == 200
         assert not await ConsoleLink.filter(user_id=str(STRANGER)).exists()
+        direct = group_message(CLERK, "/console")
+        direct["message"]["chat"] = {"id": CLERK, "type": "private"}
+        await bot.post_telegram(direct)
+        await bot.settle()
+        answers = [c.params["text"] for c in bot.telegram.calls if c.method == "sendMessage"
+                   and str(c.params["chat_id"]) == str(CLERK)]
+        assert len(answers) == 2 and "/staff/login/" in answers[1] and answers[1] != private[0]
+        old = await console.new_link("telegram", str(CLERK), console.utcnow() - timedelta(days=2))
+        await console.new_link("telegram", str(CLERK))
+        assert await console.link_problem(old) == "unknown"  # long-dead links are swept
 
 
 async def test_events_list_check_in_undo_search_and_export(tmp_path: Path) -> None:

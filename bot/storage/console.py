@@ -56,9 +56,17 @@ async def roles_of(platform: str, user_id: str) -> Roles:
     return Roles(frozenset(str(d) for d in rows), volunteer)
 
 
+async def _sweep(now: datetime) -> None:
+    """Forget links and sessions that ended over a day ago (they can never open anything)."""
+    old = now - timedelta(days=1)
+    await ConsoleLink.filter(expires_at__lt=old).delete()
+    await ConsoleSession.filter(expires_at__lt=old).delete()
+
+
 async def save_link(platform: str, user_id: str, token_hash: str,
                     now: datetime | None = None) -> None:
-    """Store a link's digest, valid for LINK_LIFE."""
+    """Store a link's digest, valid for LINK_LIFE (and sweep away long-dead rows)."""
+    await _sweep(utcnow())
     await ConsoleLink.create(token_hash=token_hash, platform=platform, user_id=user_id,
                              expires_at=(now or utcnow()) + LINK_LIFE)
 
