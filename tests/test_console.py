@@ -116,6 +116,7 @@ async def test_only_own_districts_and_forms_need_their_csrf_token(tmp_path: Path
         data = {"ref": refs["shilin"], "new": "accepted"}
         assert (await post(bot, "/staff/proposal/status", data, csrf=None)).status == 403
         assert (await post(bot, "/staff/proposal/status", data, csrf="wrong")).status == 403
+        assert (await post(bot, "/staff/proposal/status", data, csrf="錯誤")).status == 403
         refused = await post(bot, "/staff/proposal/status", {"ref": refs["beitou"],
                                                               "new": "accepted"})
         assert refused.status == 403
@@ -394,3 +395,27 @@ async def test_links_sessions_and_audit_on_each_backend(db: str) -> None:
 def test_the_access_log_hides_the_sign_in_token() -> None:
     line = 'GET "/staff/login/AbC_12-xyz" 200 referer "https://x/staff/login/AbC_12-xyz?a=1"'
     assert "AbC_12-xyz" not in redact(line) and "/staff/login/[token]" in redact(line)
+
+
+async def test_odd_input_gets_a_page_in_words_not_an_error(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        await office_with_proposals()
+        await office_with_events()
+        await sign_in(bot)
+        for path in ("/staff/broadcast?id=²", "/staff/broadcast?id=" + "9" * 30,
+                     "/staff/event?id=" + "x" * 500, "/staff/ticket?ref=%00",
+                     "/staff/proposal?ref=", "/staff/figures?month=2026-13&district=",
+                     "/staff/proposals?q=" + "字" * 500 + "&status=nope"):
+            resp = await bot.client.get(path)
+            assert resp.status in (200, 404), (path, resp.status)
+            assert "臺北市參與式預算工作台" in await resp.text()
+        for form in ({"id": "shilin-walk", "reg": "abc"}, {"id": "shilin-walk"},
+                     {"id": "shilin-walk", "reg": "1" * 40}):
+            assert (await post(bot, "/staff/event/checkin", form)).status == 404
+        assert (await post(bot, "/staff/broadcast/cancel", {"id": "-1"})).status == 404
+        long = await post(bot, "/staff/broadcasts/preview", {"text": "字" * 1001,
+                                                            "audience": "district:士林區"})
+        assert long.status == 400 and "1001 字" in await long.text()
+        late = await post(bot, "/staff/broadcasts/preview", {
+            "text": "通知", "audience": "district:士林區", "at": "2020-01-01T09:00"})
+        assert late.status == 400 and "60 天內" in await late.text()

@@ -82,7 +82,8 @@ def page(need: str = STAFF) -> Callable[[View], Callable[[web.Request],
                 return refuse(request, who)
             if request.method == "POST":
                 form = await request.post()
-                if not hmac.compare_digest(str(form.get("csrf", "")), who.csrf):
+                sent = str(form.get("csrf", "")).encode()  # bytes: any text compares safely
+                if not hmac.compare_digest(sent, who.csrf.encode()):
                     return render(request, "error.html", who, code=403,
                                   message="表單已過期或來源不明，請重新整理頁面後再試一次。")
             return await view(request, who)
@@ -119,6 +120,12 @@ def refuse(request: web.Request, who: Who) -> web.Response:
 def missing(request: web.Request, who: Who) -> web.Response:
     """404 in words."""
     return render(request, "error.html", who, code=404, message="找不到這個項目。")
+
+
+def number(raw: object) -> int | None:
+    """A row id from a query or form (None unless 1-18 ASCII digits)."""
+    text = str(raw or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 def back(location: str) -> web.Response:

@@ -23,7 +23,7 @@ from bot.broadcasts.report import status_text
 from bot.events.spec import CITYWIDE
 from bot.handlers.deps import DEPS, Deps
 from bot.proposals.view import ALL_DISTRICTS
-from bot.runtime.console.auth import Who, back, missing, page, refuse, render
+from bot.runtime.console.auth import Who, back, missing, number, page, refuse, render
 from bot.storage import broadcasts as store
 from bot.storage import console as audit
 from bot.storage.models import Broadcast
@@ -54,8 +54,8 @@ async def listing(request: web.Request, who: Who) -> web.Response:
 @page()
 async def item(request: web.Request, who: Who) -> web.Response:
     """/staff/broadcast?id=...: the report, the message, cancel."""
-    raw = request.query.get("id", "")
-    cast = await store.get(int(raw)) if raw.isdigit() else None
+    found = number(request.query.get("id"))
+    cast = await store.get(found) if found is not None else None
     if cast is None:
         return missing(request, who)
     if not _mine(who, cast):
@@ -76,8 +76,8 @@ async def item(request: web.Request, who: Who) -> web.Response:
 @page()
 async def cancel(request: web.Request, who: Who) -> web.StreamResponse:
     """POST /staff/broadcast/cancel: stop what has not gone yet."""
-    raw = str((await request.post()).get("id", ""))
-    cast = await store.get(int(raw)) if raw.isdigit() else None
+    found = number((await request.post()).get("id"))
+    cast = await store.get(found) if found is not None else None
     if cast is None:
         return missing(request, who)
     if not _mine(who, cast):

@@ -13,7 +13,7 @@ from bot.events import export
 from bot.events.view import EventView, RegistrationView
 from bot.handlers.deps import DEPS
 from bot.handlers.events.staff import allowed
-from bot.runtime.console.auth import Who, back, missing, page, refuse, render
+from bot.runtime.console.auth import Who, back, missing, number, page, refuse, render
 from bot.runtime.console.sheets import table
 from bot.runtime.effects import apply_effect
 from bot.storage import console as audit
@@ -52,7 +52,7 @@ async def listing(request: web.Request, who: Who) -> web.Response:
 
 
 async def _event(request: web.Request, who: Who, event_id: str) -> EventView | web.Response:
-    ev = await stored.get(event_id) if event_id else None
+    ev = await stored.get(event_id) if 0 < len(event_id) <= 64 else None  # ids are <= 64
     if ev is None:
         return missing(request, who)
     return ev if allowed(who.roles.districts, ev) else refuse(request, who)
@@ -99,8 +99,8 @@ async def check(request: web.Request, who: Who) -> web.StreamResponse:
     ev = await _event(request, who, str(form.get("id", "")))
     if isinstance(ev, web.Response):
         return ev
-    reg_id = int(str(form.get("reg", "0"))) if str(form.get("reg", "")).isdigit() else 0
-    reg = await stored.registration(reg_id)
+    reg_id = number(form.get("reg"))
+    reg = await stored.registration(reg_id) if reg_id is not None else None
     if reg is None or reg.event_id != ev.id:
         return missing(request, who)
     undo = form.get("undo") == "1"

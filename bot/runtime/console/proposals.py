@@ -86,7 +86,7 @@ async def download(request: web.Request, who: Who) -> web.Response:
 
 
 async def _one(request: web.Request, who: Who, ref: str) -> ProposalView | web.Response:
-    p = await request.app[DEPS].proposals.by_ref(ref) if ref else None
+    p = await request.app[DEPS].proposals.by_ref(ref) if 0 < len(ref) <= 24 else None
     if p is None or p.submitted_at is None:
         return missing(request, who)
     return p if who.sees(p.district) else refuse(request, who)
