@@ -5,6 +5,7 @@ imports inside functions and under TYPE_CHECKING included)."""
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,16 @@ def test_the_top_of_bot_holds_packages_only() -> None:
     assert loose == []
     packages = sorted(p.name for p in BOT.iterdir() if (p / "__init__.py").exists())
     assert {"core", "common", "runtime", "handlers", "adapters", "nlp", "storage"} <= set(packages)
+
+
+def test_every_bot_import_names_something_that_exists() -> None:
+    # mypy is told to ignore missing imports (for untyped libraries), so check ours here.
+    missing = []
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot"):
+                module = importlib.import_module(str(node.module))
+                missing += [f"{name}: {node.module}.{a.name}" for a in node.names
+                            if not hasattr(module, a.name)
+                            and f"{node.module}.{a.name}" not in MODULES]
+    assert missing == []

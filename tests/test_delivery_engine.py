@@ -54,7 +54,7 @@ async def test_a_district_broadcast_reaches_each_subscriber_once(db: str) -> Non
         # The stop button under a district broadcast, within Telegram's 64 bytes.
         markup = next(c.params for c in rig.telegram.calls if c.method == "sendMessage"
                       and str(c.params["chat_id"]) == TG_IDS[1])["reply_markup"]
-        assert "news_off" in markup["inline_keyboard"][0][0]["callback_data"]
+        assert "news.stop" in markup["inline_keyboard"][0][0]["callback_data"]
 
 
 async def test_a_retried_line_batch_is_answered_409_and_not_sent_twice(db: str) -> None:

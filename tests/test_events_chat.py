@@ -349,3 +349,18 @@ async def test_an_offer_cannot_be_taken_once_a_moved_event_is_near(world: World)
     await second.press_payload(f"|evoa|{second_id}")
     assert "已經過期" in second.text
     assert (await statuses("shilin-walk"))["resident02"] == "offered"  # not promoted
+
+
+async def test_a_sign_up_question_leads_to_the_bots_own_list_while_events_are_open(
+        world: World) -> None:
+    services, _ = world
+    chat = resident(services, 1)
+    await chat.send("走讀要怎麼報名")      # nothing open yet: the FAQ's honest answer
+    assert chat.meta["intent"] == "faq" and "pb.taipei" in chat.text
+    await load(spec("shilin-walk"))
+    await chat.send("走讀要怎麼報名")      # walks open: the bot's own list and its buttons
+    assert chat.meta["intent"] == "register"
+    assert isinstance(chat.replies[0], Carousel)
+    assert "報名" in [c.label for c in chat.choices]
+    await chat.send("課程怎麼報名")        # no course open: still the FAQ's answer
+    assert chat.meta["intent"] == "faq"

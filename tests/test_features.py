@@ -46,7 +46,7 @@ def test_a_name_declared_twice_is_refused() -> None:
 
 def test_the_order_is_documented_and_every_feature_is_in_it() -> None:
     names = [f.name for f in features.FEATURES]
-    assert names[:3] == ["menu", "mydata", "faq"] and names[-1] == "router"
+    assert names[:3] == ["propose", "menu", "mydata"] and names[-1] == "router"
     assert len(set(names)) == len(names)
     for step in ("follow", "buttons", "groups", "commands", "states", "open ticket",
                  "fallback"):

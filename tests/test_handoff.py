@@ -54,14 +54,25 @@ async def test_off_duty_hours_say_when_volunteers_come_back(sqlite_db: str, deps
     assert "不是值班時間" in text and "11/30（週一）09:00" in text
 
 
-async def test_messages_go_to_the_open_ticket_not_the_faq(sqlite_db: str, deps: Deps) -> None:
+async def test_a_message_to_the_ticket_off_duty_says_when_someone_reads_it(
+        sqlite_db: str, deps: Deps) -> None:
+    await volunteers.set_group("telegram", "-100123")
+    chat = _chat(deps, SATURDAY_NIGHT)
+    ticket = await _open(chat)
+    text = await chat.send("我想補充一下公園的位置在哪")
+    assert f"#{ticket.ref}" in text and "不是值班時間" in text and "11/30（週一）09:00" in text
+
+
+async def test_messages_go_to_the_open_ticket_and_a_clear_question_is_answered_too(
+        sqlite_db: str, deps: Deps) -> None:
     chat = _chat(deps)
     ticket = await _open(chat)
-    text = await chat.send("住民大會是什麼")  # an FAQ question, but the ticket is open
-    assert "住民大會" not in text and ticket.ref in text  # "passed on", no FAQ answer
+    text = await chat.send("住民大會是什麼")  # an FAQ question while the ticket is open
+    assert ticket.ref in text and "沒有志工群組" in text  # passed on: nobody reads it yet
+    assert "第二個階段" in text  # the clear question is answered meanwhile
     assert any(isinstance(r, Waiting) for r in chat.replies)
     await chat.send("還有，要報名嗎")
-    assert "已轉給志工" not in chat.text  # acknowledged once, not after every line
+    assert ticket.ref not in chat.text  # acknowledged once per burst, not after every line
     got = [m.text for m in await TicketMessage.filter(direction="in").order_by("id")]
     assert got == ["住民大會是什麼", "還有，要報名嗎"]
     # The menu and commands still work, and the ticket stays open afterwards.

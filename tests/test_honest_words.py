@@ -143,3 +143,12 @@ async def test_the_last_topic_lives_in_the_stored_conversation(sqlite_db: str, d
     again = Chat(Dispatcher(deps), user="topic01")   # a new dispatcher: only the DB remembers
     await again.send("那第二階段呢")
     assert "進階課程" in again.text
+
+
+async def test_a_keyboard_mash_keeps_the_conversations_language(chat: Chat) -> None:
+    await chat.send("什麼是i-Voting")
+    text = await chat.send("asdfghjkl;;")
+    assert "抱歉" in text and "Sorry" not in text
+    labels = [c.label for c in chat.choices]
+    assert "找志工" in labels and "Ask a volunteer" not in labels   # the menu stays Chinese
+    assert "Sorry" in await chat.send("what is this thing about, I do not understand")

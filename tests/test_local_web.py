@@ -66,3 +66,24 @@ async def test_page_in_headless_chromium(tmp_path: Path) -> None:
             await browser.close()
     finally:
         await client.close()
+
+
+async def test_a_page_reload_in_the_wizard_continues_where_the_resident_was(
+        tmp_path: Path) -> None:
+    client = await _client(tmp_path)
+
+    async def say(**body: str) -> str:
+        resp = await client.post("/api/chat", json={"user": "webuser02", **body})
+        return "\n".join(r.get("text", "") for r in (await resp.json())["replies"])
+
+    try:
+        await say(event="follow")
+        await say(text="我要提案")
+        first = await say(text="巷弄增設路燈改善夜間安全")   # the title: on to the next step
+        again = await say(event="follow")                      # the page is reloaded
+        assert "歡迎回來" in again and "撰寫構想書" in again
+        assert first.splitlines()[-1][:6] in again             # the same step asked again
+        answer = await say(text="士林區")                       # typed: that step's answer
+        assert answer.startswith("（3/")                       # the wizard went on
+    finally:
+        await client.close()

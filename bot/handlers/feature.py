@@ -2,15 +2,15 @@
 
 A feature names everything it adds: button actions (readable names, with the old short codes
 of buttons already sitting in chats), flow states, typed commands, the intents it starts,
-effects, jobs, web routes and `run.py` subcommands. `bot.handlers.features` composes the
-features in one documented order; nothing else lists a feature's parts (see docs/design.md,
-"How to add a feature"). Like aiogram's `Router` or an errbot plugin: the centre knows the
-order, not the names.
+effects, jobs, background loops, web routes and `run.py` subcommands.
+`bot.handlers.features` composes the features in one documented order; nothing else lists a
+feature's parts (see docs/design.md, "How to add a feature"). Like aiogram's `Router` or an
+errbot plugin: the centre knows the order, not the names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -33,6 +33,7 @@ Hook = Callable[[Incoming, Context, Deps], Awaitable[Turn | None]]
 Fallback = Callable[[Incoming, Context, Deps, Mapping[str, IntentHandler]], Awaitable[Turn]]
 Applier = Callable[[Incoming, dict[str, Any]], Awaitable[None]]
 BatchApplier = Callable[[list[tuple[Incoming, dict[str, Any]]]], Awaitable[None]]
+Loop = Callable[[], Coroutine[Any, Any, None]]  # runs until cancelled
 
 
 class Wiring(Protocol):
@@ -102,5 +103,7 @@ class Feature:
     batched: Mapping[str, BatchApplier] = field(default_factory=dict)
     ends: frozenset[str] = frozenset()  # effects after which the stored conversation is gone
     jobs: Callable[[Wiring], Mapping[str, JobHandler]] | None = None
+    # Background loops every process runs (name -> the loop), e.g. the ticket sweep.
+    loops: Callable[[Wiring], Mapping[str, Loop]] | None = None
     routes: Callable[[web.Application], None] | None = None
     cli: tuple[str, ...] = ()  # run.py subcommands (bot/cli) that manage this feature

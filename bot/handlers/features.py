@@ -53,6 +53,7 @@ from bot.handlers.feature import (
     Command,
     Feature,
     IntentHandler,
+    Loop,
     StateHandler,
     Wiring,
 )
@@ -81,8 +82,10 @@ def _longest_start(deps: Deps) -> str:
 ROUTER = Feature("router", actions={"flow": Action(press_flow, stateless=True,
                                                    longest=_longest_start)})
 
+# The order the route steps ask the features in: the wizard takes a follow before the menu's
+# welcome (someone coming back mid-step is asked that step again).
 FEATURES: tuple[Feature, ...] = (
-    menu.FEATURE, privacy.FEATURE, faq.FEATURE, propose.FEATURE, handoff.FEATURE,
+    propose.FEATURE, menu.FEATURE, privacy.FEATURE, faq.FEATURE, handoff.FEATURE,
     events.FEATURE, ivoting.FEATURE, broadcast_news.FEATURE, broadcast.FEATURE,
     about.FEATURE, console.FEATURE, ROUTER,
 )
@@ -133,6 +136,12 @@ def jobs(wiring: Wiring) -> dict[str, JobHandler]:
     """Job kind -> handler, from every feature's jobs, built for this process."""
     return _merge("job kind", ((kind, handler) for f in FEATURES if f.jobs is not None
                                for kind, handler in f.jobs(wiring).items()))
+
+
+def loops(wiring: Wiring) -> dict[str, Loop]:
+    """Loop name -> loop, from every feature's loops, built for this process."""
+    return _merge("loop", ((name, run) for f in FEATURES if f.loops is not None
+                           for name, run in f.loops(wiring).items()))
 
 
 def add_routes(app: web.Application) -> None:

@@ -42,10 +42,26 @@ def idle(ctx: Context, lang: str) -> Context:
 
 
 def welcome(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
-    """Greet a new follower with the menu."""
+    """Greet a new follower with the menu; someone coming back in the middle of a step (the
+    web chat sends this on every page load) continues where they were."""
+    if ctx.state != "idle":
+        return welcome_back(ctx, deps)
     lang = ctx.locale
     text = deps.content.t("welcome", lang)
     return Turn(idle(ctx, lang), (Text(text, menu_choices(deps, lang)),))
+
+
+def welcome_back(ctx: Context, deps: Deps) -> Turn:
+    """The stored flow continues: say where the resident is (a flow may ask its current step
+    again: the proposal wizard declares its own follow step, bot/handlers/propose)."""
+    return Turn(ctx, (welcome_back_lead(ctx, deps),), meta={"intent": "resume"})
+
+
+def welcome_back_lead(ctx: Context, deps: Deps) -> Text:
+    """「歡迎回來」 and where the resident is."""
+    lang, t, strings = ctx.locale, deps.content.t, deps.content.strings
+    where = t(f"state.{ctx.state}", lang) if f"state.{ctx.state}" in strings else ""
+    return Text(t("welcome_back", lang, where=where) if where else t("welcome_back.plain", lang))
 
 
 def show_menu(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:

@@ -27,6 +27,8 @@ from bot.nlp.segment import Segmenter, subwords
 from bot.nlp.slips import SlipFixer
 
 ASCII_FUZZY_MIN = 4   # ASCII words shorter than this are never corrected (poc, pb, sdg)
+ASIDE_MAX = 10        # a clause about the resident longer than this may hold the question
+_CLAUSE_RE = re.compile(r"[\s,，。.!！?？、；;~～…]+")
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,9 @@ class Analyser:
     def __init__(self, normalizer: Normalizer, segmenter: Segmenter,
                  subword_weight: float = 0.5, filler: Iterable[str] = ()) -> None:
         self.normalizer, self.segmenter = normalizer, segmenter
-        self.filler = _filler_pattern(normalizer, filler)
+        filler = list(filler)
+        self.filler = _filler_pattern(normalizer, [f for f in filler if not f.endswith("…")])
+        self.aside_starts = tuple(f[:-1] for f in filler if f.endswith("…") and len(f) > 1)
         self.subword_weight = subword_weight
         self.vocabulary: set[str] = set()
         self.slips = SlipFixer(segmenter.stopwords)
@@ -101,6 +105,16 @@ class Analyser:
             return normalised
         stripped = self.filler.sub(" ", normalised).strip()
         return stripped if stripped else normalised
+
+    def drop_asides(self, text: str) -> str:
+        """The raw message without short clauses about the resident (「我是新住民」「我住士林」:
+        filler.txt lines ending in …), when another clause is left to ask the question."""
+        if not self.aside_starts:
+            return text
+        clauses = [c for c in _CLAUSE_RE.split(text) if c]
+        kept = [c for c in clauses
+                if not (len(c) <= ASIDE_MAX and c.startswith(self.aside_starts))]
+        return " ".join(kept) if kept and len(kept) < len(clauses) else text
 
     def repair(self, words: Sequence[str]) -> list[str]:
         """Glued words split, ASCII slips corrected (see the module docstring)."""

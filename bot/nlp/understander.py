@@ -54,7 +54,8 @@ class Understanding:
                           # | None; news: subscribe | unsubscribe
     matches: tuple[Match, ...]   # best first, at most 3
     confidence: str       # "high" (answer), "medium" (offer top 3), "low" (say we don't know)
-    lang: str             # "zh" or "en" (what the user wrote)
+    lang: str             # "zh" or "en" (what the user wrote); "?" Latin letters that are
+                          # no English (asdfghjkl): keep the conversation's language
     passage: Passage | None = None   # below high: a seed sentence good enough to quote instead
     service: str | None = None       # low: a city service outside this bot (services.yaml)
     beyond: str | None = None        # low: the best entry's topic, but a fact it lacks
@@ -76,6 +77,7 @@ class Signals:
     oos: Hit | None = None            # best out-of-scope group (content/nlp/out-of-scope.yaml)
     foreign: float = 0.0              # share of the terms only the out-of-scope set knows
     passages: tuple[Hit, ...] | None = None   # None: not searched (only needed below high)
+    symbols: bool = False             # emoji or marks only: something sent, nothing to match
 
 
 class Understander:
@@ -160,15 +162,18 @@ class Understander:
 
     def measure(self, text: str, *, intents: bool = True, complete: bool = False) -> Signals:
         """The signals of a message; complete: everything, even what the decision can skip."""
-        text = text[: self.config.max_chars]
+        text = self.analyser.drop_asides(text[: self.config.max_chars])
         lang = detect_lang(text)
         normalised = self.normalizer(text)
         rule = self.intents.detect(compact(normalised)) if intents and normalised else None
         if not normalised or (rule is not None and not rule.all_known and not complete):
-            return Signals(normalised, lang, rule, None, None)
+            return Signals(normalised, lang, rule, None, None,
+                           symbols=not normalised and bool(text.strip()))
         if lang == "en" and self.retriever.only_names(text):
             lang = "zh"  # 「i-Voting」 alone has no English word in it: the default language
         query = self.analyser.analyse(text, normalised)
+        if lang == "en" and not self._some_english(normalised):
+            lang = "?"  # a keyboard mash is not English: the conversation keeps its language
         faq = self.retriever.search(query)
         request = self.examples.markers.request_score(normalised) if self.examples else 0
         example = None
@@ -179,6 +184,12 @@ class Understander:
         signals = Signals(normalised, lang, rule, query, faq, request, example,
                           outside[1] if outside else None, foreign)
         return self.with_passages(signals) if complete else signals
+
+    def _some_english(self, normalised: str) -> bool:
+        """Whether a Latin word of the message is one the bot knows or a common English word."""
+        known = self.analyser.vocabulary
+        common = self.analyser.segmenter.stopwords
+        return any(w in known or w in common for w in normalised.split())
 
     def _foreign(self, query: Query) -> float:
         """IDF-weighted share of the query's terms that the bot does not know but the
@@ -204,8 +215,8 @@ class Understander:
 def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
     """The Understanding the signals call for, with cfg's weights and thresholds."""
     if s.query is None or s.faq is None:
-        if not s.text:  # emoji or marks only: nothing to match, a friendly prompt
-            return Understanding("emoji", None, (), "high", s.lang)
+        if s.symbols:  # emoji or marks only: nothing to match, a friendly prompt
+            return Understanding("emoji", None, (), "low", s.lang)
         if s.rule is not None:
             return Understanding(s.rule.intent, s.rule.action, (), "high", s.lang)
         return Understanding("unknown", None, (), "low", s.lang)

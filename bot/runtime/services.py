@@ -26,7 +26,6 @@ from bot.delivery.quiet import QuietHours
 from bot.events.filters import FilterWords
 from bot.handlers import features
 from bot.handlers.deps import Deps
-from bot.handlers.handoff.sweep import TicketSweep
 from bot.ivoting.calendar import load_calendar
 from bot.nlp.understander import Understander
 from bot.proposals.spec import ProposalSpec
@@ -77,7 +76,6 @@ class Services:
     telegram: TelegramAdapter | None = None
     worker: InboxWorker = field(init=False)
     jobs: JobRunner = field(init=False)
-    sweep: TicketSweep = field(init=False)
     limits: RateLimits = field(init=False)
     engine: DeliveryEngine = field(init=False)
     starter: Starter = field(init=False)
@@ -96,7 +94,6 @@ class Services:
         # "send" (a queued message to a chat) is the runtime's own; the rest the features'.
         self.jobs = JobRunner({"send": self.send_job, **features.jobs(self)},
                               clock=self.deps.clock)
-        self.sweep = TicketSweep(self.deps)
 
     def _delivery(self) -> None:
         """The delivery engine: shared limits on every send, batches for broadcasts."""
@@ -153,9 +150,10 @@ class Services:
 
     def background(self) -> list[asyncio.Task[None]]:
         """Start the loops every process runs (call after start(), with the database open):
-        the inbox worker, the job runner, the ticket sweep and the delivery engine."""
+        the inbox worker, the job runner, the delivery engine and the features' loops (the
+        ticket sweep)."""
         loops = {"inbox-worker": self.worker.run, "job-runner": self.jobs.run,
-                 "ticket-sweep": self.sweep.run, "delivery": self.engine.run}
+                 "delivery": self.engine.run, **features.loops(self)}
         return [asyncio.create_task(run(), name=name) for name, run in loops.items()]
 
     async def start(self) -> None:

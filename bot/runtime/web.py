@@ -15,6 +15,7 @@ from aiohttp.typedefs import Handler
 from bot.adapters import local_web
 from bot.adapters.body import BadBody, parse_object
 from bot.common.availability import ANSWER_WITHIN, DATABASE
+from bot.common.loop import is_outage
 from bot.common.settings import Settings
 from bot.handlers import features
 from bot.handlers.deps import DEPS
@@ -147,6 +148,10 @@ async def _record(services: Services, platform: str, events: list[NewEvent]) -> 
     try:
         await asyncio.wait_for(services.recorder.record(platform, events), ANSWER_WITHIN)
     except Exception as exc:
+        if not (isinstance(exc, TimeoutError) or is_outage(exc)):  # not the database's state
+            log.warning("%s webhook not recorded (%s): answered 503, the platform retries",
+                        platform, type(exc).__name__)
+            return web.json_response({"error": "unavailable"}, status=503)
         return _unavailable(f"{platform} webhook", exc, {"error": "unavailable"})
     DATABASE.answered()
     services.worker.notify()

@@ -60,7 +60,7 @@ class GroupRecorder:
                                                self._lease)
             except Exception as exc:
                 self.flushes += 1
-                if len(batch) == 1 or is_outage(exc):  # 503s: the platforms send them again
+                if len(batch) == 1 or (is_outage(exc) and not await _takes_writes()):
                     if not is_outage(exc):  # an outage is logged once (storage.availability)
                         log.warning("recording a request failed: %s", type(exc).__name__)
                     _settle(batch, exc)
@@ -101,6 +101,16 @@ class GroupRecorder:
             taken.append(item)
             count += len(item[1])
         return taken
+
+
+async def _takes_writes() -> bool:
+    """After a failed flush: does the database take a write at all? (No: it is down or busy,
+    and recording the requests one by one would only fail again, slowly.)"""
+    try:
+        await inbox.write_probe()
+    except Exception:
+        return False
+    return True
 
 
 def _settle(batch: list[Pending], exc: BaseException | None) -> None:

@@ -104,10 +104,16 @@ def test_a_request_does_not_make_a_question_an_answer(nlp: Understander) -> None
     assert decide(_signals(0.8, request=1), cfg, nlp).confidence != "high"
 
 
-@pytest.mark.parametrize("text", ["", "   ", "😀😀😀", "？？！！", "\n\t"])
-def test_empty_or_symbols_are_unknown(nlp: Understander, text: str) -> None:
+@pytest.mark.parametrize("text", ["", "   ", "\n\t"])
+def test_empty_is_unknown(nlp: Understander, text: str) -> None:
     u = nlp.understand(text)
     assert (u.intent, u.confidence, u.matches) == ("unknown", "low", ())
+
+
+@pytest.mark.parametrize("text", ["😀😀😀", "？？！！", "🙏"])
+def test_emoji_or_marks_alone_ask_for_a_friendly_prompt(nlp: Understander, text: str) -> None:
+    u = nlp.understand(text)
+    assert (u.intent, u.confidence, u.matches) == ("emoji", "low", ())
 
 
 def test_over_long_input_is_cut_not_an_error(nlp: Understander) -> None:

@@ -85,3 +85,25 @@ def test_ways_of_asking_for_an_action(real_nlp: Understander, text: str, intent:
 ])
 def test_i_voting_history_is_not_the_calendar(real_nlp: Understander, text: str) -> None:
     assert real_nlp.understand(text).intent != "ivoting"
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    ("我是新住民，參與式預算是什麼", "pb-what"),
+    ("我住內湖 住民大會是做什麼的", "process-assembly"),
+    ("聽朋友說可以去區公所提案 真的嗎", "counter-accept"),
+])
+def test_a_short_aside_about_the_resident_is_not_the_question(real_nlp: Understander,
+                                                               text: str, entry: str) -> None:
+    u = real_nlp.understand(text)
+    assert u.confidence == "high" and u.matches[0].faq_id == entry
+
+
+def test_an_aside_alone_is_kept(real_nlp: Understander) -> None:
+    assert real_nlp.analyser.drop_asides("我是學生") == "我是學生"
+
+
+@pytest.mark.parametrize("question", [
+    "文山區第一期重劃區的房子一坪多少", "南港重劃區買得起嗎 房價多少"])
+def test_housing_prices_are_never_answered_from_a_plans_budget(real_nlp: Understander,
+                                                               question: str) -> None:
+    assert real_nlp.understand(question).confidence != "high"

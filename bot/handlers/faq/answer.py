@@ -16,6 +16,7 @@ from dataclasses import replace
 from bot.common.text import scrub
 from bot.core.buttons import Press, choice
 from bot.core.types import Choice, Context, Effect, Incoming, Text, Turn
+from bot.events import filters
 from bot.handlers import ivoting, menu
 from bot.handlers.deps import Deps
 from bot.handlers.faq import followup, steps
@@ -33,8 +34,10 @@ RELATED = 2
 FlowStart = Callable[[Incoming, "Understanding", Context, Deps, str], Awaitable[Turn]]
 
 
-def lang_of(u: Understanding) -> str:
-    """The reply language for what the user wrote."""
+def lang_of(u: Understanding, ctx: Context | None = None) -> str:
+    """The reply language for what the user wrote ("?": the conversation's language)."""
+    if u.lang == "?":
+        return ctx.locale if ctx is not None else "zh-TW"
     return "en" if u.lang == "en" else "zh-TW"
 
 
@@ -44,11 +47,13 @@ async def answer_text(msg: Incoming, ctx: Context, deps: Deps,
     the feature's start, as the features declare them; bot.handlers.features passes them)."""
     text = msg.text[:MAX_QUESTION]
     u = followup.resolve(text, deps.nlp.understand(text), ctx, deps)
-    lang = lang_of(u)
+    lang = lang_of(u, ctx)
     flow = (flows or {}).get(u.intent)
     if flow is not None:
         turn = await flow(msg, u, ctx, deps, lang)
         turn = replace(turn, meta={"intent": u.intent, "action": u.action, **turn.meta})
+    elif (listed := await _own_events_instead(msg, u, ctx, deps, lang, flows)) is not None:
+        turn = listed
     elif u.confidence == "high" and u.matches and u.matches[0].faq_id in deps.ivoting.replaces_faq:
         # An entry that says 「我這裡沒有資料」 gives way to the voting calendar once it is loaded.
         calendar = await ivoting.calendar_instead(msg, ctx, deps, lang)
@@ -63,6 +68,26 @@ async def answer_text(msg: Incoming, ctx: Context, deps: Deps,
         note = Text(deps.content.t("too_long", lang))
         turn = replace(turn, replies=(note, *turn.replies))
     return turn
+
+
+async def _own_events_instead(msg: Incoming, u: Understanding, ctx: Context, deps: Deps,
+                              lang: str, flows: Mapping[str, FlowStart] | None) -> Turn | None:
+    """A sign-up question (an entry that offers `start: register...`) while the bot has such
+    events open: the bot's own list with its buttons, not 「請上 pb.taipei」."""
+    if u.intent != "faq" or u.confidence != "high" or not u.matches or u.step or u.beyond:
+        return None
+    start = deps.nlp.entry(u.matches[0].faq_id).start or ""
+    intent, _, action = start.partition("/")
+    register = (flows or {}).get("register")
+    if intent != "register" or register is None:
+        return None
+    wanted = filters.parse("", deps.event_words, deps.clock(), action or None)
+    _, total = await deps.events.upcoming(deps.clock(), wanted, 1)
+    if not total:
+        return None
+    asked = replace(u, intent="register", action=action or None)
+    turn = await register(msg, asked, ctx, deps, lang)
+    return replace(turn, meta={"intent": "register", "action": action or None, **turn.meta})
 
 
 def _by_intent(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.core.types import Context, Incoming, Turn
 from bot.handlers.deps import Deps
 from bot.handlers.feature import Action, Command, Feature, Wiring
-from bot.handlers.handoff import relay, resident, ticket, volunteer, volunteer_list
+from bot.handlers.handoff import relay, resident, sweep, ticket, volunteer, volunteer_list
 from bot.storage.jobs import JobHandler
 from bot.tickets import effects as ticket_effects
 from bot.tickets import render
@@ -72,5 +72,6 @@ FEATURE = Feature(
     after=ticket.keep_marker,
     effects=ticket_effects.APPLIERS,
     jobs=_jobs,
+    loops=lambda wiring: {"ticket-sweep": sweep.TicketSweep(wiring.deps).run},
     cli=("volunteers", "faq-suggestions"),
 )

@@ -13,6 +13,7 @@ import secrets
 from dataclasses import replace
 from typing import Any
 
+from bot.common.hours import utc
 from bot.core.buttons import Press, choice
 from bot.core.types import Choice, Context, Effect, Incoming, Text, Turn
 from bot.handlers import menu
@@ -175,7 +176,9 @@ async def open_ticket(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
         wait = render.wait_text(deps.content, deps.handoff, deps.clock(), lang)
         text = t("handoff.opened", lang, ref=ref, wait=wait)
     buttons = (end_button(deps, ref, lang), choice(t("button.menu", lang), "menu"))
-    new = replace(ctx, state="idle", data={TICKET: ref}, locale=lang)
+    # the opening message says what happens: what follows at once is the same burst
+    opened = {TICKET: ref, "last_in": utc(deps.clock()).isoformat()}
+    new = replace(ctx, state="idle", data=opened, locale=lang)
     return Turn(new, (Text(text, buttons),), (Effect("ticket_open", data),),
                 {"intent": "handoff", "ticket": ref})
 

@@ -22,6 +22,7 @@ from bot.tickets.view import TicketView
 MAX_MESSAGE = 2000
 WAITING_SECONDS = 60  # LINE's longest loading animation
 ACK_EVERY = timedelta(minutes=10)  # where no reply token is kept, say "passed on" this often
+BURST = timedelta(minutes=3)  # messages closer than this are one burst: acknowledged once
 ENDS = frozenset({"ticket_close", "delete_my_data"})
 
 
@@ -66,14 +67,41 @@ async def on_text(msg: Incoming, ctx: Context, deps: Deps) -> Turn:
         replies.append(Text(t("handoff.caption_only", lang)))
     data = dict(ctx.data)
     now = utc(deps.clock())
-    last = data.get("acked")
-    if not msg.reply_token and (not last or now - datetime.fromisoformat(last) > ACK_EVERY):
-        replies.append(Text(t("handoff.relayed", lang, ref=ref)))
+    last, last_in = data.get("acked"), data.get("last_in")
+    new_burst = not last_in or now - datetime.fromisoformat(str(last_in)) > BURST
+    if new_burst or (not msg.reply_token
+                     and (not last or now - datetime.fromisoformat(last) > ACK_EVERY)):
+        replies.append(Text(await _relayed_text(deps, ref, lang)))
         data["acked"] = now.isoformat()
+    data["last_in"] = now.isoformat()
+    replies += _clear_answer(text, ctx, deps, lang)
     # The reply token is kept for the volunteer's answer only when this turn does not use it.
     effect = Effect("ticket_in", {"ref": ref, "text": mask_contact(text, t("handoff.masked")),
                                   "keep_token": len(replies) == 1})
     return Turn(replace(ctx, data=data), tuple(replies), (effect,), {"intent": "handoff"})
+
+
+async def _relayed_text(deps: Deps, ref: str, lang: str) -> str:
+    """「已轉給志工」, and when nobody will read it soon: no volunteers' group, or off duty."""
+    from bot.tickets import render
+    t = deps.content.t
+    if await deps.tickets.group() is None:
+        return t("handoff.relayed_no_group", lang, ref=ref)
+    if not deps.handoff.is_open(deps.clock()):
+        wait = render.wait_text(deps.content, deps.handoff, deps.clock(), lang)
+        return t("handoff.relayed_off_duty", lang, ref=ref, wait=wait)
+    return t("handoff.relayed", lang, ref=ref)
+
+
+def _clear_answer(text: str, ctx: Context, deps: Deps, lang: str) -> list[Reply]:
+    """A clear FAQ question gets its answer at once (it still goes to the volunteers too)."""
+    from bot.handlers.faq.answer import answer_entry  # the FAQ imports the hand-off
+    u = deps.nlp.understand(text)
+    if u.intent != "faq" or u.confidence != "high" or not u.matches or u.step or u.beyond:
+        return []
+    entry = deps.nlp.entry(u.matches[0].faq_id)
+    turn = answer_entry(entry, ctx, deps, "en" if u.lang == "en" else lang)
+    return [Text(deps.content.t("handoff.answered_meanwhile", lang)), *turn.replies]
 
 
 async def end_command(msg: Incoming, ctx: Context, deps: Deps, lang: str) -> Turn:
@@ -109,7 +137,7 @@ def close(ctx: Context, deps: Deps, ref: str, reason: str) -> Turn:
     effect = Effect("ticket_close", {"ref": ref, "reason": reason, "note": note})
     key = "handoff.closed_thanks" if reason == "thanks" else "handoff.closed_by_you"
     reply = Text(t(key, lang, ref=ref), menu.menu_choices(deps, lang))
-    data = {k: v for k, v in ctx.data.items() if k not in (TICKET, "acked")}
+    data = {k: v for k, v in ctx.data.items() if k not in (TICKET, "acked", "last_in")}
     return Turn(replace(ctx, state="idle", data=data), (reply,), (effect,),
                 {"intent": "handoff"})
 

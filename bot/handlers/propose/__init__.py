@@ -8,8 +8,10 @@ notice.py (the job telling the office), page.py (the printable page).
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 
-from bot.core.types import Context, Incoming, Turn
+from bot.core.types import Context, Effect, Incoming, Turn
+from bot.handlers import menu
 from bot.handlers.deps import Deps
 from bot.handlers.feature import Action, Command, Feature, Wiring
 from bot.handlers.propose import notice, page, review, show, staff, staff_card, wizard
@@ -23,6 +25,16 @@ REF_EXAMPLE = "261123-ABCD"  # YYMMDD-XXXX (review.make_ref)
 
 async def _start(msg: Incoming, u: Understanding, ctx: Context, deps: Deps, lang: str) -> Turn:
     return await review.start(msg, ctx, deps, lang)
+
+
+def _follow(msg: Incoming, ctx: Context, deps: Deps) -> Turn | None:
+    """Back in the middle of the wizard (the web chat follows on every page load): 歡迎回來,
+    and the current step asked again, so a typed answer goes on with the wizard."""
+    if msg.kind != "follow" or not wizard.in_step(ctx):
+        return None
+    lead = (menu.welcome_back_lead(ctx, deps),)
+    turn = wizard.ask(ctx, deps, deps.spec.step(ctx.data["step"]), lead=lead)
+    return replace(turn, effects=(*turn.effects, Effect("follow")))
 
 
 def _longest(values: list[str]) -> str:
@@ -64,6 +76,7 @@ FEATURE = Feature(
     commands={"myprops": Command(review.my_proposals, tag=False),
               "whoami": Command(staff.whoami)},
     intents={"propose": _start},
+    follow=_follow,
     effects={"proposal_save": saved.save, "proposal_submit": saved.submit,
              "proposal_status": saved.set_status, "notify": effects.notify},
     jobs=_jobs,
