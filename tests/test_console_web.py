@@ -47,14 +47,16 @@ async def checked(page: Page, seen: list[str]) -> None:
     seen.append(page.url.split("/staff", 1)[1] or "/")
 
 
-async def _sign_in(bot: Bot, page: Page, seen: list[str]) -> None:
-    await page.goto(str(bot.client.make_url(await link_for())))
+async def _sign_in(bot: Bot, page: Page, seen: list[str]) -> str:
+    link = str(bot.client.make_url(await link_for()))
+    await page.goto(link)
     await checked(page, seen)  # the link's page, before it is used
     await page.get_by_role("button", name="登入").click()
     await page.get_by_role("heading", name="工作台首頁").wait_for()
     await page.keyboard.press("Tab")
     assert await page.evaluate("document.activeElement.textContent") == "跳到主要內容"
     await checked(page, seen)
+    return link
 
 
 async def _proposal(bot: Bot, page: Page, refs: dict[str, str], seen: list[str]) -> None:
@@ -137,7 +139,7 @@ async def test_console_in_headless_chromium(tmp_path: Path) -> None:
                                               is_mobile=True, has_touch=True)
             page = await phone.new_page()
             seen: list[str] = []
-            await _sign_in(bot, page, seen)
+            link = await _sign_in(bot, page, seen)
             await _proposal(bot, page, refs, seen)
             await _check_in(bot, page, seen)
             await _ticket(page, seen)
@@ -152,8 +154,14 @@ async def test_console_in_headless_chromium(tmp_path: Path) -> None:
                 await desk.goto(str(bot.client.make_url(path)))
                 await checked(desk, seen)
             await shot(desk, "console-figures-desktop")
-            await page.goto(str(bot.client.make_url(await link_for())))
-            await page.goto(str(bot.client.make_url("/staff/bye")))
+            await page.get_by_role("button", name="登出").press("Enter")  # by keyboard
+            await page.get_by_role("heading", name="您已登出").wait_for()
+            await checked(page, seen)
+            await page.goto(link)  # the used link
+            assert "已經用過" in await page.content()
+            await checked(page, seen)
+            await page.goto(str(bot.client.make_url("/staff/proposals")))
+            assert "請先登入" in await page.content()
             await checked(page, seen)
             await browser.close()
-        assert len(seen) >= 17
+        assert len(seen) >= 19
