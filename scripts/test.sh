@@ -11,6 +11,11 @@ if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -q "Noto San
   (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji \
     >/dev/null) || echo "chromium, fonts-noto-cjk or fonts-noto-color-emoji not installed"
 fi
+# nginx: tests/test_deploy.py runs `nginx -t` on deploy/nginx (it skips, saying so, without it).
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  (apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null) \
+    || echo "nginx-light not installed"
+fi
 .venv/bin/python run.py check-content
 .venv/bin/ruff check .
 .venv/bin/mypy bot run.py

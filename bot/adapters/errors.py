@@ -10,6 +10,7 @@ import aiohttp
 from linebot.v3.messaging import ApiException
 from telegram import error as tg
 
+from bot.common import metrics
 from bot.core.errors import DeliveryError
 
 QUOTA_WORDS = ("monthly limit", "quota")
@@ -18,17 +19,26 @@ QUOTA_WORDS = ("monthly limit", "quota")
 @asynccontextmanager
 async def line_errors() -> AsyncIterator[None]:
     """Raise DeliveryError for a failed LINE call (409 is success and is left to the caller)."""
+    metrics.api_call("line")
     try:
         yield
     except ApiException as exc:
         if exc.status == 409:
             raise
-        raise line_error(exc.status or 0, str(exc.body or "")) from exc
+        error = line_error(exc.status or 0, str(exc.body or ""))
+        _count("line", error)
+        raise error from exc
     except aiohttp.ClientConnectorError as exc:  # no connection: nothing left this process
+        metrics.api_failed("line", 0)
         raise DeliveryError(f"network: {type(exc).__name__}", permanent=False) from exc
     except (TimeoutError, aiohttp.ClientError, OSError) as exc:  # it may have arrived
+        metrics.api_failed("line", 0)
         raise DeliveryError(f"network: {type(exc).__name__}", permanent=False,
                             unknown=True) from exc
+
+
+def _count(platform: str, error: DeliveryError) -> None:
+    metrics.api_failed(platform, error.status, quota=error.quota, permanent=error.permanent)
 
 
 def line_error(status: int, body: str) -> DeliveryError:
@@ -54,6 +64,17 @@ def _line_message(body: str) -> str:
 @asynccontextmanager
 async def telegram_errors() -> AsyncIterator[None]:
     """Raise DeliveryError for a failed Bot API call."""
+    metrics.api_call("telegram")
+    try:
+        async with _translated():
+            yield
+    except DeliveryError as error:
+        _count("telegram", error)
+        raise
+
+
+@asynccontextmanager
+async def _translated() -> AsyncIterator[None]:
     try:
         yield
     except tg.RetryAfter as exc:

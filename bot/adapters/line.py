@@ -32,6 +32,7 @@ from bot.adapters.body import is_id, need, optional
 from bot.adapters.common import waiting_seconds
 from bot.adapters.errors import line_errors
 from bot.adapters.line_render import Message, batches, render
+from bot.common import metrics
 from bot.core.errors import DeliveryError
 from bot.core.progress import Progress
 from bot.core.types import Incoming, Reply
@@ -131,13 +132,16 @@ class LineAdapter:
         age = time.time() - float(event.get("timestamp", 0)) / 1000
         to = str(source.get("groupId") or source.get("roomId") or source.get("userId"))
         groups = batches(render(replies))
+        how = "push"
         for i, batch in enumerate(groups):
             if i < progress.sent:
                 continue
-            if not (i == 0 and token and await self._by_reply(str(token), age, batch,
-                                                               progress)):
+            if i == 0 and token and await self._by_reply(str(token), age, batch, progress):
+                how = "reply"
+            else:
                 await self.push(to, batch, f"{event_key}:{i}")
             await progress.confirmed(i + 1, len(groups))
+        metrics.answered("line", how)
 
     async def _by_reply(self, token: str, age: float, batch: list[Message],
                         progress: Progress) -> bool:

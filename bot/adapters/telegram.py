@@ -31,6 +31,7 @@ from bot.adapters.common import (
     waiting_seconds,
 )
 from bot.adapters.errors import telegram_errors
+from bot.common import metrics
 from bot.core.errors import DeliveryError
 from bot.core.progress import Progress
 from bot.core.types import Choice, Incoming, Reply
@@ -163,6 +164,7 @@ class TelegramAdapter:
                 continue
             await self.send(chat_id, reply, thread_id=thread, pace="tg_answer")
             await progress.confirmed(n + 1, len(messages))
+        metrics.answered("telegram", "push")  # Telegram has no reply tokens: a sent message
 
     async def push_replies(self, chat_id: str, replies: list[Reply], seed: str, /, *,
                            thread_id: str = "", reply_to: str = "") -> list[str]:

@@ -26,7 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     _ask_arguments(sub.add_parser(
         "ask", help="answer questions (arguments, or one per line on stdin)"))
     sub.add_parser("telegram-polling", help="long polling for a bot with no public URL")
-    sub.add_parser("migrate", help="apply database migrations")
+    migrate = sub.add_parser("migrate", help="apply database migrations")
+    migrate.add_argument("--check", action="store_true",
+                         help="apply nothing; exit 1 when migrations are pending (deploys)")
     sub.add_parser("check-content", help="validate everything under content/")
     report = sub.add_parser("faq-report", help="most frequent unanswered questions, feedback")
     report.add_argument("--limit", type=int, default=30)
@@ -64,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     if command != "ask":  # ask prints its answers; warnings reach stderr without set-up
         from bot.common.logs import setup_logging
         setup_logging(settings.log_level)
+        if settings.log_format == "json":
+            from bot.common.logs_json import use_json
+            use_json()
     try:
         return _run(command, args, settings)
     except SettingsError as exc:  # found at start-up: a busy PORT, an unreachable database
@@ -88,10 +93,8 @@ def _run(command: str, args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli.polling import run_polling
         return asyncio.run(run_polling(settings))
     if command == "migrate":
-        from bot.storage.db import apply_migrations
-        asyncio.run(apply_migrations(settings.database_url))
-        print("migrations applied")
-        return 0
+        from bot.cli.migrate import run_migrate
+        return asyncio.run(run_migrate(settings, check=args.check))
     if command == "faq-report":
         from bot.cli.report import run_report
         return asyncio.run(run_report(settings, args.limit))

@@ -36,7 +36,9 @@ def run_serve(settings: Settings) -> int:
     gc.freeze()
     access = {"access_log_class": RedactingAccessLogger} if settings.access_log else {
         "access_log": None}
-    web.run_app(app, sock=sock, print=None, loop=new_loop(settings.uvloop), **access)
+    # SIGTERM/SIGINT: bot.runtime.drain finishes the work in flight; requests get as long.
+    web.run_app(app, sock=sock, print=None, loop=new_loop(settings.uvloop),
+                shutdown_timeout=settings.shutdown_grace, **access)
     return 0
 
 

@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.common import metrics
 from bot.common.availability import DATABASE
 
 FIRST_WAIT, MAX_WAIT = 1.0, 30.0
@@ -48,6 +49,8 @@ async def forever(step: Callable[[], Awaitable[bool]], rest: Callable[[], Awaita
         except Exception as exc:  # a failed pass must not end the worker
             wait = min(max(wait * 2, FIRST_WAIT), MAX_WAIT)
             kind = type(exc).__name__
+            if is_outage(exc):
+                metrics.database_error(log.name.removeprefix("bot."))
             trace = not is_outage(exc) and kind not in told
             told.add(kind)
             if is_outage(exc):

@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     ivoting_closing_reminder_hours: int = Field(default=24, ge=0, le=24 * 30)  # 0: none
     # How long start-up keeps trying to reach the database (it may still be starting).
     database_wait: float = Field(default=10.0, ge=0, le=600)
+    # Operations (deploy/, README "Running it for a city").
+    log_format: str = "text"  # text | json (one JSON object per line)
+    metrics_token: str = ""  # /metrics wants "Authorization: Bearer <this>"
+    metrics_port: int = Field(default=0, ge=0, le=65535)  # 0: /metrics on PORT (token only)
+    shutdown_grace: float = Field(default=10.0, ge=0, le=600)  # SIGTERM: finish work this long
 
     @field_validator("database_url")
     @classmethod
@@ -81,6 +86,14 @@ class Settings(BaseSettings):
         if level not in LOG_LEVELS:
             raise ValueError(f"{value!r} is not a log level: use one of {', '.join(LOG_LEVELS)}")
         return level
+
+    @field_validator("log_format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in ("text", "json"):
+            raise ValueError(f"{value!r} is not a log format: use text or json")
+        return value
 
     @field_validator("line_api_base_url", "line_data_api_base_url", "telegram_api_base_url",
                      "telegram_webhook_url", "public_url")

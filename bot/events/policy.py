@@ -20,7 +20,7 @@ QUIET_FROM, QUIET_UNTIL = time(22, 0), time(8, 0)  # no reminders in between ...
 # ... unless the event starts before the quiet hours end (then waiting would be too late).
 ALERT_LEVELS = (80, 100)  # % of capacity at which the district's staff chat is told
 
-# Job kinds (registered in bot.services through bot.events.jobs).
+# Job kinds (declared by the events feature: bot/handlers/events/jobs.py).
 JOB_REMIND, JOB_OFFER, JOB_EXPIRE = "event_remind", "event_offer", "event_offer_expire"
 JOB_CHANGE, JOB_ALERT = "event_change", "event_alert"
 

@@ -241,7 +241,9 @@ def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
     s = nlp.with_passages(s)
     if s.passages and cfg.passage_model.probability(passage_row(s)) >= cfg.passage_threshold:
         passage = nlp.passages.passages[s.passages[0].item]
-        return Understanding("faq", None, matches, level, s.lang, passage=passage)
+        beyond = nlp.unsourced.passage_lacks(s.text, passage.key, passage.text)
+        if beyond is None:  # a sentence that does not hold the fact asked is never quoted
+            return Understanding("faq", None, matches, level, s.lang, passage=passage)
     if level == "low":
         return Understanding("unknown", None, matches, "low", s.lang,
                              service=nlp.services.find(s.text))

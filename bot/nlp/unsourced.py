@@ -56,13 +56,20 @@ class Unsourced:
         any ('year' for a year after every year the entry mentions)."""
         if HONEST_TAG in entry.tags:  # the entry itself says what the sources lack
             return None
-        folded = _squeeze(normalised)
-        text = self._text(entry)
+        return self._beyond(_squeeze(normalised), self._text(entry), str(entry.as_of or ""))
+
+    def passage_lacks(self, normalised: str, key: str, sentence: str) -> str | None:
+        """As asks_beyond, for a seed sentence that would be quoted instead of an entry."""
+        if key not in self._texts:
+            self._texts[key] = _squeeze(self.norm(sentence))
+        return self._beyond(_squeeze(normalised), self._texts[key], "")
+
+    def _beyond(self, folded: str, text: str, as_of: str) -> str | None:
         for kind in self.kinds:
             if any(w in folded for w in kind.words) and not any(w in text for w in kind.held_if):
                 return kind.name
         asked_years = _years(folded)
-        known = _years(text) | _years(str(entry.as_of or ""))
+        known = _years(text) | _years(as_of)
         if asked_years and known and max(asked_years) > max(known) + 1:
             return "year"
         return None

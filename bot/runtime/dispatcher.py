@@ -16,6 +16,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from bot.common import metrics
 from bot.core.types import Context, Incoming, Reply, Text, Turn
 from bot.handlers.deps import Deps
 from bot.handlers.features import route
@@ -164,7 +165,13 @@ class Dispatcher:
 
 
 def _log_turn(msg: Incoming, before: Context, turn: Turn) -> None:
-    # One line per turn, no personal data: no text, no user id.
+    # One line per turn, no personal data: no text, no user id (the same fields, for
+    # LOG_FORMAT=json, in extra); and the turn's metrics.
+    intent, faq = turn.meta.get("intent", "-"), turn.meta.get("faq_id", "-")
     log.info("turn platform=%s kind=%s state=%s->%s intent=%s faq=%s replies=%d",
-             msg.platform, msg.kind, before.state, turn.context.state,
-             turn.meta.get("intent", "-"), turn.meta.get("faq_id", "-"), len(turn.replies))
+             msg.platform, msg.kind, before.state, turn.context.state, intent, faq,
+             len(turn.replies), extra={
+                 "platform": msg.platform, "kind": msg.kind, "state": before.state,
+                 "next_state": turn.context.state, "intent": str(intent), "faq": str(faq),
+                 "replies": len(turn.replies)})
+    metrics.observe_turn(msg.platform, turn.meta)

@@ -27,6 +27,12 @@ class JobRunner:
         self.batch = batch
         self.poll = poll
         self.clock = clock  # what "due" means (tests pass a fake clock); None: real time
+        # Graceful stop (runtime/drain.py): finish the job in flight, hand back the rest.
+        self.stopping = False
+        self.idle = asyncio.Event()
+        self.idle.set()
+        self.holding: set[int] = set()
+        self._busy = 0  # run_once calls under way (tests call it beside the loop)
 
     async def run(self) -> None:
         """Run until cancelled."""
@@ -34,9 +40,22 @@ class JobRunner:
 
     async def run_once(self) -> bool:
         """Run one batch of due jobs; False when none were due."""
-        due = await jobs.claim_due(self.batch, now=self.clock() if self.clock else None)
-        for job in due:
-            await self._run(job)
+        if self.stopping:
+            return False
+        self._busy += 1
+        self.idle.clear()  # before the claim: a stop waits for what it brings
+        try:
+            due = await jobs.claim_due(self.batch, now=self.clock() if self.clock else None)
+            self.holding.update(job.id for job in due)
+            for job in due:
+                if self.stopping:
+                    break  # the rest are handed back (bot.runtime.drain)
+                await self._run(job)
+                self.holding.discard(job.id)
+        finally:
+            self._busy -= 1
+            if not self._busy:
+                self.idle.set()
         return bool(due)
 
     async def _run(self, job: Job) -> None:

@@ -81,6 +81,7 @@ class Services:
     starter: Starter = field(init=False)
     local: LocalOutbox = field(default_factory=LocalOutbox)
     recorder: GroupRecorder = field(default_factory=GroupRecorder)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)  # background(): drain.py
 
     def __post_init__(self) -> None:
         adapters: dict[str, Adapter] = {}
@@ -154,7 +155,8 @@ class Services:
         ticket sweep)."""
         loops = {"inbox-worker": self.worker.run, "job-runner": self.jobs.run,
                  "delivery": self.engine.run, **features.loops(self)}
-        return [asyncio.create_task(run(), name=name) for name, run in loops.items()]
+        self.tasks = [asyncio.create_task(run(), name=name) for name, run in loops.items()]
+        return self.tasks
 
     async def start(self) -> None:
         """Open the platform clients and the shared limits (inside the running loop)."""

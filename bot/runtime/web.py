@@ -21,6 +21,7 @@ from bot.handlers import features
 from bot.handlers.deps import DEPS
 from bot.runtime import console
 from bot.runtime.demo import load_samples
+from bot.runtime.ops_web import add_ops
 from bot.runtime.services import SERVICES, Services, build_services
 from bot.storage import inbox
 from bot.storage.db import close_db, open_db
@@ -48,6 +49,7 @@ def build_app(settings: Settings, services: Services | None = None) -> web.Appli
         app.router.add_post("/webhook/telegram", telegram_webhook)
     if settings.local_chat_enabled:
         local_web.add_routes(app, services.local_chat)
+    add_ops(app, settings)  # /readyz, /metrics, graceful stop (after the cleanup_ctx above)
     return app
 
 

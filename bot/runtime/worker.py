@@ -62,6 +62,12 @@ class InboxWorker:
         self._deliveries = asyncio.Semaphore(deliveries)  # calls to the platforms at once
         self._wake = asyncio.Event()
         self._started = False
+        # Graceful stop (drain.py): claim nothing new, say when the batch in flight is done,
+        # and which rows this process still holds the lease of.
+        self.stopping = False
+        self.idle = asyncio.Event()
+        self.idle.set()
+        self.holding: set[int] = set()
         self.handoff = HandOff(lease, claim_every=idle_poll)
         # Deliveries run side by side: their progress writes go out one statement per flush.
         # (Looked up per call, like every other inbox function here: tests replace them.)
@@ -85,11 +91,17 @@ class InboxWorker:
         # Cleared before the pass, never after it: a notify() that arrives while the pass
         # runs (its claim may already have missed those events) must wake the next rest.
         self._wake.clear()
-        if not self._started:
-            if inbox.single_process():  # SQLite: leases left in the file are a dead process's
-                await inbox.release_all_leases()
-            self._started = self.handoff.on = True
-        return await self.run_once()
+        if self.stopping:
+            return False
+        self.idle.clear()  # before the claim: a stop waits for what it brings
+        try:
+            if not self._started:
+                if inbox.single_process():  # SQLite: leases left in the file are a dead one's
+                    await inbox.release_all_leases()
+                self._started = self.handoff.on = True
+            return await self.run_once()
+        finally:
+            self.idle.set()
 
     async def _rest(self) -> None:
         with contextlib.suppress(TimeoutError):
@@ -106,6 +118,7 @@ class InboxWorker:
         if not rows:
             return False
         held = {row.id for row in rows}
+        self.holding = held  # for a stop (bot.runtime.drain): the rows whose lease is still ours
         renewing = asyncio.create_task(self._renew(held), name="inbox-lease")
         try:
             await self._process(rows, held)

@@ -15,6 +15,7 @@ from tortoise.context import get_current_context
 from tortoise.migrations.api import migrate
 
 from bot.common.settings import DEFAULT_DATABASE_URL, SettingsError
+from bot.storage.migrate_lock import migration_lock, pending
 
 MODELS = ["bot.storage.models"]
 MIGRATIONS = "bot.storage.migrations"
@@ -80,10 +81,17 @@ def prepare_sqlite(database_url: str) -> None:
 
 
 async def apply_migrations(database_url: str) -> None:
-    """Bring the schema up to date (idempotent)."""
+    """Bring the schema up to date (idempotent; once for many processes: an advisory lock)."""
     prepare_sqlite(database_url)
-    await migrate(config=tortoise_config(database_url))
-    await Tortoise.close_connections()
+    async with migration_lock(database_url):
+        await migrate(config=tortoise_config(database_url))
+        await Tortoise.close_connections()
+
+
+async def pending_migrations(database_url: str) -> list[str]:
+    """The migrations this database still needs (none: up to date)."""
+    prepare_sqlite(database_url)
+    return await pending(tortoise_config(database_url))
 
 
 async def open_db(database_url: str, *, migrate_first: bool = False, wait: float = 0.0) -> None:

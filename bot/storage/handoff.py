@@ -42,6 +42,14 @@ class HandOff:
             queued = True
         return queued
 
+    def give_back(self) -> list[int]:
+        """Stop queueing and return the ids of the rows still queued (leased to this
+        process but not started): a stopping process releases them."""
+        self.on = False
+        ids = [row.id for _, row in self._rows]
+        self._rows.clear()
+        return ids
+
     def take(self, limit: int) -> list[InboundEvent]:
         """Up to limit rows, oldest first, each with at least half its lease left."""
         self._drop_old()

@@ -36,6 +36,11 @@ class GroupRecorder:
         hand_off (the worker's; see bot.storage.handoff) once committed."""
         self._hand_off, self._lease = hand_off, lease
 
+    def stop_hand_off(self, keep: Callable[[list[InboundEvent]], None]) -> None:
+        """From now on record rows unleased, for any process to claim (a stopping one); the
+        rows of a flush already under way (leased to this process) go to keep instead."""
+        self._hand_off, self._lease = keep, None
+
     async def record(self, platform: str, events: list[inbox.NewEvent]) -> None:
         """Wait until these events are durably recorded (raises what the commit raised)."""
         if not events:

@@ -107,3 +107,14 @@ def test_an_aside_alone_is_kept(real_nlp: Understander) -> None:
 def test_housing_prices_are_never_answered_from_a_plans_budget(real_nlp: Understander,
                                                                question: str) -> None:
     assert real_nlp.understand(question).confidence != "high"
+
+
+def test_a_seed_sentence_without_the_fact_asked_is_not_quoted_for_it(
+        real_nlp: Understander) -> None:
+    sentence = "舊區再生翻轉計畫：地政局與資訊局合作，在本市5個行政區盤點公共設施。"
+    norm = real_nlp.normalizer
+    lacks = real_nlp.unsourced.passage_lacks
+    assert lacks(norm("舊區再生盤點設施是哪一家公司做的"), "seed:t:1", sentence) == "contractor"
+    assert lacks(norm("舊區再生盤點了幾個行政區"), "seed:t:1", sentence) is None
+    dated = sentence + "（2018年）"
+    assert lacks(norm("2035年舊區再生盤點了幾個行政區"), "seed:t:2", dated) == "year"
