@@ -10,10 +10,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from tortoise.expressions import F
-
-from bot.storage import events, subscriptions
-from bot.storage.models import Conversation, Event, Member
+# The database modules (tortoise) load when an audience is resolved, not when the chat
+# handlers import this module: `run.py ask` never resolves one and starts faster without them.
 
 # A resolver gets the part after "prefix:" ("" when there is none) and returns
 # (platform, user_id) or (platform, user_id, locale) tuples; ValueError for a bad argument.
@@ -58,6 +56,7 @@ def parse(audience: str) -> tuple[str, str]:
 
 async def resolve(audience: str) -> list[Recipient]:
     """The recipients of an audience, once each, without those who unfollowed or blocked."""
+    from bot.storage.models import Member
     prefix, arg = parse(audience)
     found = await _RESOLVERS[prefix](arg)
     gone = set(await Member.filter(followed=False).values_list("platform", "user_id"))
@@ -72,6 +71,9 @@ async def resolve(audience: str) -> list[Recipient]:
 
 async def _all(arg: str) -> list[tuple[str, str, str]]:
     """Everyone following the bot who has a one-to-one chat with it (groups are not people)."""
+    from tortoise.expressions import F
+
+    from bot.storage.models import Conversation
     if arg:
         raise UnknownAudience("`all` takes no argument")
     rows = await Conversation.filter(chat_id=F("user_id"), platform__in=PUSH_PLATFORMS) \
@@ -81,6 +83,7 @@ async def _all(arg: str) -> list[tuple[str, str, str]]:
 
 async def _district(arg: str) -> list[tuple[str, str, str]]:
     """The residents who subscribed to a district's news."""
+    from bot.storage import subscriptions
     if not arg:
         raise UnknownAudience("district: needs a district, e.g. district:士林區")
     return await subscriptions.audience("news", (arg,))
@@ -88,6 +91,7 @@ async def _district(arg: str) -> list[tuple[str, str, str]]:
 
 async def _ivoting(arg: str) -> list[tuple[str, str, str]]:
     """i-Voting subscribers: all of them, or those of a district plus the citywide ones."""
+    from bot.storage import subscriptions
     if arg and arg != subscriptions.CITYWIDE:
         return await subscriptions.audience("ivoting", (subscriptions.CITYWIDE, arg))
     return await subscriptions.ivoting_all()
@@ -96,6 +100,8 @@ async def _ivoting(arg: str) -> list[tuple[str, str, str]]:
 async def _event(arg: str) -> list[tuple[str, str]]:
     """An event's registrants (`event:ID`, held seats included) or its waiting list
     (`event:ID:waiting`)."""
+    from bot.storage import events
+    from bot.storage.models import Event
     event_id, _, which = arg.partition(":")
     which = which or "registered"
     if not event_id or which not in ("registered", "waiting"):
@@ -111,6 +117,8 @@ async def _event(arg: str) -> list[tuple[str, str]]:
 async def district_of(audience: str) -> str | None:
     """The district an audience belongs to (a district's news or i-Voting subscribers, an
     event's people), '全市' for citywide ones; who may send to it depends on it."""
+    from bot.storage import subscriptions
+    from bot.storage.models import Event
     prefix, arg = parse(audience)
     if prefix == "event":
         event = await Event.get_or_none(id=arg.partition(":")[0])

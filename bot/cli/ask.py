@@ -21,13 +21,13 @@ from bot.handlers.deps import Deps
 from bot.handlers.features import route
 from bot.ivoting.calendar import load_calendar
 from bot.ivoting.readers import FixedCalendar, IVotingReader, NoIVoting
-from bot.nlp.understander import Understander
+from bot.nlp.diskcache import load_understander
 
 
 def run_ask(settings: Settings, questions: list[str], *, as_json: bool) -> int:
     """Answer each question (arguments, else stdin lines); print text or JSON lines."""
     deps = Deps(content=Content.load(settings.content_dir),
-                nlp=Understander.from_content(settings.content_dir))
+                nlp=load_understander(settings.content_dir, settings.nlp_cache_dir))
     source = questions or (line.rstrip("\n") for line in sys.stdin)
     url = settings.database_url
     # a fresh checkout has no database yet: no calendar, and no file created by asking

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     content_dir: Path = ROOT / "content"
+    # The built understander and jieba's table, keyed by the content and code they come from
+    # (bot/nlp/diskcache.py): a new process starts in ≈0.3 s instead of ≈1.5 s.
+    nlp_cache_dir: Path = ROOT / "data" / "cache"
     local_chat: bool | None = None  # None: on when no platform is configured
     demo_samples: bool | None = None  # None: on for the embedded default (bot/demo.py)
     line_channel_secret: str = ""

@@ -30,6 +30,11 @@ class NlpConfig:
     intent_threshold: float = 0.5
     intent_margin: float = 0.0
     related_min_score: float = 0.3
+    winner_min_p: float = 1.0          # the clear-winner route (understander.clear_winner);
+    winner_cover: float = 1.0          # 1.0 and above: off
+    winner_key_share: float = 1.0
+    winner_key_items: int = 2
+    winner_oos_ratio: float = 0.0
     tag_weight: float = 0.5
     answer_weight: float = 0.3
     subword_weight: float = 0.5
@@ -65,7 +70,7 @@ def _value(key: str, value: Any, kind: Any, where: str) -> Any:
             raise ValueError(f"{where} {key}: expected {{bias: ..., feature: coefficient}}")
         return Model.from_mapping(value, f"{where} {key}")
     try:
-        return int(value) if kind == "int" else float(value)
+        return int(value) if kind in ("int", int) else float(value)
     except (TypeError, ValueError):
         raise ValueError(f"{where}: {key} should be a number, not {value!r}") from None
 

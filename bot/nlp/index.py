@@ -165,6 +165,21 @@ class FieldIndex:
                     heapq.heappop(floor)
         return out
 
+    def key_share(self, query: Query, item: int, most: int) -> float:
+        """IDF-weighted share of the query's terms that are rare in this index (held, answer
+        and tags included, by at most `most` items) and held by `item`: how much of what is
+        specific in a question points at this item (a detail only its answer gives)."""
+        masses = self.bm25.masses(query.terms)
+        total = sum(m for _, m, _ in masses)
+        if not total:
+            return 0.0
+        key = 0.0
+        for term, mass, _ in masses:
+            holders = self.items_of.get(term, ())
+            if len(holders) <= most and item in holders:
+                key += mass
+        return key / total
+
     def _candidates(self, query: Query, masses: list[tuple[str, float, float]]
                     ) -> tuple[dict[int, tuple[float, float]], dict[int, float],
                                dict[int, list[int]]]:

@@ -15,8 +15,8 @@ import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import jieba
-
+from bot.nlp import jieba_shards
+from bot.nlp.jieba_shards import jieba
 from bot.nlp.normalize import fold, load_synonyms
 
 _RUN_RE = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*|[^\sa-z0-9]+")
@@ -27,11 +27,15 @@ _LOADED: set[Path] = set()
 SUBWORD_MAX = 16 # sub-words are looked for inside words up to this length
 
 
-def init(userdict: Path | None = None) -> None:
-    """Load jieba once (quietly, from its cache file) and add userdict's words once."""
+def init(userdict: Path | None = None, cache_dir: Path | None = None) -> None:
+    """Load jieba once (quietly, from its cache file) and add userdict's words once; with
+    cache_dir, jieba's table with those words already added is read lazily from there
+    (bot/nlp/jieba_shards.py), written there first when missing."""
     with _LOCK:
         if not _STATE["ready"]:
             jieba.setLogLevel(logging.WARNING)
+            if cache_dir is not None and _from_cache(userdict, cache_dir):
+                return
             jieba.initialize()
             _STATE["ready"] = True
         if userdict is not None and userdict.resolve() not in _LOADED:
@@ -39,6 +43,26 @@ def init(userdict: Path | None = None) -> None:
                 jieba.add_word(word, freq, tag)
             _LOADED.add(userdict.resolve())
             subwords.cache_clear()
+
+
+def _from_cache(userdict: Path | None, cache_dir: Path) -> bool:
+    """jieba's table (userdict's words added) from cache_dir, stored there first if missing."""
+    added = read_userdict(userdict) if userdict is not None else []
+    path = cache_dir / f"jieba-{jieba_shards.cache_key(added)}.freq"
+    if not jieba_shards.install(path):
+        jieba.initialize()
+        for word, freq, tag in added:
+            jieba.add_word(word, freq, tag)
+        try:
+            jieba_shards.write(path, jieba.dt.FREQ, jieba.dt.total, jieba.dt.user_word_tag_tab)
+            jieba_shards.remove_others(cache_dir, path)
+        except OSError:  # a read-only place: this process keeps its full table
+            pass
+    _STATE["ready"] = True
+    if userdict is not None:
+        _LOADED.add(userdict.resolve())
+    subwords.cache_clear()
+    return True
 
 
 def read_userdict(path: Path) -> list[tuple[str, int | None, str | None]]:

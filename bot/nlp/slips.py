@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-import jieba
-
 from bot.nlp import segment
+from bot.nlp.jieba_shards import jieba
 
 MIN_LEN, MAX_LEN = 3, 6    # lengths of the vocabulary words a slip is corrected to
 MAX_FIXES = 2              # per message: a message full of slips is not ours to guess

@@ -98,6 +98,7 @@ class Understander:
         self.outside = GroupIndex(analyser, outside or {}, known=False)
         self.unsourced = Unsourced([], self.normalizer)
         self.steps = Steps([], {}, self.normalizer)
+        self._cache_size = cache_size
         self._cached = lru_cache(maxsize=cache_size)(self.understand_fresh)
 
     @classmethod
@@ -128,6 +129,16 @@ class Understander:
         made.unsourced = Unsourced.from_yaml(nlp_dir / "unsourced.yaml", normalizer)
         made.steps = Steps.from_yaml(content_dir / "process.yaml", normalizer)
         return made
+
+    def __getstate__(self) -> dict[str, object]:
+        """Everything but the per-process understanding cache (bot/nlp/diskcache.py)."""
+        state = dict(self.__dict__)
+        del state["_cached"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._cached = lru_cache(maxsize=self._cache_size)(self.understand_fresh)
 
     @property
     def entries(self) -> tuple[FaqEntry, ...]:
@@ -225,6 +236,10 @@ def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
     matches = tuple(Match(nlp.entries[h.item].id, h.score) for h in s.faq.ranked)
     step = nlp.steps.read(s.text) if s.rule is None else None
     if step is not None:  # a step named and its order asked: the process data answers
+        beyond = nlp.unsourced.asks_beyond(s.text, nlp.entry(matches[0].faq_id)) \
+            if matches else None
+        if beyond is not None:  # 「…上完有證照嗎」: a step named, but a fact no step holds
+            return Understanding("unknown", None, matches, "low", s.lang, beyond=beyond)
         return Understanding("faq", None, matches, "high", s.lang, step=step)
     best = s.faq.ranked[0].score if s.faq.ranked else 0.0
     ex = s.example
@@ -232,7 +247,7 @@ def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
             and ex.score >= best + cfg.intent_margin):
         return Understanding(ex.intent, ex.action, (), "high", s.lang)
     p = cfg.answer_model.probability(answer_row(s))
-    if p >= cfg.answer_threshold:
+    if p >= cfg.answer_threshold or clear_winner(s, p, cfg, nlp):
         beyond = nlp.unsourced.asks_beyond(s.text, nlp.entry(matches[0].faq_id))
         if beyond is not None:  # our topic, but a fact the entry does not hold: never as if
             return Understanding("unknown", None, matches, "low", s.lang, beyond=beyond)
@@ -248,6 +263,22 @@ def decide(s: Signals, cfg: NlpConfig, nlp: Understander) -> Understanding:
         return Understanding("unknown", None, matches, "low", s.lang,
                              service=nlp.services.find(s.text))
     return Understanding("faq", None, matches, "medium", s.lang)
+
+
+def clear_winner(s: Signals, p: float, cfg: NlpConfig, nlp: Understander) -> bool:
+    """Below the answer threshold, whether the best entry still plainly answers: most of the
+    question (IDF-weighted, its answer included) is in it, the question's rare terms point at
+    it, and the out-of-scope examples fit far worse (a long formal question about one detail
+    of an entry; content/nlp/nlp.yaml: winner_*)."""
+    if p < cfg.winner_min_p or s.query is None or s.faq is None or not s.faq.ranked:
+        return False
+    top = s.faq.ranked[0]
+    if top.features.cover < cfg.winner_cover:
+        return False
+    if s.oos is not None and s.oos.score > cfg.winner_oos_ratio * top.score:
+        return False
+    index = nlp.retriever.index
+    return index.key_share(s.query, top.item, cfg.winner_key_items) >= cfg.winner_key_share
 
 
 def answer_row(s: Signals) -> dict[str, float]:

@@ -27,7 +27,7 @@ from bot.events.filters import FilterWords
 from bot.handlers import features
 from bot.handlers.deps import Deps
 from bot.ivoting.calendar import load_calendar
-from bot.nlp.understander import Understander
+from bot.nlp.diskcache import load_understander
 from bot.proposals.spec import ProposalSpec
 from bot.runtime.dispatcher import Dispatcher
 from bot.runtime.jobs import JobRunner, PermanentError
@@ -50,7 +50,7 @@ TELEGRAM_COMMANDS = ("start", "menu", "help", "cancel", "mydata", "myevents", "w
 def build_deps(settings: Settings) -> Deps:
     """Content and the understander, loaded once per process."""
     content = Content.load(settings.content_dir)
-    nlp = Understander.from_content(settings.content_dir)
+    nlp = load_understander(settings.content_dir, settings.nlp_cache_dir)
     spec = ProposalSpec.load(settings.content_dir)
     calendar = load_calendar(settings.content_dir / "ivoting.yaml",
                              tuple(d.id for d in spec.districts))

@@ -42,6 +42,9 @@ def test_stray_words_do_not_change_the_answer(real_nlp: Understander, extra: str
     ("社子大橋的偵測系統是哪一家廠商做的", "contractor"),
     ("能源之丘什麼時候要拆除", "demolition"),
     ("2035年的i-Voting有多少人投票", "year"),
+    ("南港區第三期重劃區什麼時候完工", "completion"),
+    ("進階課程上完有結業證書嗎", "certificate"),     # a step named: no step holds it either
+    ("審議員培訓上完之後可以學習歷程加分嗎", "certificate"),
 ])
 def test_a_fact_the_sources_lack_is_never_answered_as_if_they_held_it(
         real_nlp: Understander, question: str, kind: str) -> None:
