@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.cli.output import CliError, emit_export
 from bot.cli.staff_args import CHAT_PLATFORMS, LANGS, PLATFORMS
+from bot.cli.staff_console import run_console_cli
 from bot.common.content import Content
 from bot.common.settings import Settings
 from bot.handlers.propose.notice import resend_backlog
@@ -28,6 +29,10 @@ async def run_staff_cli(settings: Settings, args: argparse.Namespace) -> int:
     try:
         if args.command == "proposals":
             return await _export(settings, spec, args)
+        if args.staff_command in ("link", "logout"):
+            platform = _platform(args.platform)
+            return await run_console_cli(settings, platform, _chat_id(platform, args.user_id),
+                                         args.staff_command)
         return await _staff(settings, spec, args)
     except CliError as exc:
         print(f"Error: {exc}", file=sys.stderr)

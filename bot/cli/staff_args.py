@@ -27,6 +27,11 @@ def add_parsers(sub: Any) -> None:
     chat.add_argument("--chat-id", required=True, help="from /whoami in the group (negative)")
     chat.add_argument("--lang", default="zh-TW", help="the chat's language: zh-TW (default) or en")
     ss.add_parser("chats", help="every district's staff chat, and districts waiting for one")
+    for name, text in (("link", "print a one-time sign-in link to the staff console"),
+                       ("logout", "end every staff console session of a person")):
+        p = ss.add_parser(name, help=text)
+        p.add_argument("--platform", required=True, help="telegram or line")
+        p.add_argument("--user-id", required=True, help="from /whoami")
     pr = sub.add_parser("proposals", help="submitted proposals for office records")
     ps = pr.add_subparsers(dest="proposals_command", required=True)
     ex = ps.add_parser("export", help="CSV, Excel (xlsx) or JSON")

@@ -24,6 +24,7 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 SECRET_ROUTES = (
     "/p/{token}",  # a proposal's printable page
     "/e/{token}.ics",  # a resident's calendar file, with the event's check-in code
+    "/staff/login/{token}",  # a staff console's one-time sign-in link
 )
 OURS = ("bot", "aiohttp.access", "__main__")  # loggers that may log below WARNING
 # A retry notice with a traceback for every reconnection attempt during an outage, which

@@ -37,6 +37,7 @@ from bot.handlers import (
     about,
     broadcast,
     broadcast_news,
+    console,
     events,
     faq,
     handoff,
@@ -90,7 +91,7 @@ ROUTER = Feature("router", actions={"flow": Action(press_flow, stateless=True,
 FEATURES: tuple[Feature, ...] = (
     propose.FEATURE, menu.FEATURE, privacy.FEATURE, faq.FEATURE, handoff.FEATURE,
     events.FEATURE, ivoting.FEATURE, broadcast_news.FEATURE, broadcast.FEATURE,
-    about.FEATURE, ROUTER,
+    about.FEATURE, console.FEATURE, ROUTER,
 )
 
 

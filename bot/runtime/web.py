@@ -1,4 +1,5 @@
-"""The one aiohttp server: LINE and Telegram webhooks, /healthz, and the local web chat."""
+"""The one aiohttp server: LINE and Telegram webhooks, /healthz, the local web chat and the
+staff console (/staff)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from bot.common.loop import is_outage
 from bot.common.settings import Settings
 from bot.handlers import features
 from bot.handlers.deps import DEPS
+from bot.runtime import console
 from bot.runtime.demo import load_samples
 from bot.runtime.ops_web import add_ops
 from bot.runtime.services import SERVICES, Services, build_services
@@ -40,6 +42,7 @@ def build_app(settings: Settings, services: Services | None = None) -> web.Appli
     app.cleanup_ctx.append(_platforms_and_worker)
     app.router.add_get("/healthz", healthz)
     features.add_routes(app)  # the printable proposal pages, the calendar files
+    console.add_routes(app)  # the staff console under /staff
     if services.line is not None:
         app.router.add_post("/webhook/line", line_webhook)
     if services.telegram is not None:

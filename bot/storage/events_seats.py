@@ -178,3 +178,9 @@ async def forget_user(platform: str, user_id: str) -> None:
     now = datetime.now(UTC)
     for row in await EventRegistration.filter(platform=platform, user_id=user_id):
         await _drop(row.event_id, row.id, now)
+
+
+async def undo_any_check_in(reg_id: int) -> bool:
+    """Take back a check-in whenever made (a mistaken console click); False if there was none."""
+    return bool(await EventRegistration.filter(id=reg_id, checked_in_at__isnull=False)
+                .update(checked_in_at=None, checked_in_by=None))

@@ -1,6 +1,7 @@
 """The database models, one module per feature; imported from here (tortoise registers
 `bot.storage.models`, and the migrations in bot/storage/migrations name models, not modules)."""
 
+from bot.storage.models.console import AuditEntry, ConsoleLink, ConsoleSession
 from bot.storage.models.core import (
     Conversation,
     Feedback,
@@ -22,7 +23,10 @@ from bot.storage.models.tickets import (
 )
 
 __all__ = [
+    "AuditEntry",
     "Broadcast",
+    "ConsoleLink",
+    "ConsoleSession",
     "Conversation",
     "DeliveryBatch",
     "DistrictChat",

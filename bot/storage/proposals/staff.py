@@ -5,6 +5,7 @@ from __future__ import annotations
 from tortoise.exceptions import IntegrityError
 
 from bot.proposals.view import ALL_DISTRICTS
+from bot.storage.console import end_sessions_without_role
 from bot.storage.models import DistrictChat, Proposal, StaffRole
 
 ALL = ALL_DISTRICTS
@@ -24,7 +25,9 @@ async def remove_role(platform: str, user_id: str, district: str | None = None) 
     query = StaffRole.filter(platform=platform, user_id=user_id)
     if district is not None:
         query = query.filter(district=district)
-    return await query.delete()
+    removed = await query.delete()
+    await end_sessions_without_role(platform, user_id)  # the console's sessions end with it
+    return removed
 
 
 async def roles() -> list[StaffRole]:

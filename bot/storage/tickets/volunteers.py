@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
 
+from bot.storage.console import end_sessions_without_role
 from bot.storage.models import FaqSuggestion, VolunteerGroup, VolunteerRole
 from bot.tickets.view import GroupView, Volunteer
 
@@ -39,8 +40,10 @@ async def add(platform: str, user_id: str, name: str = "") -> bool:
 
 
 async def remove(platform: str, user_id: str) -> int:
-    """Take the role away; how many rows went."""
-    return await VolunteerRole.filter(platform=platform, user_id=user_id).delete()
+    """Take the role away (the console's sessions end unless a staff role is left)."""
+    removed = await VolunteerRole.filter(platform=platform, user_id=user_id).delete()
+    await end_sessions_without_role(platform, user_id)
+    return removed
 
 
 async def everyone() -> list[Volunteer]:
