@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.common.hours import parse_hours
+from bot.handlers.handoff.sweep import TicketSweep
 from bot.proposals.dates import TAIPEI
 from bot.storage.models import Ticket
 from bot.tickets.view import GroupView
@@ -31,7 +32,6 @@ from tests.handoff_harness import (
     sends,
     set_up_group,
 )
-from tests.staff_harness import services_of
 
 
 def _command(user: int, text: str) -> dict[str, Any]:
@@ -55,7 +55,7 @@ async def test_nudges_wait_for_duty_hours_and_come_again_next_period(tmp_path: P
         await set_up_group(FORUM, bot=bot)
         await line_resident_opens_ticket(bot, "住民大會在哪裡開")
         await run_jobs(bot)
-        sweep, group = services_of(bot).sweep, GroupView("telegram", str(FORUM))
+        sweep, group = TicketSweep(deps), GroupView("telegram", str(FORUM))
         day = (datetime.now(TAIPEI) + timedelta(days=1)).replace(second=0, microsecond=0)
         for hour, minute, days in ((23, 0, 0), (8, 59, 1), (9, 1, 1), (10, 0, 1), (9, 2, 2),
                                    (11, 0, 2)):
